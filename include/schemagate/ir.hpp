@@ -1,0 +1,274 @@
+// The intermediate representation: one Operation per schema or data change, the same
+// whichever frontend (SQL, Alembic) produced it. Rules only ever see this.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "schemagate/source.hpp"
+
+namespace schemagate {
+
+// A possibly schema-qualified object name, as written (the parser already folded unquoted
+// identifiers to lower case).
+struct QualifiedName {
+  std::string schema;  // empty when not written
+  std::string name;
+
+  // "schema.name" with "public" for an unqualified name: the key replay uses.
+  [[nodiscard]] std::string key() const;
+  // As written: "name" or "schema.name".
+  [[nodiscard]] std::string display() const;
+  [[nodiscard]] bool empty() const { return name.empty(); }
+};
+
+// A column type, normalised to PostgreSQL's internal names where the parser gives them
+// ("int4", "varchar", "timestamptz", "numeric", ...).
+struct TypeName {
+  std::string name;                  // lower case, without the pg_catalog prefix
+  std::vector<std::int64_t> modifiers;  // e.g. {64} for varchar(64), {10, 2} for numeric(10,2)
+  bool array = false;
+  std::string text;                  // as the user wrote it, for messages ("varchar(64)")
+  [[nodiscard]] bool empty() const { return name.empty(); }
+};
+
+struct DefaultValue {
+  std::string text;       // the expression as written
+  bool volatile_ = false;  // calls a volatile (or unknown) function: every row gets its own value
+};
+
+struct ColumnDef {
+  std::string name;
+  TypeName type;
+  bool not_null = false;
+  bool primary_key = false;
+  bool unique = false;
+  std::optional<DefaultValue> default_value;
+  bool generated = false;  // GENERATED ALWAYS AS (expr) STORED
+  bool identity = false;   // GENERATED ... AS IDENTITY
+  bool serial = false;     // serial / bigserial / smallserial
+  std::optional<QualifiedName> references;  // inline REFERENCES
+};
+
+enum class ConstraintKind { primary_key, unique, foreign_key, check, exclusion, not_null };
+
+struct CreateTable {
+  QualifiedName table;
+  std::vector<ColumnDef> columns;
+  bool if_not_exists = false;
+  bool as_select = false;  // CREATE TABLE AS / SELECT INTO
+};
+struct DropTable {
+  QualifiedName table;
+  bool if_exists = false;
+  bool cascade = false;
+};
+struct RenameTable {
+  QualifiedName table;
+  std::string new_name;
+};
+struct AddColumn {
+  QualifiedName table;
+  ColumnDef column;
+  bool if_not_exists = false;
+};
+struct DropColumn {
+  QualifiedName table;
+  std::string column;
+  bool if_exists = false;
+};
+struct RenameColumn {
+  QualifiedName table;
+  std::string column;
+  std::string new_name;
+};
+struct AlterColumnType {
+  QualifiedName table;
+  std::string column;
+  std::optional<TypeName> from;  // when the frontend knows it (Alembic existing_type)
+  TypeName to;
+  bool has_using = false;
+};
+struct SetNotNull {
+  QualifiedName table;
+  std::string column;
+};
+struct DropNotNull {
+  QualifiedName table;
+  std::string column;
+};
+struct SetDefault {
+  QualifiedName table;
+  std::string column;
+  std::optional<DefaultValue> value;  // empty: DROP DEFAULT
+};
+struct CreateIndex {
+  std::string name;  // empty when PostgreSQL picks it
+  QualifiedName table;
+  std::vector<std::string> columns;
+  bool unique = false;
+  bool concurrently = false;
+  bool if_not_exists = false;
+};
+struct DropIndex {
+  QualifiedName index;
+  bool concurrently = false;
+  bool if_exists = false;
+};
+struct Reindex {
+  std::string target_kind;  // "index", "table", "schema", "database", "system"
+  QualifiedName name;
+  bool concurrently = false;
+};
+struct AddConstraint {
+  QualifiedName table;
+  std::string name;
+  ConstraintKind kind = ConstraintKind::check;
+  bool not_valid = false;
+  bool using_index = false;
+  std::vector<std::string> columns;
+  std::optional<QualifiedName> references;  // foreign keys
+  std::string check_expression;             // check constraints, as written
+  std::optional<std::string> not_null_column;  // CHECK (col IS NOT NULL)
+};
+struct ValidateConstraint {
+  QualifiedName table;
+  std::string name;
+};
+struct DropConstraint {
+  QualifiedName table;
+  std::string name;
+  bool if_exists = false;
+};
+
+enum class DataChangeKind { update, insert, delete_, copy, merge };
+
+struct DataChange {
+  DataChangeKind kind = DataChangeKind::update;
+  QualifiedName table;
+  bool has_where = false;
+  bool batched = false;  // a LIMIT-ed key subquery or a key-range predicate
+};
+struct Truncate {
+  std::vector<QualifiedName> tables;
+  bool cascade = false;
+};
+struct SetSetting {
+  std::string name;  // lower case: "lock_timeout", "statement_timeout", ...
+  std::string value;
+  bool local = false;
+};
+
+enum class TransactionKind { begin, commit, rollback, savepoint, release, rollback_to, prepare };
+
+struct TransactionControl {
+  TransactionKind kind = TransactionKind::begin;
+};
+struct CreateType {
+  QualifiedName name;
+  bool is_enum = false;
+};
+struct AlterEnum {
+  QualifiedName name;
+  std::string new_value;  // ADD VALUE
+  std::string old_value;  // RENAME VALUE old TO new
+  bool rename = false;
+};
+struct CreateDomain {
+  QualifiedName name;
+  bool has_constraint = false;
+};
+struct AlterDomain {
+  QualifiedName name;
+  bool add_constraint = false;
+};
+struct DropDatabase {
+  std::string name;
+};
+struct DropSchema {
+  std::string name;
+  bool cascade = false;
+};
+struct Vacuum {
+  bool full = false;
+  std::vector<QualifiedName> tables;
+};
+struct Cluster {
+  QualifiedName table;
+};
+// Something that can't be analysed statically (dynamic SQL, an unknown helper).
+struct Unanalyzable {
+  std::string reason;
+};
+// A statement that is understood but not modelled further (SELECT, GRANT, COMMENT, ...).
+struct Other {
+  std::string statement_kind;  // e.g. "SelectStmt"
+};
+
+using OperationKind =
+    std::variant<CreateTable, DropTable, RenameTable, AddColumn, DropColumn, RenameColumn,
+                 AlterColumnType, SetNotNull, DropNotNull, SetDefault, CreateIndex, DropIndex,
+                 Reindex, AddConstraint, ValidateConstraint, DropConstraint, DataChange, Truncate,
+                 SetSetting, TransactionControl, CreateType, AlterEnum, CreateDomain, AlterDomain,
+                 DropDatabase, DropSchema, Vacuum, Cluster, Unanalyzable, Other>;
+
+// Where an operation came from, and how it runs.
+struct Operation {
+  OperationKind kind;
+  ByteRange range;        // what the user wrote: the SQL statement or the op.*(...) call
+  bool in_loop = false;   // inside a loop (PL/pgSQL or Python): counts as batched
+  bool autocommit = false;  // runs outside the runner's transaction (Alembic autocommit_block)
+  bool in_function = false;  // inside a DO block: always one transaction of its own
+
+  template <typename T>
+  [[nodiscard]] const T* as() const {
+    return std::get_if<T>(&kind);
+  }
+  template <typename T>
+  [[nodiscard]] bool is() const {
+    return std::holds_alternative<T>(kind);
+  }
+};
+
+// For std::visit with a set of lambdas.
+template <class... Fs>
+struct overloaded : Fs... {
+  using Fs::operator()...;
+};
+
+// The table an operation works on, if it works on exactly one.
+[[nodiscard]] const QualifiedName* target_table(const Operation& op);
+
+// A short human name for the operation ("CREATE INDEX", "ADD COLUMN", ...).
+[[nodiscard]] std::string operation_name(const Operation& op);
+
+enum class Phase { upgrade, downgrade };
+
+// Does the runner wrap each migration in a transaction?
+enum class RunnerTransaction { none, per_migration };
+
+// A problem the frontend found in the input itself (syntax error, dynamic SQL, ...).
+struct FrontendIssue {
+  std::string rule;  // "syntax-error", "dynamic-sql", ...
+  ByteRange range;
+  std::string message;
+  std::string help;
+};
+
+// One migration (a revision, a versioned SQL file, ...) as the rules see it.
+struct Migration {
+  std::string id;                    // revision id or version; empty for a bare file
+  std::vector<std::string> parents;  // down revisions
+  const SourceFile* file = nullptr;
+  std::string layout;  // "sql", "alembic", ...
+  RunnerTransaction runner_transaction = RunnerTransaction::none;
+  bool has_downgrade_section = false;
+  std::vector<Operation> upgrade;
+  std::vector<Operation> downgrade;
+  std::vector<FrontendIssue> issues;
+};
+
+}  // namespace schemagate

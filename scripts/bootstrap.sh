@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# schemagate bootstrap: set up a fresh Debian 12 machine, build, then optionally run a job.
+#
+#   scripts/bootstrap.sh            install dependencies and build (build/)
+#   scripts/bootstrap.sh examples   ... then lint the bundled examples/
+#   scripts/bootstrap.sh test       ... then run the whole test suite (also an ASan/UBSan build)
+#
+# Idempotent and quiet when everything is already in place. Needs root (or sudo) only when
+# a Debian package is missing.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+job=${1:-build}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+say() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+packages=(
+  g++ cmake make pkg-config git ca-certificates
+  libpg-query-dev libtree-sitter-dev libyaml-cpp-dev libcli11-dev catch2
+  libprotobuf-c-dev libsimdjson-dev nlohmann-json3-dev nodejs npm
+  clang-format
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  say "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# configure_and_build DIR [extra cmake args...]
+configure_and_build() {
+  local dir=$1
+  shift
+  if [ ! -f "$dir/CMakeCache.txt" ]; then
+    cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCHEMAGATE_WERROR=ON "$@" >/dev/null
+  fi
+  cmake --build "$dir" -j "$jobs" -- --no-print-directory -s
+}
+
+configure_and_build "$root/build"
+
+case "$job" in
+  build) ;;
+  examples)
+    status=0
+    "$root/build/schemagate" lint "$root/examples" || status=$?
+    # Findings (exit 1) are the point of the demo; anything else is a failure.
+    [ "$status" -le 1 ] || exit "$status"
+    ;;
+  test)
+    ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
+    configure_and_build "$root/build-sanitize" -DSCHEMAGATE_SANITIZE=ON
+    ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs"
+    ;;
+  *)
+    say "unknown job '$job' (expected: build, examples, test)"
+    exit 2
+    ;;
+esac

@@ -1,0 +1,127 @@
+#include "engine/replay.hpp"
+
+namespace schemagate {
+
+namespace {
+
+// Indexes live in their table's schema.
+std::string index_key(const QualifiedName& index, const QualifiedName& table) {
+  QualifiedName q{index.schema.empty() ? table.schema : index.schema, index.name};
+  return q.key();
+}
+
+}  // namespace
+
+std::vector<Step> SchemaState::replay(const Migration& migration, Phase phase,
+                                      const std::vector<Operation>& ops) {
+  std::vector<Step> steps;
+  steps.reserve(ops.size());
+  bool explicit_tx = false;
+  bool runner_tx = migration.runner_transaction == RunnerTransaction::per_migration;
+  for (const Operation& op : ops) {
+    Step step;
+    step.op = &op;
+    step.phase = phase;
+    // A transaction statement itself runs in whatever transaction was open before it.
+    step.explicit_transaction = explicit_tx;
+    step.in_transaction = explicit_tx || (runner_tx && !op.autocommit) || op.in_function;
+    if (const auto* tc = op.as<TransactionControl>()) {
+      if (tc->kind == TransactionKind::begin) explicit_tx = true;
+      if (tc->kind == TransactionKind::commit || tc->kind == TransactionKind::rollback) {
+        explicit_tx = false;
+      }
+    }
+    apply(migration, op, step);
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
+void SchemaState::apply(const Migration& migration, const Operation& op, Step& step) {
+  auto is_new = [&](const QualifiedName& t) {
+    auto it = tables_.find(t.key());
+    return it != tables_.end() && it->second.created_by == &migration;
+  };
+  if (const QualifiedName* t = target_table(op)) step.table_is_new = is_new(*t);
+
+  auto find = [&](const QualifiedName& t) -> Table* {
+    auto it = tables_.find(t.key());
+    return it == tables_.end() ? nullptr : &it->second;
+  };
+  std::visit(
+      overloaded{
+          [&](const CreateTable& o) {
+            if (o.if_not_exists && find(o.table) != nullptr) return;
+            Table table;
+            table.created_by = &migration;
+            for (const ColumnDef& c : o.columns) table.columns[c.name] = c.type;
+            tables_[o.table.key()] = std::move(table);
+          },
+          [&](const DropTable& o) { tables_.erase(o.table.key()); },
+          [&](const RenameTable& o) {
+            Table table;
+            if (Table* t = find(o.table)) table = std::move(*t);
+            tables_.erase(o.table.key());
+            tables_[QualifiedName{o.table.schema, o.new_name}.key()] = std::move(table);
+          },
+          [&](const AddColumn& o) { tables_[o.table.key()].columns[o.column.name] = o.column.type; },
+          [&](const DropColumn& o) {
+            if (Table* t = find(o.table)) t->columns.erase(o.column);
+          },
+          [&](const RenameColumn& o) {
+            Table* t = find(o.table);
+            if (t == nullptr) return;
+            auto c = t->columns.find(o.column);
+            if (c == t->columns.end()) return;
+            TypeName type = c->second;
+            t->columns.erase(c);
+            t->columns[o.new_name] = std::move(type);
+          },
+          [&](const AlterColumnType& o) {
+            step.previous_type = o.from;
+            Table* t = find(o.table);
+            if (t == nullptr) return;
+            auto c = t->columns.find(o.column);
+            if (c == t->columns.end()) return;
+            if (!step.previous_type && !c->second.empty()) step.previous_type = c->second;
+            c->second = o.to;
+          },
+          [&](const SetNotNull& o) {
+            if (Table* t = find(o.table)) step.not_null_proven = t->proven_not_null.contains(o.column);
+          },
+          [&](const AddConstraint& o) {
+            if (!o.not_null_column) return;
+            Table& t = tables_[o.table.key()];
+            if (o.not_valid) {
+              t.unvalidated_checks[o.name] = *o.not_null_column;
+            } else {
+              t.proven_not_null.insert(*o.not_null_column);
+            }
+          },
+          [&](const ValidateConstraint& o) {
+            Table* t = find(o.table);
+            if (t == nullptr) return;
+            auto c = t->unvalidated_checks.find(o.name);
+            if (c == t->unvalidated_checks.end()) return;
+            t->proven_not_null.insert(c->second);
+            t->unvalidated_checks.erase(c);
+          },
+          [&](const CreateIndex& o) {
+            if (o.name.empty()) return;
+            indexes_[index_key({{}, o.name}, o.table)] = Index{o.table.key(), &migration};
+          },
+          [&](const DropIndex& o) {
+            // Unqualified index names resolve in the default schema.
+            auto it = indexes_.find(o.index.key());
+            if (it == indexes_.end()) return;
+            auto table = tables_.find(it->second.table);
+            step.table_is_new = it->second.created_by == &migration ||
+                                (table != tables_.end() && table->second.created_by == &migration);
+            indexes_.erase(it);
+          },
+          [](const auto&) {},
+      },
+      op.kind);
+}
+
+}  // namespace schemagate

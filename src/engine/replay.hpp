@@ -1,0 +1,40 @@
+// Schema replay: walks a migration's operations in order, tracking which tables, columns,
+// indexes and constraints exist and which migration made them, and gives each operation
+// its context (a Step).
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "schemagate/rule.hpp"
+
+namespace schemagate {
+
+class SchemaState {
+ public:
+  // Replays `ops` (one phase of `migration`), returning one Step per operation.
+  std::vector<Step> replay(const Migration& migration, Phase phase,
+                           const std::vector<Operation>& ops);
+
+ private:
+  struct Table {
+    const Migration* created_by = nullptr;
+    std::map<std::string, TypeName> columns;
+    std::set<std::string> proven_not_null;                  // validated CHECK (c IS NOT NULL)
+    std::map<std::string, std::string> unvalidated_checks;  // constraint name → column
+  };
+  struct Index {
+    std::string table;  // table key
+    const Migration* created_by = nullptr;
+  };
+
+  void apply(const Migration& migration, const Operation& op, Step& step);
+
+  std::unordered_map<std::string, Table> tables_;
+  std::unordered_map<std::string, Index> indexes_;
+};
+
+}  // namespace schemagate

@@ -1,0 +1,401 @@
+// One parsed statement (libpg_query JSON) → IR operations.
+#include "frontends/sql/lower.hpp"
+
+#include <cctype>
+#include <string>
+
+namespace schemagate::sql {
+
+using json::element;
+
+namespace {
+
+class Lowerer {
+ public:
+  explicit Lowerer(const StatementContext& ctx) : ctx_(ctx) {}
+
+  template <typename T>
+  void emit(T kind) {
+    Operation op;
+    op.kind = std::move(kind);
+    op.range = ctx_.map(ctx_.range);
+    op.in_loop = ctx_.options.in_loop;
+    op.in_function = ctx_.options.in_function;
+    op.autocommit = ctx_.options.autocommit;
+    ctx_.ops.push_back(std::move(op));
+  }
+
+  void other(std::string_view kind) { emit(Other{std::string(kind)}); }
+
+  void statement(std::string_view kind, element v) {
+    if (kind == "CreateStmt") return create_table(v);
+    if (kind == "CreateTableAsStmt") return create_table_as(v);
+    if (kind == "SelectStmt" && json::field(v, "intoClause")) {
+      auto into = json::field(*json::field(v, "intoClause"), "rel");
+      return emit(CreateTable{into ? relation_name(*into) : QualifiedName{}, {}, false, true});
+    }
+    if (kind == "DropStmt") return drop(v);
+    if (kind == "DropdbStmt") return emit(DropDatabase{std::string(json::str(v, "dbname"))});
+    if (kind == "RenameStmt") return rename(v);
+    if (kind == "AlterTableStmt") return alter_table(v);
+    if (kind == "IndexStmt") return create_index(v);
+    if (kind == "ReindexStmt") return reindex(v);
+    if (kind == "UpdateStmt") return data_change(DataChangeKind::update, v);
+    if (kind == "DeleteStmt") return data_change(DataChangeKind::delete_, v);
+    if (kind == "InsertStmt") return data_change(DataChangeKind::insert, v);
+    if (kind == "MergeStmt") return data_change(DataChangeKind::merge, v);
+    if (kind == "CopyStmt") {
+      if (json::boolean(v, "is_from")) return data_change(DataChangeKind::copy, v);
+      return other(kind);
+    }
+    if (kind == "TruncateStmt") return truncate(v);
+    if (kind == "VariableSetStmt") return set(v);
+    if (kind == "TransactionStmt") return transaction(v);
+    if (kind == "CreateEnumStmt") {
+      return emit(CreateType{dotted_name(json::strings(v, "typeName")), true});
+    }
+    if (kind == "CompositeTypeStmt" || kind == "CreateRangeStmt") {
+      auto tv = json::field(v, "typevar");
+      return emit(CreateType{tv ? relation_name(*tv) : dotted_name(json::strings(v, "typeName")),
+                             false});
+    }
+    if (kind == "AlterEnumStmt") return alter_enum(v);
+    if (kind == "CreateDomainStmt") {
+      return emit(CreateDomain{dotted_name(json::strings(v, "domainname")),
+                               !json::list(v, "constraints").empty()});
+    }
+    if (kind == "AlterDomainStmt") {
+      return emit(AlterDomain{dotted_name(json::strings(v, "typeName")),
+                              json::str(v, "subtype") == "C"});
+    }
+    if (kind == "VacuumStmt") return vacuum(v);
+    if (kind == "ClusterStmt") {
+      auto rel = json::field(v, "relation");
+      return emit(Cluster{rel ? relation_name(*rel) : QualifiedName{}});
+    }
+    if (kind == "DoStmt") return do_block(v);
+    other(kind);
+  }
+
+ private:
+  static ColumnDef column(element cd) {
+    ColumnDef c;
+    c.name = std::string(json::str(cd, "colname"));
+    if (auto tn = json::field(cd, "typeName")) c.type = type_name(*tn);
+    if (c.type.name == "serial" || c.type.name == "bigserial" || c.type.name == "smallserial" ||
+        c.type.name == "serial2" || c.type.name == "serial4" || c.type.name == "serial8") {
+      c.serial = true;
+      c.not_null = true;
+      c.default_value = DefaultValue{"nextval()", true};
+    }
+    for (element con : json::list(cd, "constraints")) {
+      auto k = json::as(con, "Constraint");
+      if (!k) continue;
+      std::string_view type = json::str(*k, "contype");
+      if (type == "CONSTR_NOTNULL") {
+        c.not_null = true;
+      } else if (type == "CONSTR_PRIMARY") {
+        c.primary_key = true;
+        c.not_null = true;
+      } else if (type == "CONSTR_UNIQUE") {
+        c.unique = true;
+      } else if (type == "CONSTR_DEFAULT") {
+        if (auto e = json::field(*k, "raw_expr")) c.default_value = default_value(*e);
+      } else if (type == "CONSTR_IDENTITY") {
+        c.identity = true;
+        c.not_null = true;
+      } else if (type == "CONSTR_GENERATED") {
+        c.generated = true;
+      } else if (type == "CONSTR_FOREIGN") {
+        if (auto pk = json::field(*k, "pktable")) c.references = relation_name(*pk);
+      }
+    }
+    return c;
+  }
+
+  void create_table(element v) {
+    CreateTable t;
+    if (auto rel = json::field(v, "relation")) t.table = relation_name(*rel);
+    t.if_not_exists = json::boolean(v, "if_not_exists");
+    for (element e : json::list(v, "tableElts")) {
+      if (auto cd = json::as(e, "ColumnDef")) t.columns.push_back(column(*cd));
+    }
+    emit(std::move(t));
+  }
+
+  void create_table_as(element v) {
+    if (json::str(v, "objtype") != "OBJECT_TABLE") return other("CREATE MATERIALIZED VIEW");
+    CreateTable t;
+    t.as_select = true;
+    t.if_not_exists = json::boolean(v, "if_not_exists");
+    if (auto into = json::field(v, "into")) {
+      if (auto rel = json::field(*into, "rel")) t.table = relation_name(*rel);
+    }
+    emit(std::move(t));
+  }
+
+  void drop(element v) {
+    std::string_view type = json::str(v, "removeType");
+    bool if_exists = json::boolean(v, "missing_ok");
+    bool cascade = json::str(v, "behavior") == "DROP_CASCADE";
+    for (element obj : json::list(v, "objects")) {
+      QualifiedName name;
+      if (auto l = json::as(obj, "List")) {
+        name = dotted_name(json::strings(*l, "items"));
+      } else if (auto s = json::as(obj, "String")) {
+        name = {{}, std::string(json::str(*s, "sval"))};
+      }
+      if (type == "OBJECT_TABLE") {
+        emit(DropTable{name, if_exists, cascade});
+      } else if (type == "OBJECT_INDEX") {
+        emit(DropIndex{name, json::boolean(v, "concurrent"), if_exists});
+      } else if (type == "OBJECT_SCHEMA") {
+        emit(DropSchema{name.name, cascade});
+      } else {
+        other("DROP " + std::string(type.substr(type.find('_') + 1)));
+      }
+    }
+  }
+
+  void rename(element v) {
+    std::string_view type = json::str(v, "renameType");
+    QualifiedName rel;
+    if (auto r = json::field(v, "relation")) rel = relation_name(*r);
+    std::string new_name(json::str(v, "newname"));
+    if (type == "OBJECT_TABLE") return emit(RenameTable{rel, new_name});
+    if (type == "OBJECT_COLUMN" && json::str(v, "relationType") == "OBJECT_TABLE") {
+      return emit(RenameColumn{rel, std::string(json::str(v, "subname")), new_name});
+    }
+    other("RENAME " + std::string(type.substr(type.find('_') + 1)));
+  }
+
+  static ConstraintKind constraint_kind(std::string_view contype) {
+    if (contype == "CONSTR_PRIMARY") return ConstraintKind::primary_key;
+    if (contype == "CONSTR_UNIQUE") return ConstraintKind::unique;
+    if (contype == "CONSTR_FOREIGN") return ConstraintKind::foreign_key;
+    if (contype == "CONSTR_EXCLUSION") return ConstraintKind::exclusion;
+    if (contype == "CONSTR_NOTNULL") return ConstraintKind::not_null;
+    return ConstraintKind::check;
+  }
+
+  // CHECK (col IS NOT NULL): the column, if that is the whole check.
+  static std::optional<std::string> not_null_check(element expr) {
+    auto nt = json::as(expr, "NullTest");
+    if (!nt || json::str(*nt, "nulltesttype") != "IS_NOT_NULL") return std::nullopt;
+    auto arg = json::field(*nt, "arg");
+    if (!arg) return std::nullopt;
+    auto ref = json::as(*arg, "ColumnRef");
+    if (!ref) return std::nullopt;
+    std::vector<std::string> f = json::strings(*ref, "fields");
+    if (f.empty()) return std::nullopt;
+    return f.back();
+  }
+
+  AddConstraint constraint(const QualifiedName& table, element k) const {
+    AddConstraint c;
+    c.table = table;
+    c.name = std::string(json::str(k, "conname"));
+    c.kind = constraint_kind(json::str(k, "contype"));
+    c.not_valid = json::boolean(k, "skip_validation");
+    c.using_index = !json::str(k, "indexname").empty();
+    c.columns = json::strings(k, c.kind == ConstraintKind::foreign_key ? "fk_attrs" : "keys");
+    if (auto pk = json::field(k, "pktable")) c.references = relation_name(*pk);
+    if (auto e = json::field(k, "raw_expr")) {
+      c.not_null_column = not_null_check(*e);
+      c.check_expression = default_value(*e).text;
+    }
+    return c;
+  }
+
+  void alter_table(element v) {
+    if (json::str(v, "objtype") != "OBJECT_TABLE") {
+      std::string_view t = json::str(v, "objtype");
+      return other("ALTER " + std::string(t.substr(t.find('_') + 1)));
+    }
+    QualifiedName table;
+    if (auto r = json::field(v, "relation")) table = relation_name(*r);
+    for (element c : json::list(v, "cmds")) {
+      auto cmd = json::as(c, "AlterTableCmd");
+      if (!cmd) continue;
+      std::string_view sub = json::str(*cmd, "subtype");
+      std::string name(json::str(*cmd, "name"));
+      auto def = json::field(*cmd, "def");
+      bool missing_ok = json::boolean(*cmd, "missing_ok");
+      if (sub == "AT_AddColumn" && def) {
+        if (auto cd = json::as(*def, "ColumnDef")) emit(AddColumn{table, column(*cd), missing_ok});
+      } else if (sub == "AT_DropColumn") {
+        emit(DropColumn{table, name, missing_ok});
+      } else if (sub == "AT_AlterColumnType" && def) {
+        AlterColumnType t{table, name, std::nullopt, {}, false};
+        if (auto cd = json::as(*def, "ColumnDef")) {
+          if (auto tn = json::field(*cd, "typeName")) t.to = type_name(*tn);
+          t.has_using = json::field(*cd, "raw_default").has_value();
+        }
+        emit(std::move(t));
+      } else if (sub == "AT_SetNotNull") {
+        emit(SetNotNull{table, name});
+      } else if (sub == "AT_DropNotNull") {
+        emit(DropNotNull{table, name});
+      } else if (sub == "AT_ColumnDefault") {
+        std::optional<DefaultValue> value;
+        if (def) value = default_value(*def);
+        emit(SetDefault{table, name, value});
+      } else if (sub == "AT_AddConstraint" && def) {
+        if (auto k = json::as(*def, "Constraint")) emit(constraint(table, *k));
+      } else if (sub == "AT_ValidateConstraint") {
+        emit(ValidateConstraint{table, name});
+      } else if (sub == "AT_DropConstraint") {
+        emit(DropConstraint{table, name, missing_ok});
+      } else {
+        other("ALTER TABLE " + std::string(sub.substr(3)));
+      }
+    }
+  }
+
+  void create_index(element v) {
+    CreateIndex i;
+    i.name = std::string(json::str(v, "idxname"));
+    if (auto r = json::field(v, "relation")) i.table = relation_name(*r);
+    for (element p : json::list(v, "indexParams")) {
+      if (auto e = json::as(p, "IndexElem")) {
+        std::string_view n = json::str(*e, "name");
+        i.columns.emplace_back(n.empty() ? std::string_view("(expression)") : n);
+      }
+    }
+    i.unique = json::boolean(v, "unique");
+    i.concurrently = json::boolean(v, "concurrent");
+    i.if_not_exists = json::boolean(v, "if_not_exists");
+    emit(std::move(i));
+  }
+
+  void reindex(element v) {
+    Reindex r;
+    std::string_view kind = json::str(v, "kind");  // REINDEX_OBJECT_INDEX, ...
+    r.target_kind = std::string(kind.substr(std::string_view("REINDEX_OBJECT_").size()));
+    for (char& ch : r.target_kind) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (auto rel = json::field(v, "relation")) {
+      r.name = relation_name(*rel);
+    } else {
+      r.name = {{}, std::string(json::str(v, "name"))};
+    }
+    for (element p : json::list(v, "params")) {
+      if (auto d = json::as(p, "DefElem"); d && json::str(*d, "defname") == "concurrently") {
+        r.concurrently = true;
+      }
+    }
+    emit(std::move(r));
+  }
+
+  void data_change(DataChangeKind kind, element v) {
+    DataChange d;
+    d.kind = kind;
+    if (auto r = json::field(v, "relation")) d.table = relation_name(*r);
+    d.has_where = json::field(v, "whereClause").has_value();
+    d.batched = is_batched(v);
+    emit(std::move(d));
+  }
+
+  void truncate(element v) {
+    Truncate t;
+    for (element r : json::list(v, "relations")) {
+      if (auto rv = json::as(r, "RangeVar")) t.tables.push_back(relation_name(*rv));
+    }
+    t.cascade = json::str(v, "behavior") == "DROP_CASCADE";
+    emit(std::move(t));
+  }
+
+  void set(element v) {
+    SetSetting s;
+    s.name = std::string(json::str(v, "name"));
+    s.local = json::boolean(v, "is_local");
+    for (element a : json::list(v, "args")) {
+      if (!s.value.empty()) s.value += ", ";
+      std::string text = default_value(a).text;
+      if (text.size() >= 2 && text.front() == '\'' && text.back() == '\'') {
+        text = text.substr(1, text.size() - 2);
+      }
+      s.value += text;
+    }
+    emit(std::move(s));
+  }
+
+  void transaction(element v) {
+    std::string_view kind = json::str(v, "kind");
+    TransactionKind k = TransactionKind::begin;
+    if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") {
+      k = TransactionKind::begin;
+    } else if (kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_COMMIT_PREPARED") {
+      k = TransactionKind::commit;
+    } else if (kind == "TRANS_STMT_ROLLBACK" || kind == "TRANS_STMT_ROLLBACK_PREPARED") {
+      k = TransactionKind::rollback;
+    } else if (kind == "TRANS_STMT_SAVEPOINT") {
+      k = TransactionKind::savepoint;
+    } else if (kind == "TRANS_STMT_RELEASE") {
+      k = TransactionKind::release;
+    } else if (kind == "TRANS_STMT_ROLLBACK_TO") {
+      k = TransactionKind::rollback_to;
+    } else if (kind == "TRANS_STMT_PREPARE") {
+      k = TransactionKind::prepare;
+    }
+    emit(TransactionControl{k});
+  }
+
+  void alter_enum(element v) {
+    AlterEnum a;
+    a.name = dotted_name(json::strings(v, "typeName"));
+    a.new_value = std::string(json::str(v, "newVal"));
+    a.old_value = std::string(json::str(v, "oldVal"));
+    a.rename = !a.old_value.empty();
+    emit(std::move(a));
+  }
+
+  void vacuum(element v) {
+    Vacuum vac;
+    for (element o : json::list(v, "options")) {
+      if (auto d = json::as(o, "DefElem"); d && json::str(*d, "defname") == "full") vac.full = true;
+    }
+    for (element r : json::list(v, "rels")) {
+      if (auto vr = json::as(r, "VacuumRelation")) {
+        if (auto rel = json::field(*vr, "relation")) vac.tables.push_back(relation_name(*rel));
+      }
+    }
+    if (!json::boolean(v, "is_vacuumcmd")) return other("ANALYZE");
+    emit(std::move(vac));
+  }
+
+  void do_block(element v) {
+    std::string_view language = "plpgsql";
+    std::string_view body;
+    for (element a : json::list(v, "args")) {
+      auto d = json::as(a, "DefElem");
+      if (!d) continue;
+      auto arg = json::field(*d, "arg");
+      std::string_view value;
+      if (arg) {
+        if (auto s = json::as(*arg, "String")) value = json::str(*s, "sval");
+      }
+      if (json::str(*d, "defname") == "as") body = value;
+      if (json::str(*d, "defname") == "language") language = value;
+    }
+    if (language != "plpgsql") return other("DO");
+    // Dollar-quoted bodies stand verbatim in the statement: find them for exact positions.
+    std::string_view stmt = ctx_.sql.substr(ctx_.range.begin, ctx_.range.end - ctx_.range.begin);
+    std::size_t at = body.empty() ? std::string_view::npos : stmt.find(body);
+    ByteRange where{};
+    if (at != std::string_view::npos) {
+      where = {ctx_.range.begin + at, ctx_.range.begin + at + body.size()};
+    }
+    lower_do_block(body, where, ctx_);
+  }
+
+  const StatementContext& ctx_;
+};
+
+}  // namespace
+
+void lower_statement(element stmt, const StatementContext& ctx) {
+  auto [kind, v] = json::node(stmt);
+  Lowerer(ctx).statement(kind, v);
+}
+
+}  // namespace schemagate::sql

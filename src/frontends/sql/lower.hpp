@@ -1,0 +1,34 @@
+// Internal to the SQL frontend: one parsed statement → IR operations.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "frontends/sql/json.hpp"
+#include "frontends/sql/sql_frontend.hpp"
+
+namespace schemagate::sql {
+
+struct StatementContext {
+  std::string_view sql;  // the text the statement's locations refer to
+  ByteRange range;       // the statement in `sql`
+  const RangeMap& map;   // `sql` ranges → source ranges
+  const LowerOptions& options;
+  std::vector<Operation>& ops;
+  std::vector<FrontendIssue>& issues;
+};
+
+void lower_statement(json::element stmt, const StatementContext& ctx);
+
+// Lowers the body of a DO block written at `body` (a range of ctx.sql, or empty when the
+// body's text could not be located verbatim).
+void lower_do_block(std::string_view body_text, ByteRange body, const StatementContext& ctx);
+
+// Expression helpers (expr.cpp).
+[[nodiscard]] TypeName type_name(json::element type_name_node);
+[[nodiscard]] DefaultValue default_value(json::element expr);
+[[nodiscard]] bool is_batched(json::element stmt);
+[[nodiscard]] QualifiedName relation_name(json::element range_var);
+[[nodiscard]] QualifiedName dotted_name(const std::vector<std::string>& parts);
+
+}  // namespace schemagate::sql

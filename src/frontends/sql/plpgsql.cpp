@@ -1,0 +1,128 @@
+// DO blocks: the SQL statements inside a PL/pgSQL body, found with pg_query_parse_plpgsql.
+#include <pg_query.h>
+
+#include <string>
+
+#include "frontends/sql/lower.hpp"
+
+namespace schemagate::sql {
+
+using json::element;
+
+namespace {
+
+struct PlpgsqlResult {
+  PgQueryPlpgsqlParseResult result;
+  PlpgsqlResult(const PlpgsqlResult&) = delete;
+  PlpgsqlResult& operator=(const PlpgsqlResult&) = delete;
+  explicit PlpgsqlResult(const std::string& sql) : result(pg_query_parse_plpgsql(sql.c_str())) {}
+  ~PlpgsqlResult() { pg_query_free_plpgsql_parse_result(result); }
+};
+
+bool is_loop(std::string_view kind) {
+  return kind == "PLpgSQL_stmt_loop" || kind == "PLpgSQL_stmt_while" ||
+         kind == "PLpgSQL_stmt_fori" || kind == "PLpgSQL_stmt_fors" ||
+         kind == "PLpgSQL_stmt_forc" || kind == "PLpgSQL_stmt_foreach_a" ||
+         kind == "PLpgSQL_stmt_dynfors";
+}
+
+class BodyWalker {
+ public:
+  BodyWalker(std::string_view body, ByteRange where, const StatementContext& ctx)
+      : body_(body), where_(where), ctx_(ctx) {}
+
+  void walk(element e, bool in_loop, int depth) {
+    if (depth > 256) return;
+    if (e.is_array()) {
+      for (element c : simdjson::dom::array(e)) walk(c, in_loop, depth + 1);
+      return;
+    }
+    simdjson::dom::object o;
+    if (e.get(o) != simdjson::SUCCESS) return;
+    for (auto [kind, v] : o) {
+      if (kind == "PLpgSQL_stmt_execsql") {
+        if (auto q = json::field(v, "sqlstmt")) {
+          if (auto expr = json::as(*q, "PLpgSQL_expr")) embedded(json::str(*expr, "query"), in_loop);
+        }
+        continue;
+      }
+      if (kind == "PLpgSQL_stmt_dynexecute" || kind == "PLpgSQL_stmt_dynfors") {
+        dynamic();
+      }
+      bool loop = in_loop || is_loop(kind);
+      if (v.is_object() || v.is_array()) walk(v, loop, depth + 1);
+    }
+  }
+
+ private:
+  // A statement of the body: lower it where it stands in the body text.
+  void embedded(std::string_view query, bool in_loop) {
+    std::size_t at = where_.end > where_.begin ? body_.find(query, cursor_) : std::string_view::npos;
+    LowerOptions options = ctx_.options;
+    options.in_loop = options.in_loop || in_loop;
+    options.in_function = true;
+    if (at == std::string_view::npos) {
+      // Not found verbatim: every finding points at the DO statement.
+      ByteRange whole = ctx_.map(ctx_.range);
+      RangeMap to_stmt = [whole](ByteRange) { return whole; };
+      lower(query, to_stmt, options, ctx_.ops, ctx_.issues);
+      return;
+    }
+    cursor_ = at + query.size();
+    std::size_t base = where_.begin + at;
+    const RangeMap& outer = ctx_.map;
+    RangeMap inner = [&outer, base](ByteRange r) {
+      return outer({base + r.begin, base + r.end});
+    };
+    lower(query, inner, options, ctx_.ops, ctx_.issues);
+  }
+
+  void dynamic() {
+    FrontendIssue issue;
+    issue.rule = "dynamic-sql";
+    issue.range = ctx_.map(ctx_.range);
+    issue.message = "EXECUTE in a DO block runs SQL built at run time; it can't be checked";
+    issue.help = "write the statements out, or review the generated SQL by hand";
+    ctx_.issues.push_back(std::move(issue));
+  }
+
+  std::string_view body_;
+  ByteRange where_;
+  const StatementContext& ctx_;
+  std::size_t cursor_ = 0;
+};
+
+}  // namespace
+
+void lower_do_block(std::string_view body_text, ByteRange body, const StatementContext& ctx) {
+  std::string tag = "$sg$";
+  for (int i = 0; body_text.find(tag) != std::string_view::npos; ++i) {
+    tag = "$sg" + std::to_string(i) + "$";
+  }
+  std::string prefix = "CREATE FUNCTION schemagate_do() RETURNS void LANGUAGE plpgsql AS " + tag;
+  std::string wrapped = prefix + std::string(body_text) + tag + ";";
+  PlpgsqlResult parsed(wrapped);
+  if (parsed.result.error != nullptr) {
+    FrontendIssue issue;
+    issue.rule = "syntax-error";
+    issue.range = ctx.map(ctx.range);
+    int pos = parsed.result.error->cursorpos;
+    auto prefix_chars = static_cast<int>(count_code_points(prefix));
+    if (body.end > body.begin && pos > prefix_chars) {
+      std::size_t off = code_point_offset(body_text, static_cast<std::size_t>(pos - prefix_chars - 1));
+      std::size_t at = body.begin + std::min(off, body_text.size());
+      issue.range = ctx.map({at, std::min(at + 1, body.end)});
+    }
+    issue.message = std::string("in DO block: ") + parsed.result.error->message;
+    issue.help = "fix the PL/pgSQL so that PostgreSQL can parse it";
+    ctx.issues.push_back(std::move(issue));
+    return;
+  }
+  simdjson::dom::parser parser;
+  element root;
+  std::string_view json(parsed.result.plpgsql_funcs);
+  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return;
+  BodyWalker(body_text, body, ctx).walk(root, false, 0);
+}
+
+}  // namespace schemagate::sql

@@ -1,0 +1,207 @@
+// SQL text → statements → IR, with exact positions and syntax errors that don't stop the file.
+#include "frontends/sql/sql_frontend.hpp"
+
+#include <pg_query.h>
+
+#include <memory>
+#include <cctype>
+#include <string>
+
+#include "frontends/sql/lower.hpp"
+#include "frontends/sql/split.hpp"
+
+namespace schemagate::sql {
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Skips white space and comments ("--" to the line end, nested "/* */") from `pos`.
+std::size_t skip_trivia(std::string_view s, std::size_t pos, std::size_t end) {
+  while (pos < end) {
+    if (is_space(s[pos])) {
+      ++pos;
+    } else if (s.substr(pos, 2) == "--") {
+      while (pos < end && s[pos] != '\n' && s[pos] != '\r') ++pos;
+    } else if (s.substr(pos, 2) == "/*") {
+      int depth = 0;
+      while (pos < end) {
+        if (s.substr(pos, 2) == "/*") {
+          ++depth;
+          pos += 2;
+        } else if (s.substr(pos, 2) == "*/") {
+          pos += 2;
+          if (--depth == 0) break;
+        } else {
+          ++pos;
+        }
+      }
+    } else {
+      break;
+    }
+  }
+  return pos;
+}
+
+// The statement without the white space and comments around it.
+ByteRange trim(std::string_view s, std::size_t begin, std::size_t end) {
+  begin = skip_trivia(s, begin, end);
+  while (end > begin && is_space(s[end - 1])) --end;
+  return {begin, end};
+}
+
+struct ParseResult {
+  PgQueryParseResult result;
+  ParseResult(const ParseResult&) = delete;
+  ParseResult& operator=(const ParseResult&) = delete;
+  explicit ParseResult(const std::string& sql) : result(pg_query_parse(sql.c_str())) {}
+  ~ParseResult() { pg_query_free_parse_result(result); }
+};
+
+// simdjson parsers are reused across statements; DO blocks lower SQL while the outer
+// document is still being read, so each nesting level leases its own.
+class ParserLease {
+ public:
+  ParserLease() {
+    if (depth() == pool().size()) pool().push_back(std::make_unique<simdjson::dom::parser>());
+    parser_ = pool()[depth()++].get();
+  }
+  ParserLease(const ParserLease&) = delete;
+  ParserLease& operator=(const ParserLease&) = delete;
+  ~ParserLease() { --depth(); }
+  simdjson::dom::parser& get() { return *parser_; }
+
+ private:
+  static std::vector<std::unique_ptr<simdjson::dom::parser>>& pool() {
+    thread_local std::vector<std::unique_ptr<simdjson::dom::parser>> parsers;
+    return parsers;
+  }
+  static std::size_t& depth() {
+    thread_local std::size_t d = 0;
+    return d;
+  }
+  simdjson::dom::parser* parser_;
+};
+
+// The token at `pos`: a word, or one character.
+ByteRange token_at(std::string_view s, std::size_t pos, std::size_t end) {
+  auto word = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  };
+  if (pos >= end) return {end, end};
+  std::size_t stop = pos + 1;
+  if (word(s[pos])) {
+    while (stop < end && word(s[stop])) ++stop;
+  } else {
+    while (stop < end && (static_cast<unsigned char>(s[stop]) & 0xC0U) == 0x80U) ++stop;
+  }
+  return {pos, stop};
+}
+
+class FileLowerer {
+ public:
+  FileLowerer(std::string_view sql, const RangeMap& map, const LowerOptions& options,
+              std::vector<Operation>& ops, std::vector<FrontendIssue>& issues)
+      : sql_(sql), map_(map), options_(options), ops_(ops), issues_(issues) {}
+
+  void run() {
+    std::string text(sql_);
+    {
+      ParseResult whole(text);
+      if (whole.result.error == nullptr) {
+        lower_tree(whole.result.parse_tree, 0, sql_.size());
+        return;
+      }
+    }
+    // Something does not parse: split into statements and parse each on its own, so that
+    // the error lands on its statement and the others are still linted.
+    SplitOutcome split = split_statements(sql_);
+    if (split.failed) {
+      // The scanner itself failed (an unterminated quote or comment).
+      report_syntax_error(split.error.c_str(), split.error_at, sql_.size());
+    }
+    for (ByteRange raw : split.statements) {
+      ByteRange r = trim(sql_, raw.begin, raw.end);
+      if (r.begin >= r.end) continue;
+      std::string one(sql_.substr(r.begin, r.end - r.begin));
+      ParseResult parsed(one);
+      if (parsed.result.error != nullptr) {
+        std::size_t at = char_offset(r.begin, r.end, parsed.result.error->cursorpos);
+        report_syntax_error(parsed.result.error->message, at, r.end);
+        continue;
+      }
+      lower_tree(parsed.result.parse_tree, r.begin, r.end);
+    }
+  }
+
+ private:
+  // Byte offset of 1-based character `cursorpos` counted from `base` (0: unknown → base).
+  [[nodiscard]] std::size_t char_offset(std::size_t base, std::size_t end, int cursorpos) const {
+    if (cursorpos <= 0) return base;
+    std::string_view rest = sql_.substr(base, end - base);
+    return base + code_point_offset(rest, static_cast<std::size_t>(cursorpos - 1));
+  }
+
+  void report_syntax_error(const char* message, std::size_t at, std::size_t end) {
+    FrontendIssue issue;
+    issue.rule = "syntax-error";
+    issue.range = map_(token_at(sql_, at, end));
+    issue.message = message != nullptr ? message : "syntax error";
+    // The parser quotes the rest of the input after an unterminated string: keep one line.
+    if (auto nl = issue.message.find_first_of("\r\n"); nl != std::string::npos) {
+      issue.message.resize(nl);
+      issue.message += "...\"";
+    }
+    issue.help = "fix the SQL so that PostgreSQL can parse it; the other statements are still checked";
+    issues_.push_back(std::move(issue));
+  }
+
+  // Lowers the statements of a parse tree whose locations are relative to `base`.
+  void lower_tree(const char* tree, std::size_t base, std::size_t limit) {
+    simdjson::dom::element root;
+    std::string_view json(tree);
+    ParserLease parser;
+    if (parser.get().parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) {
+      FrontendIssue issue{"internal-error", map_({base, base}),
+                          "could not read the parser's output for this statement", ""};
+      issues_.push_back(std::move(issue));
+      return;
+    }
+    for (json::element s : json::list(root, "stmts")) {
+      auto stmt = json::field(s, "stmt");
+      if (!stmt) continue;
+      std::size_t begin = base + static_cast<std::size_t>(json::integer(s, "stmt_location"));
+      auto len = static_cast<std::size_t>(json::integer(s, "stmt_len"));
+      std::size_t end = len == 0 ? limit : begin + len;
+      ByteRange r = trim(sql_, begin, end);
+      StatementContext ctx{sql_, r, map_, options_, ops_, issues_};
+      lower_statement(*stmt, ctx);
+    }
+  }
+
+  std::string_view sql_;
+  const RangeMap& map_;
+  const LowerOptions& options_;
+  std::vector<Operation>& ops_;
+  std::vector<FrontendIssue>& issues_;
+};
+
+}  // namespace
+
+void lower(std::string_view sql, const RangeMap& map, const LowerOptions& options,
+           std::vector<Operation>& ops, std::vector<FrontendIssue>& issues) {
+  FileLowerer(sql, map, options, ops, issues).run();
+}
+
+Migration parse_file(const SourceFile& file) {
+  Migration m;
+  m.file = &file;
+  m.layout = "sql";
+  m.runner_transaction = RunnerTransaction::none;
+  RangeMap identity = [](ByteRange r) { return r; };
+  lower(file.text, identity, LowerOptions{}, m.upgrade, m.issues);
+  return m;
+}
+
+}  // namespace schemagate::sql

@@ -1,0 +1,16 @@
+// ban-drop-database: DROP DATABASE in a migration.
+#include "rules/common.hpp"
+#include "rules/rules.hpp"
+
+namespace schemagate::rules {
+
+void ban_drop_database(RuleContext& ctx) {
+  for (const Step& step : ctx.steps()) {
+    const auto* op = step.as<DropDatabase>();
+    if (op == nullptr) continue;
+    ctx.report(step, "DROP DATABASE " + quoted(op->name) + " destroys a whole database",
+               "drop databases by hand, never from a migration");
+  }
+}
+
+}  // namespace schemagate::rules

@@ -1,0 +1,42 @@
+// ban-concurrent-index-creation-in-transaction: CONCURRENTLY index operations inside a
+// transaction, which PostgreSQL refuses at run time.
+#include "rules/common.hpp"
+#include "rules/rules.hpp"
+
+namespace schemagate::rules {
+
+namespace {
+
+// "CREATE INDEX CONCURRENTLY", ... for the concurrent index operations; empty otherwise.
+std::string concurrent_operation(const Step& step) {
+  if (const auto* o = step.as<CreateIndex>(); o && o->concurrently) return operation_name(*step.op);
+  if (const auto* o = step.as<DropIndex>(); o && o->concurrently) return operation_name(*step.op);
+  if (const auto* o = step.as<Reindex>(); o && o->concurrently) return operation_name(*step.op);
+  return {};
+}
+
+std::string why(const Step& step, const Migration& m) {
+  if (step.op->in_function) return "inside a DO block, which always runs as one transaction";
+  if (step.explicit_transaction) return "inside the transaction opened by BEGIN";
+  if (m.layout == "alembic") return "inside the transaction Alembic wraps each revision in";
+  return "inside the transaction the migration runner wraps this migration in";
+}
+
+}  // namespace
+
+void ban_concurrent_index_creation_in_transaction(RuleContext& ctx) {
+  for (const Step& step : ctx.steps()) {
+    std::string name = concurrent_operation(step);
+    if (name.empty() || !step.in_transaction) continue;
+    std::string help = ctx.migration().layout == "alembic"
+                           ? "move it into `with op.get_context().autocommit_block():`"
+                           : "run it outside any transaction: remove the surrounding BEGIN/COMMIT "
+                             "or put it in a migration that the runner does not wrap";
+    ctx.report(step,
+               name + " runs " + why(step, ctx.migration()) +
+                   "; PostgreSQL refuses it (\"cannot run inside a transaction block\")",
+               help);
+  }
+}
+
+}  // namespace schemagate::rules

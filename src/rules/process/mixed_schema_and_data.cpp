@@ -1,0 +1,46 @@
+// mixed-schema-and-data: one migration changes both the schema and the data of existing tables.
+#include "rules/common.hpp"
+#include "rules/rules.hpp"
+
+namespace schemagate::rules {
+
+namespace {
+
+bool changes_schema(const Step& step) {
+  const Operation& op = *step.op;
+  bool ddl = op.is<RenameTable>() || op.is<AddColumn>() || op.is<DropColumn>() ||
+             op.is<RenameColumn>() || op.is<AlterColumnType>() || op.is<SetNotNull>() ||
+             op.is<DropNotNull>() || op.is<SetDefault>() || op.is<CreateIndex>() ||
+             op.is<DropIndex>() || op.is<AddConstraint>() || op.is<DropConstraint>() ||
+             op.is<DropTable>();
+  return ddl && !step.table_is_new;
+}
+
+bool changes_data(const Step& step) {
+  if (step.table_is_new) return false;
+  return step.op->is<DataChange>() || step.op->is<Truncate>();
+}
+
+}  // namespace
+
+void mixed_schema_and_data(RuleContext& ctx) {
+  for (Phase phase : {Phase::upgrade, Phase::downgrade}) {
+    const Step* schema = nullptr;
+    const Step* data = nullptr;
+    for (const Step& step : ctx.steps()) {
+      if (step.phase != phase) continue;
+      if (schema == nullptr && changes_schema(step)) schema = &step;
+      if (data == nullptr && changes_data(step)) data = &step;
+    }
+    if (schema == nullptr || data == nullptr) continue;
+    const QualifiedName* table = target_table(*data->op);
+    std::string what = operation_name(*data->op) + (table ? " of " + quoted(*table) : "");
+    ctx.report(*data,
+               what + " in the same migration as " + operation_name(*schema->op) +
+                   ": schema and data changes run and roll back together, holding the schema "
+                   "change's locks for as long as the data change takes",
+               "move the data change into its own migration, after the schema change");
+  }
+}
+
+}  // namespace schemagate::rules

@@ -1,0 +1,36 @@
+// transaction-nesting: BEGIN/COMMIT/ROLLBACK inside a transaction that is already open,
+// or in a migration the runner wraps in its own transaction.
+#include "rules/common.hpp"
+#include "rules/rules.hpp"
+
+namespace schemagate::rules {
+
+void transaction_nesting(RuleContext& ctx) {
+  const bool runner = ctx.migration().runner_transaction == RunnerTransaction::per_migration;
+  for (const Step& step : ctx.steps()) {
+    const auto* op = step.as<TransactionControl>();
+    if (op == nullptr) continue;
+    const std::string name = operation_name(*step.op);
+    if (op->kind == TransactionKind::begin && step.explicit_transaction) {
+      ctx.report(step,
+                 "BEGIN while a transaction is already open: PostgreSQL ignores it with a warning, "
+                 "and the first COMMIT ends both",
+                 "remove the inner BEGIN");
+    } else if (runner && !step.op->autocommit &&
+               (op->kind == TransactionKind::begin || op->kind == TransactionKind::commit ||
+                op->kind == TransactionKind::rollback)) {
+      std::string help = ctx.migration().layout == "alembic"
+                             ? "don't manage transactions yourself; use "
+                               "`with op.get_context().autocommit_block():` for statements that "
+                               "must run outside a transaction"
+                             : "remove it, or configure the runner not to wrap this migration";
+      ctx.report(step,
+                 name +
+                     " inside the transaction the migration runner manages: it ends or confuses "
+                     "the runner's transaction, so a failure later leaves a half-applied migration",
+                 help);
+    }
+  }
+}
+
+}  // namespace schemagate::rules

@@ -1,0 +1,26 @@
+// Every rule's check function. Registered, sorted by id, in registry.cpp.
+#pragma once
+
+#include "schemagate/rule.hpp"
+
+namespace schemagate::rules {
+
+void adding_field_with_default(RuleContext& ctx);
+void adding_not_nullable_field(RuleContext& ctx);
+void adding_required_field(RuleContext& ctx);
+void ban_concurrent_index_creation_in_transaction(RuleContext& ctx);
+void ban_drop_column(RuleContext& ctx);
+void ban_drop_database(RuleContext& ctx);
+void ban_drop_table(RuleContext& ctx);
+void ban_truncate_cascade(RuleContext& ctx);
+void ban_uncommitted_transaction(RuleContext& ctx);
+void changing_column_type(RuleContext& ctx);
+void mixed_schema_and_data(RuleContext& ctx);
+void renaming_column(RuleContext& ctx);
+void renaming_table(RuleContext& ctx);
+void require_concurrent_index_creation(RuleContext& ctx);
+void require_concurrent_index_deletion(RuleContext& ctx);
+void transaction_nesting(RuleContext& ctx);
+void unbatched_backfill(RuleContext& ctx);
+
+}  // namespace schemagate::rules

@@ -1,0 +1,58 @@
+// Position mapping: lines and columns never shift with CRLF, tabs or multibyte UTF-8.
+#include <catch2/catch.hpp>
+
+#include "schemagate/engine.hpp"
+#include "schemagate/source.hpp"
+
+using namespace schemagate;
+
+TEST_CASE("positions count characters on lines split by LF, CRLF and CR") {
+  std::string text = "ab\r\n\tcé\nx\ry";
+  LineIndex idx(text);
+  CHECK(idx.line_count() == 4);
+  CHECK(idx.position(0) == Position{1, 1});
+  CHECK(idx.position(1) == Position{1, 2});
+  CHECK(idx.position(4) == Position{2, 1});  // the tab
+  CHECK(idx.position(5) == Position{2, 2});  // c: a tab is one column
+  CHECK(idx.position(6) == Position{2, 3});  // é (2 bytes)
+  CHECK(idx.position(8) == Position{2, 4});  // after é
+  CHECK(idx.position(9) == Position{3, 1});
+  CHECK(idx.position(11) == Position{4, 1});  // after a lone CR
+  CHECK(idx.line_text(2) == "\tcé");
+  CHECK(idx.line_text(1) == "ab");
+  CHECK(idx.position(1000) == Position{4, 2});  // clamped to the end
+}
+
+TEST_CASE("UTF-8 validation finds the first bad byte") {
+  CHECK_FALSE(find_invalid_utf8("plain ascii é 日本 😀").has_value());
+  CHECK(find_invalid_utf8("ab\xff") == std::optional<std::size_t>(2));
+  CHECK(find_invalid_utf8("a\xc3") == std::optional<std::size_t>(1));           // truncated
+  CHECK(find_invalid_utf8("a\xc0\xaf") == std::optional<std::size_t>(1));       // overlong
+  CHECK(find_invalid_utf8("\xed\xa0\x80") == std::optional<std::size_t>(0));    // surrogate
+  CHECK(count_code_points("日本x") == 3);
+  CHECK(code_point_offset("日本x", 2) == 6);
+}
+
+TEST_CASE("findings keep exact columns with CRLF, tabs and multibyte text before them") {
+  std::string text =
+      "-- 注释 ünïcödé\r\n"
+      "SELECT 'é';\r\n"
+      "\t\tDROP TABLE users;\r\n";
+  LintResult r = lint_text("t.sql", text, {});
+  REQUIRE(r.diagnostics.size() == 1);
+  const Diagnostic& d = r.diagnostics[0];
+  CHECK(d.rule == "ban-drop-table");
+  CHECK(d.begin == Position{3, 3});
+  CHECK(d.end == Position{3, 19});
+  CHECK(d.source_line == "\t\tDROP TABLE users;");
+}
+
+TEST_CASE("a syntax error after multibyte text is reported at its character column") {
+  std::string text = "SELECT 'ééé'; CREATE TABLE x (a int,);\nDROP TABLE users;\n";
+  LintResult r = lint_text("t.sql", text, {});
+  REQUIRE(r.diagnostics.size() == 2);
+  CHECK(r.diagnostics[0].rule == "syntax-error");
+  CHECK(r.diagnostics[0].begin == Position{1, 37});
+  CHECK(r.diagnostics[1].rule == "ban-drop-table");
+  CHECK(r.diagnostics[1].begin == Position{2, 1});
+}
