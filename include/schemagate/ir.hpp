@@ -258,6 +258,27 @@ struct FrontendIssue {
   std::string help;
 };
 
+// What the migration's downgrade is, for missing-downgrade.
+enum class DowngradeKind {
+  absent,       // no downgrade at all (no downgrade(), no .down.sql, ...)
+  empty,        // defined but does nothing: `pass`, `...`, a docstring only, an empty file
+  only_raises,  // defined but only raises (NotImplementedError, ...)
+  real,         // does something
+};
+
+// Revision metadata, as read from an Alembic file (or a versioned SQL file's name).
+struct RevisionInfo {
+  bool is_revision = false;           // assigns `revision` and defines upgrade()
+  ByteRange revision_range;           // the `revision = ...` assignment
+  ByteRange down_revision_range;      // the `down_revision = ...` assignment
+  std::vector<std::string> branch_labels;
+  std::vector<std::string> depends_on;
+  // The docstring header ("Revision ID: x", "Revises: a, b"), when present.
+  std::optional<std::string> header_id;
+  std::optional<std::vector<std::string>> header_parents;
+  ByteRange header_range;             // the docstring
+};
+
 // One migration (a revision, a versioned SQL file, ...) as the rules see it.
 struct Migration {
   std::string id;                    // revision id or version; empty for a bare file
@@ -265,7 +286,9 @@ struct Migration {
   const SourceFile* file = nullptr;
   std::string layout;  // "sql", "alembic", ...
   RunnerTransaction runner_transaction = RunnerTransaction::none;
-  bool has_downgrade_section = false;
+  DowngradeKind downgrade_kind = DowngradeKind::absent;
+  ByteRange downgrade_range;  // the downgrade definition (or where it should be)
+  RevisionInfo revision;
   std::vector<Operation> upgrade;
   std::vector<Operation> downgrade;
   std::vector<FrontendIssue> issues;

@@ -25,6 +25,9 @@ struct Step {
   // The table the operation works on (for DROP INDEX: the index's table, when known) was
   // created earlier in this same migration: locking or dropping it harms nobody.
   bool table_is_new = false;
+  // The column, index or constraint the operation drops, renames or changes was created
+  // earlier in this same migration (e.g. a downgrade undoing its own upgrade).
+  bool object_is_new = false;
   // SET NOT NULL: a validated CHECK (column IS NOT NULL) exists on the column.
   bool not_null_proven = false;
   // ALTER COLUMN TYPE: the column's type before, when replay knows it.

@@ -95,6 +95,7 @@ void lint_file(const SourceFile& file, const LintOptions& options, LintResult& r
   for (FrontendIssue& issue : migration.issues) {
     Diagnostic d = make_diagnostic(issue.rule, file.path, lines, issue.range,
                                    std::move(issue.message), std::move(issue.help));
+    if (!migration.id.empty()) d.migration = migration.id;
     result.diagnostics.push_back(std::move(d));
   }
   SchemaState state;
@@ -134,34 +135,45 @@ void read_and_lint(const std::string& path, const LintOptions& options, LintResu
 
 bool is_migration_file(const fs::path& p) { return p.extension() == ".sql"; }
 
-// The *.sql files below `root`, sorted; symlinks are followed only when they stay inside.
+// The *.sql files below `root`, sorted. Symbolic links to directories are not descended
+// (they may loop); links to files are followed only when they stay inside `root`.
 void walk(const std::string& arg, LintResult& result, std::vector<std::string>& files) {
   std::error_code ec;
-  fs::path root(arg);
-  fs::path real_root = fs::weakly_canonical(root, ec);
+  const fs::path real_root = fs::weakly_canonical(arg, ec);
   std::vector<fs::path> found;
-  auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
-  if (ec) {
-    io_error(result, arg, ec.message());
-    return;
-  }
-  for (auto end = fs::recursive_directory_iterator(); it != end; it.increment(ec)) {
+  std::vector<fs::path> dirs{fs::path(arg)};
+  while (!dirs.empty()) {
+    fs::path dir = std::move(dirs.back());
+    dirs.pop_back();
+    fs::directory_iterator it(dir, ec);
     if (ec) {
-      io_error(result, arg, ec.message());
-      break;
+      io_error(result, dir.generic_string(), ec.message());
+      continue;
     }
-    const fs::directory_entry& entry = *it;
-    if (!is_migration_file(entry.path())) continue;
-    if (entry.is_symlink(ec)) {
-      fs::path target = fs::weakly_canonical(entry.path(), ec);
-      auto rel = target.lexically_relative(real_root);
-      if (ec || rel.empty() || *rel.begin() == "..") {
-        io_error(result, entry.path().generic_string(),
-                 "symbolic link to outside the linted directory; not followed");
+    for (fs::directory_iterator end; it != end; it.increment(ec)) {
+      const fs::directory_entry& entry = *it;
+      fs::file_status link = entry.symlink_status(ec);
+      if (fs::is_directory(link)) {
+        dirs.push_back(entry.path());
         continue;
       }
+      if (!is_migration_file(entry.path())) continue;
+      if (fs::is_symlink(link)) {
+        fs::path target = fs::canonical(entry.path(), ec);
+        if (ec) {
+          io_error(result, entry.path().generic_string(), ec.message());
+          continue;
+        }
+        auto rel = target.lexically_relative(real_root);
+        if (rel.empty() || *rel.begin() == "..") {
+          io_error(result, entry.path().generic_string(),
+                   "symbolic link to a file outside the linted directory; not followed");
+          continue;
+        }
+      }
+      if (entry.is_regular_file(ec)) found.push_back(entry.path());
     }
-    if (entry.is_regular_file(ec)) found.push_back(entry.path());
+    if (ec) io_error(result, dir.generic_string(), ec.message());
   }
   std::sort(found.begin(), found.end());
   for (const fs::path& p : found) files.push_back(p.generic_string());

@@ -44,6 +44,10 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
   };
   if (const QualifiedName* t = target_table(op)) step.table_is_new = is_new(*t);
 
+  auto column_is_new = [&](const Table& t, const std::string& name) {
+    auto c = t.columns.find(name);
+    return c != t.columns.end() && c->second.created_by == &migration;
+  };
   auto find = [&](const QualifiedName& t) -> Table* {
     auto it = tables_.find(t.key());
     return it == tables_.end() ? nullptr : &it->second;
@@ -54,7 +58,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             if (o.if_not_exists && find(o.table) != nullptr) return;
             Table table;
             table.created_by = &migration;
-            for (const ColumnDef& c : o.columns) table.columns[c.name] = c.type;
+            for (const ColumnDef& c : o.columns) table.columns[c.name] = {c.type, &migration};
             tables_[o.table.key()] = std::move(table);
           },
           [&](const DropTable& o) { tables_.erase(o.table.key()); },
@@ -64,18 +68,24 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             tables_.erase(o.table.key());
             tables_[QualifiedName{o.table.schema, o.new_name}.key()] = std::move(table);
           },
-          [&](const AddColumn& o) { tables_[o.table.key()].columns[o.column.name] = o.column.type; },
+          [&](const AddColumn& o) {
+            tables_[o.table.key()].columns[o.column.name] = {o.column.type, &migration};
+          },
           [&](const DropColumn& o) {
-            if (Table* t = find(o.table)) t->columns.erase(o.column);
+            Table* t = find(o.table);
+            if (t == nullptr) return;
+            step.object_is_new = column_is_new(*t, o.column);
+            t->columns.erase(o.column);
           },
           [&](const RenameColumn& o) {
             Table* t = find(o.table);
             if (t == nullptr) return;
             auto c = t->columns.find(o.column);
             if (c == t->columns.end()) return;
-            TypeName type = c->second;
+            step.object_is_new = c->second.created_by == &migration;
+            Column column = c->second;
             t->columns.erase(c);
-            t->columns[o.new_name] = std::move(type);
+            t->columns[o.new_name] = std::move(column);
           },
           [&](const AlterColumnType& o) {
             step.previous_type = o.from;
@@ -83,15 +93,16 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             if (t == nullptr) return;
             auto c = t->columns.find(o.column);
             if (c == t->columns.end()) return;
-            if (!step.previous_type && !c->second.empty()) step.previous_type = c->second;
-            c->second = o.to;
+            if (!step.previous_type && !c->second.type.empty()) step.previous_type = c->second.type;
+            c->second.type = o.to;
           },
           [&](const SetNotNull& o) {
             if (Table* t = find(o.table)) step.not_null_proven = t->proven_not_null.contains(o.column);
           },
           [&](const AddConstraint& o) {
-            if (!o.not_null_column) return;
             Table& t = tables_[o.table.key()];
+            if (!o.name.empty()) t.constraints[o.name] = &migration;
+            if (!o.not_null_column) return;
             if (o.not_valid) {
               t.unvalidated_checks[o.name] = *o.not_null_column;
             } else {
@@ -106,6 +117,14 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             t->proven_not_null.insert(c->second);
             t->unvalidated_checks.erase(c);
           },
+          [&](const DropConstraint& o) {
+            Table* t = find(o.table);
+            if (t == nullptr) return;
+            auto c = t->constraints.find(o.name);
+            if (c == t->constraints.end()) return;
+            step.object_is_new = c->second == &migration;
+            t->constraints.erase(c);
+          },
           [&](const CreateIndex& o) {
             if (o.name.empty()) return;
             indexes_[index_key({{}, o.name}, o.table)] = Index{o.table.key(), &migration};
@@ -115,8 +134,8 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             auto it = indexes_.find(o.index.key());
             if (it == indexes_.end()) return;
             auto table = tables_.find(it->second.table);
-            step.table_is_new = it->second.created_by == &migration ||
-                                (table != tables_.end() && table->second.created_by == &migration);
+            step.object_is_new = it->second.created_by == &migration;
+            step.table_is_new = table != tables_.end() && table->second.created_by == &migration;
             indexes_.erase(it);
           },
           [](const auto&) {},

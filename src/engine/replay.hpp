@@ -20,9 +20,14 @@ class SchemaState {
                            const std::vector<Operation>& ops);
 
  private:
+  struct Column {
+    TypeName type;
+    const Migration* created_by = nullptr;
+  };
   struct Table {
     const Migration* created_by = nullptr;
-    std::map<std::string, TypeName> columns;
+    std::map<std::string, Column> columns;
+    std::map<std::string, const Migration*> constraints;  // name → creator
     std::set<std::string> proven_not_null;                  // validated CHECK (c IS NOT NULL)
     std::map<std::string, std::string> unvalidated_checks;  // constraint name → column
   };

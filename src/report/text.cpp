@@ -20,12 +20,28 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
-// The source line with tabs shown as single spaces, so that the underline lines up
-// (columns count characters).
+// The source line as a terminal can show it: tabs as single spaces, so that the underline
+// lines up (columns count characters), and control characters or bytes that are not UTF-8
+// as '?' (one column each, as positions count them).
 std::string shown_line(std::string_view line) {
-  std::string out(line);
-  for (char& c : out) {
-    if (c == '\t') c = ' ';
+  std::string out;
+  out.reserve(line.size());
+  for (std::size_t i = 0; i < line.size();) {
+    auto c = static_cast<unsigned char>(line[i]);
+    if (c < 0x80) {
+      out += c == '\t' ? ' ' : (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    std::string_view seq = line.substr(i, len);
+    if (seq.size() == len && !find_invalid_utf8(seq)) {
+      out += seq;
+      i += len;
+    } else {
+      out += '?';
+      ++i;
+    }
   }
   return out;
 }

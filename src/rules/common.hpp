@@ -10,9 +10,16 @@ namespace schemagate::rules {
 // Writes "`name`" for messages.
 inline std::string quoted(const std::string& name) { return "`" + name + "`"; }
 inline std::string quoted(const QualifiedName& name) { return quoted(name.display()); }
+inline std::string quoted(const QualifiedName& table, const std::string& column) {
+  return quoted(table.display() + "." + column);
+}
 
-// Is this step in the migration's upgrade, or in a downgrade that doesn't merely undo
-// something the upgrade created? (Steps on tables new in this migration never count.)
+// Lock and rewrite rules: the table existed before this migration.
 inline bool on_existing_table(const Step& step) { return !step.table_is_new; }
+
+// Destructive and compatibility rules: the table, column, index or constraint existed
+// before this migration (dropping what the migration itself created, e.g. in a downgrade
+// undoing its upgrade, harms nobody).
+inline bool on_existing_object(const Step& step) { return !step.table_is_new && !step.object_is_new; }
 
 }  // namespace schemagate::rules

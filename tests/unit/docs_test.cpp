@@ -2,6 +2,8 @@
 // headings, and every doc belongs to a registered rule.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -42,5 +44,15 @@ TEST_CASE("every doc has the fixed headings, in order, and states the registered
       CHECK(found != std::string_view::npos);
       if (found != std::string_view::npos) at = found + 1;
     }
+  }
+}
+
+TEST_CASE("README lists every rule with a link to its doc") {
+  std::ifstream in(std::string(SCHEMAGATE_SOURCE_DIR) + "/README.md");
+  std::string readme((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const RuleInfo& r : all_rules()) {
+    INFO(r.id);
+    std::string link = "[" + std::string(r.id) + "](rules/" + std::string(r.id) + ".md)";
+    CHECK(readme.find(link) != std::string::npos);
   }
 }

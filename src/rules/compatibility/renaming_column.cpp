@@ -7,9 +7,9 @@ namespace schemagate::rules {
 void renaming_column(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<RenameColumn>();
-    if (op == nullptr || !on_existing_table(step)) continue;
+    if (op == nullptr || !on_existing_object(step)) continue;
     ctx.report(step,
-               "renaming " + quoted(op->table) + "." + op->column + " to " + op->new_name +
+               "renaming " + quoted(op->table, op->column) + " to " + op->new_name +
                    " breaks every running query that still uses the old name",
                "rename in phases: add the new column, write to both and backfill, switch the "
                "application to the new column, then drop the old one in a later migration");

@@ -15,10 +15,11 @@ void adding_not_nullable_field(RuleContext& ctx) {
             ? "first ADD CONSTRAINT ... CHECK (" + op->column +
                   " IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT in a separate "
                   "migration, then SET NOT NULL (no scan) and drop the check"
-            : "before PostgreSQL 12 SET NOT NULL always scans; keep a validated CHECK (" +
-                  op->column + " IS NOT NULL) NOT VALID constraint instead";
+            : "before PostgreSQL 12 SET NOT NULL always scans; add CHECK (" + op->column +
+                  " IS NOT NULL) NOT VALID and VALIDATE it in a separate migration instead of "
+                  "the NOT NULL constraint";
     ctx.report(step,
-               "SET NOT NULL on " + quoted(op->table) + "." + op->column +
+               "SET NOT NULL on " + quoted(op->table, op->column) +
                    " takes an ACCESS EXCLUSIVE lock, blocking all reads and writes while the "
                    "whole table is scanned",
                help);

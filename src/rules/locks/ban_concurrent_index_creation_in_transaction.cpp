@@ -16,7 +16,7 @@ std::string concurrent_operation(const Step& step) {
 }
 
 std::string why(const Step& step, const Migration& m) {
-  if (step.op->in_function) return "inside a DO block, which always runs as one transaction";
+  if (step.op->in_function) return "inside a DO block, which runs as a function";
   if (step.explicit_transaction) return "inside the transaction opened by BEGIN";
   if (m.layout == "alembic") return "inside the transaction Alembic wraps each revision in";
   return "inside the transaction the migration runner wraps this migration in";
@@ -28,13 +28,17 @@ void ban_concurrent_index_creation_in_transaction(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     std::string name = concurrent_operation(step);
     if (name.empty() || !step.in_transaction) continue;
-    std::string help = ctx.migration().layout == "alembic"
+    std::string help = step.op->in_function ? "move it out of the DO block, to the top level of a "
+                                              "migration that runs outside a transaction"
+                       : ctx.migration().layout == "alembic"
                            ? "move it into `with op.get_context().autocommit_block():`"
                            : "run it outside any transaction: remove the surrounding BEGIN/COMMIT "
                              "or put it in a migration that the runner does not wrap";
+    std::string refusal = step.op->in_function ? "cannot be executed from a function"
+                                               : "cannot run inside a transaction block";
     ctx.report(step,
-               name + " runs " + why(step, ctx.migration()) +
-                   "; PostgreSQL refuses it (\"cannot run inside a transaction block\")",
+               name + " runs " + why(step, ctx.migration()) + "; PostgreSQL refuses it (\"" +
+                   refusal + "\")",
                help);
   }
 }

@@ -14,7 +14,8 @@ std::int64_t modifier(const TypeName& t, std::size_t i) {
 
 // True when PostgreSQL changes only the catalog: the old values are valid as they are.
 bool binary_coercible(const TypeName& from, const TypeName& to) {
-  if (from.array != to.array) return false;
+  // Array columns are rewritten whenever the element type changes.
+  if (from.array || to.array) return from.array == to.array && from.name == to.name && from.modifiers == to.modifiers;
   if (to.name == "text") return is_text_like(from);
   if (to.name == "varchar" && is_text_like(from)) {
     if (to.modifiers.empty()) return true;  // varchar without a limit
@@ -45,7 +46,7 @@ void changing_column_type(RuleContext& ctx) {
                              ? "from " + step.previous_type->text + " to " + op->to.text
                              : "to " + op->to.text;
     ctx.report(step,
-               "changing the type of " + quoted(op->table) + "." + op->column + " " + change +
+               "changing the type of " + quoted(op->table, op->column) + " " + change +
                    " rewrites the table and its indexes under an ACCESS EXCLUSIVE lock, "
                    "blocking all reads and writes",
                "add a new column of the new type, fill it in batches and keep it in sync, switch "

@@ -1,0 +1,11 @@
+-- Safe: a new table and its indexes. Nothing reads or writes it yet, so ordinary
+-- CREATE INDEX is fine here.
+CREATE TABLE skills (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name        text        NOT NULL UNIQUE,
+    description text        NOT NULL,
+    category    text        NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE INDEX ix_skills_category ON skills (category);

@@ -1,0 +1,130 @@
+#include "schemagate/graph.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace schemagate {
+
+RevisionGraph::RevisionGraph(std::vector<const Migration*> migrations) {
+  for (const Migration* m : migrations) {
+    if (m == nullptr || m->id.empty()) continue;
+    revisions_.push_back(m);
+    by_id_[m->id].push_back(m);
+    for (const std::string& label : m->revision.branch_labels) labels_.emplace(label, m);
+  }
+  std::set<std::string> named_as_parent;
+  for (const Migration* m : revisions_) {
+    named_as_parent.insert(m->parents.begin(), m->parents.end());
+  }
+  for (const auto& [id, ms] : by_id_) {
+    const Migration* m = ms.front();
+    if (!named_as_parent.contains(id)) heads_.push_back(m);
+    if (m->parents.empty()) bases_.push_back(m);
+    if (m->parents.size() > 1) merges_.push_back(m);
+  }
+  find_cycles();
+  topological_order();
+}
+
+const std::vector<const Migration*>& RevisionGraph::declaring(const std::string& id) const {
+  static const std::vector<const Migration*> none;
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? none : it->second;
+}
+
+const Migration* RevisionGraph::find(const std::string& id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : it->second.front();
+}
+
+bool RevisionGraph::is_branch_label(const std::string& name) const {
+  return labels_.contains(name);
+}
+
+std::vector<std::string> RevisionGraph::branches_of(const Migration& m) const {
+  std::set<std::string> labels;
+  std::set<std::string> seen;
+  std::vector<const Migration*> todo{&m};
+  while (!todo.empty()) {
+    const Migration* cur = todo.back();
+    todo.pop_back();
+    if (!seen.insert(cur->id).second) continue;
+    labels.insert(cur->revision.branch_labels.begin(), cur->revision.branch_labels.end());
+    for (const std::string& p : cur->parents) {
+      if (const Migration* parent = find(p)) todo.push_back(parent);
+    }
+  }
+  return {labels.begin(), labels.end()};
+}
+
+void RevisionGraph::find_cycles() {
+  // Iterative depth-first search over down revisions; a back edge closes a cycle.
+  enum class Mark { none, active, done };
+  std::map<std::string, Mark> mark;
+  std::set<std::set<std::string>> seen_cycles;
+  for (const auto& [start, ms] : by_id_) {
+    if (mark[start] != Mark::none) continue;
+    struct Frame {
+      const Migration* m;
+      std::size_t next;
+    };
+    std::vector<Frame> stack{{ms.front(), 0}};
+    mark[start] = Mark::active;
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      if (f.next == f.m->parents.size()) {
+        mark[f.m->id] = Mark::done;
+        stack.pop_back();
+        continue;
+      }
+      const std::string& p = f.m->parents[f.next++];
+      const Migration* parent = find(p);
+      if (parent == nullptr) continue;
+      if (mark[p] == Mark::active) {
+        std::vector<std::string> cycle;
+        auto from = std::find_if(stack.begin(), stack.end(),
+                                 [&](const Frame& x) { return x.m->id == p; });
+        for (auto it = from; it != stack.end(); ++it) cycle.push_back(it->m->id);
+        std::set<std::string> key(cycle.begin(), cycle.end());
+        if (seen_cycles.insert(key).second) cycles_.push_back(std::move(cycle));
+      } else if (mark[p] == Mark::none) {
+        mark[p] = Mark::active;
+        stack.push_back({parent, 0});
+      }
+    }
+  }
+}
+
+void RevisionGraph::topological_order() {
+  std::set<std::string> on_cycle;
+  for (const auto& c : cycles_) on_cycle.insert(c.begin(), c.end());
+  std::set<std::string> placed;
+  // Kahn's algorithm over ids, parents first; missing parents count as placed.
+  std::map<std::string, int> waiting;
+  std::map<std::string, std::vector<std::string>> children;
+  for (const auto& [id, ms] : by_id_) {
+    if (on_cycle.contains(id)) continue;
+    int n = 0;
+    for (const std::string& p : ms.front()->parents) {
+      if (by_id_.contains(p) && !on_cycle.contains(p)) {
+        ++n;
+        children[p].push_back(id);
+      }
+    }
+    waiting[id] = n;
+  }
+  std::set<std::string> ready;
+  for (const auto& [id, n] : waiting) {
+    if (n == 0) ready.insert(id);
+  }
+  while (!ready.empty()) {
+    std::string id = *ready.begin();
+    ready.erase(ready.begin());
+    order_.push_back(by_id_.at(id).front());
+    for (const std::string& c : children[id]) {
+      if (--waiting[c] == 0) ready.insert(c);
+    }
+  }
+}
+
+}  // namespace schemagate

@@ -1,0 +1,144 @@
+// The command line end to end: golden JSON and text output, exit codes, subcommands.
+// Set SCHEMAGATE_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change.
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+
+#include "schemagate/engine.hpp"
+#include "schemagate/rule.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Runs `schemagate ARGS` in `dir` with the given environment prefix.
+Run run(const std::string& args, const fs::path& dir = fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "golden",
+        const std::string& env = "NO_COLOR=1") {
+  fs::path tmp = fs::temp_directory_path() / ("schemagate-cli-" + std::to_string(::getpid()));
+  fs::create_directories(tmp);
+  std::string cmd = "cd '" + dir.string() + "' && env " + env + " '" + SCHEMAGATE_BINARY + "' " + args +
+                    " >'" + (tmp / "out").string() + "' 2>'" + (tmp / "err").string() + "'";
+  int status = std::system(cmd.c_str());
+  Run r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(tmp / "out");
+  r.err = slurp(tmp / "err");
+  fs::remove_all(tmp);
+  return r;
+}
+
+void check_golden(const std::string& actual, const std::string& name) {
+  fs::path golden = fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "golden" / name;
+  // The version changes with releases; the golden files hold a placeholder.
+  std::string normalized = actual;
+  std::string v = "\"version\":\"" + std::string(schemagate::version()) + "\"";
+  if (auto at = normalized.find(v); at != std::string::npos) {
+    normalized.replace(at, v.size(), "\"version\":\"VERSION\"");
+  }
+  if (std::getenv("SCHEMAGATE_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(golden, std::ios::binary) << normalized;
+  }
+  CHECK(normalized == slurp(golden));
+}
+
+}  // namespace
+
+TEST_CASE("cli: JSON output on safe, unsafe, broken and binary files is exactly the golden one") {
+  Run r = run("lint --format json input");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.empty());
+  check_golden(r.out, "expected.json");
+  auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["summary"]["files"] == 5);
+  for (const auto& d : doc["diagnostics"]) {
+    CHECK(d["line"].get<int>() >= 1);
+    CHECK(d["column"].get<int>() >= 1);
+    CHECK(d["path"].get<std::string>().rfind("input/", 0) == 0);
+  }
+}
+
+TEST_CASE("cli: text output is exactly the golden one") {
+  Run r = run("lint --color never input");
+  CHECK(r.exit_code == 1);
+  check_golden(r.out, "expected.txt");
+}
+
+TEST_CASE("cli: exit codes") {
+  CHECK(run("lint input/safe.sql").exit_code == 0);
+  CHECK(run("lint input/unsafe.sql").exit_code == 1);
+  CHECK(run("lint --fail-on error input/broken.sql").exit_code == 1);  // syntax-error is an error
+  CHECK(run("lint --fail-on error input/safe.sql").exit_code == 0);
+  CHECK(run("lint --format yaml input").exit_code == 2);
+  CHECK(run("lint --no-such-flag").exit_code == 2);
+  CHECK(run("").exit_code == 2);
+}
+
+TEST_CASE("cli: warnings alone pass with --fail-on error") {
+  // unsafe.sql has an error (adding-required-field); broken.sql's DROPs are warnings but
+  // its syntax error is an error. A warnings-only file:
+  fs::path dir = fs::temp_directory_path() / "schemagate-cli-warn";
+  fs::create_directories(dir);
+  std::ofstream(dir / "w.sql") << "DROP TABLE t;\n";
+  CHECK(run("lint w.sql", dir).exit_code == 1);
+  CHECK(run("lint --fail-on error w.sql", dir).exit_code == 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("cli: a missing path is an I/O error (exit 2) and the other files are still linted") {
+  Run r = run("lint --format json input/unsafe.sql input/does-not-exist.sql");
+  CHECK(r.exit_code == 2);
+  auto doc = nlohmann::json::parse(r.out);
+  bool io = false;
+  bool lint = false;
+  for (const auto& d : doc["diagnostics"]) {
+    io = io || (d["rule"] == "io-error" && d["path"] == "input/does-not-exist.sql");
+    lint = lint || d["rule"] == "adding-required-field";
+  }
+  CHECK(io);
+  CHECK(lint);
+}
+
+TEST_CASE("cli: rules, rule, --version, --help") {
+  Run rules = run("rules");
+  CHECK(rules.exit_code == 0);
+  for (const auto& r : schemagate::all_rules()) {
+    CHECK(rules.out.find(std::string(r.id) + " ") != std::string::npos);
+  }
+  Run doc = run("rule require-concurrent-index-creation");
+  CHECK(doc.exit_code == 0);
+  CHECK(doc.out.rfind("# require-concurrent-index-creation\n", 0) == 0);
+  Run unknown = run("rule no-such-rule");
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.find("unknown rule") != std::string::npos);
+  Run version = run("--version");
+  CHECK(version.exit_code == 0);
+  CHECK(version.out == "schemagate " + std::string(schemagate::version()) + "\n");
+  CHECK(run("--help").exit_code == 0);
+  CHECK(run("lint --help").exit_code == 0);
+}
+
+TEST_CASE("cli: color follows --color and NO_COLOR") {
+  CHECK(run("lint --color always input/unsafe.sql").out.find("\x1b[") != std::string::npos);
+  CHECK(run("lint --color never input/unsafe.sql", fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "golden",
+            "TERM=xterm")
+            .out.find("\x1b[") == std::string::npos);
+  // auto: never when NO_COLOR is set (and never when stdout is not a terminal).
+  CHECK(run("lint input/unsafe.sql").out.find("\x1b[") == std::string::npos);
+}
