@@ -18,7 +18,7 @@ say() { printf 'bootstrap: %s\n' "$*" >&2; }
 packages=(
   g++ cmake make pkg-config git ca-certificates
   libpg-query-dev libtree-sitter-dev libyaml-cpp-dev libcli11-dev catch2
-  libprotobuf-c-dev libsimdjson-dev nlohmann-json3-dev nodejs npm
+  libprotobuf-c-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev nodejs npm
   clang-format
 )
 
@@ -36,11 +36,19 @@ if ((${#missing[@]})); then
 fi
 
 # configure_and_build DIR [extra cmake args...]
+# Configures when the tree has no Makefile yet (a failed configure leaves CMakeCache.txt but no
+# Makefile) or was configured before make's progress messages were turned off; prints cmake's
+# output only when it fails.
 configure_and_build() {
-  local dir=$1
+  local dir=$1 log
   shift
-  if [ ! -f "$dir/CMakeCache.txt" ]; then
-    cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCHEMAGATE_WERROR=ON "$@" >/dev/null
+  if [ ! -f "$dir/Makefile" ] || ! grep -qx 'CMAKE_TARGET_MESSAGES:BOOL=OFF' "$dir/CMakeCache.txt"; then
+    if ! log=$(cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCHEMAGATE_WERROR=ON \
+      -DCMAKE_RULE_MESSAGES:BOOL=OFF -DCMAKE_TARGET_MESSAGES:BOOL=OFF "$@" 2>&1); then
+      printf '%s\n' "$log" >&2
+      say "cmake could not configure $dir"
+      exit 1
+    fi
   fi
   cmake --build "$dir" -j "$jobs" -- --no-print-directory -s
 }
@@ -56,9 +64,12 @@ case "$job" in
     [ "$status" -le 1 ] || exit "$status"
     ;;
   test)
-    ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
+    # Both builds first, then both suites, so a failing test never hides the sanitizer run.
     configure_and_build "$root/build-sanitize" -DSCHEMAGATE_SANITIZE=ON
-    ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs"
+    status=0
+    ctest --test-dir "$root/build" --output-on-failure -j "$jobs" || status=1
+    ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs" || status=1
+    exit "$status"
     ;;
   *)
     say "unknown job '$job' (expected: build, examples, test)"

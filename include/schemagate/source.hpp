@@ -27,7 +27,7 @@ struct ByteRange {
 };
 
 // Maps byte offsets of a text to positions. Line breaks are "\n", "\r\n" and a lone "\r",
-// as editors count them.
+// as editors count them. A UTF-8 byte order mark at the start takes no column.
 class LineIndex {
  public:
   explicit LineIndex(std::string_view text);
@@ -45,7 +45,11 @@ class LineIndex {
  private:
   std::string_view text_;
   std::vector<std::size_t> starts_;
+  std::size_t bom_ = 0;  // bytes of a leading byte order mark
 };
+
+// The length of a UTF-8 byte order mark at the start of `text` (0 or 3).
+[[nodiscard]] std::size_t bom_length(std::string_view text);
 
 // Where the first invalid UTF-8 sequence begins, if any.
 [[nodiscard]] std::optional<std::size_t> find_invalid_utf8(std::string_view text);

@@ -6,9 +6,7 @@ std::string QualifiedName::key() const {
   return (schema.empty() ? std::string("public") : schema) + "." + name;
 }
 
-std::string QualifiedName::display() const {
-  return schema.empty() ? name : schema + "." + name;
-}
+std::string QualifiedName::display() const { return schema.empty() ? name : schema + "." + name; }
 
 const QualifiedName* target_table(const Operation& op) {
   return std::visit(

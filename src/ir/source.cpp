@@ -10,7 +10,9 @@ bool is_continuation(unsigned char c) { return (c & 0xC0U) == 0x80U; }
 
 }  // namespace
 
-LineIndex::LineIndex(std::string_view text) : text_(text) {
+std::size_t bom_length(std::string_view text) { return text.starts_with("\xEF\xBB\xBF") ? 3 : 0; }
+
+LineIndex::LineIndex(std::string_view text) : text_(text), bom_(bom_length(text)) {
   starts_.push_back(0);
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '\n') {
@@ -26,8 +28,7 @@ Position LineIndex::position(std::size_t offset) const {
   offset = std::min(offset, text_.size());
   auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
   auto line = static_cast<std::size_t>(it - starts_.begin());  // 1-based
-  std::size_t start = starts_[line - 1];
-  // A position inside a CRLF pair belongs to the end of the line before.
+  std::size_t start = line == 1 ? std::min(bom_, offset) : starts_[line - 1];
   std::string_view prefix = text_.substr(start, offset - start);
   return {static_cast<std::uint32_t>(line),
           static_cast<std::uint32_t>(count_code_points(prefix) + 1)};
@@ -41,7 +42,7 @@ std::size_t LineIndex::line_start(std::uint32_t line) const {
 
 std::string_view LineIndex::line_text(std::uint32_t line) const {
   if (line == 0 || line > starts_.size()) return {};
-  std::size_t begin = starts_[line - 1];
+  std::size_t begin = line == 1 ? bom_ : starts_[line - 1];
   std::size_t end = line < starts_.size() ? starts_[line] : text_.size();
   std::string_view s = text_.substr(begin, end - begin);
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
@@ -77,8 +78,8 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
       if (!is_continuation(s[i + k])) return i;
       cp = (cp << 6U) | (s[i + k] & 0x3FU);
     }
-    bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-                    (len == 4 && cp < 0x10000);
+    bool overlong =
+        (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
     if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
     i += len;
   }

@@ -26,9 +26,9 @@ TEST_CASE("positions count characters on lines split by LF, CRLF and CR") {
 TEST_CASE("UTF-8 validation finds the first bad byte") {
   CHECK_FALSE(find_invalid_utf8("plain ascii é 日本 😀").has_value());
   CHECK(find_invalid_utf8("ab\xff") == std::optional<std::size_t>(2));
-  CHECK(find_invalid_utf8("a\xc3") == std::optional<std::size_t>(1));           // truncated
-  CHECK(find_invalid_utf8("a\xc0\xaf") == std::optional<std::size_t>(1));       // overlong
-  CHECK(find_invalid_utf8("\xed\xa0\x80") == std::optional<std::size_t>(0));    // surrogate
+  CHECK(find_invalid_utf8("a\xc3") == std::optional<std::size_t>(1));         // truncated
+  CHECK(find_invalid_utf8("a\xc0\xaf") == std::optional<std::size_t>(1));     // overlong
+  CHECK(find_invalid_utf8("\xed\xa0\x80") == std::optional<std::size_t>(0));  // surrogate
   CHECK(count_code_points("日本x") == 3);
   CHECK(code_point_offset("日本x", 2) == 6);
 }
@@ -55,4 +55,18 @@ TEST_CASE("a syntax error after multibyte text is reported at its character colu
   CHECK(r.diagnostics[0].begin == Position{1, 37});
   CHECK(r.diagnostics[1].rule == "ban-drop-table");
   CHECK(r.diagnostics[1].begin == Position{2, 1});
+}
+
+TEST_CASE("a UTF-8 byte order mark takes no column and is not SQL") {
+  std::string text =
+      "\xEF\xBB\xBF"
+      "DROP TABLE users;\n";
+  LineIndex idx(text);
+  CHECK(idx.position(3) == Position{1, 1});
+  CHECK(idx.line_text(1) == "DROP TABLE users;");
+  LintResult r = lint_text("bom.sql", text, {});
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(r.diagnostics[0].rule == "ban-drop-table");
+  CHECK(r.diagnostics[0].begin == Position{1, 1});
+  CHECK(r.diagnostics[0].end == Position{1, 17});
 }

@@ -1,7 +1,7 @@
 // Reading types, default expressions and WHERE clauses out of the parse tree.
 #include <algorithm>
-#include <cctype>
 #include <array>
+#include <cctype>
 #include <map>
 #include <string>
 
@@ -26,16 +26,39 @@ namespace {
 
 std::string_view display_type(std::string_view name) {
   static const std::map<std::string_view, std::string_view> names = {
-      {"int2", "smallint"},   {"int4", "integer"},        {"int8", "bigint"},
-      {"float4", "real"},     {"float8", "double precision"}, {"bool", "boolean"},
-      {"bpchar", "char"},     {"varchar", "varchar"},     {"timestamptz", "timestamptz"},
-      {"timestamp", "timestamp"}, {"interval", "interval"}, {"numeric", "numeric"},
+      {"int2", "smallint"},
+      {"int4", "integer"},
+      {"int8", "bigint"},
+      {"float4", "real"},
+      {"float8", "double precision"},
+      {"bool", "boolean"},
+      {"bpchar", "char"},
+      {"varchar", "varchar"},
+      {"timestamptz", "timestamptz"},
+      {"timestamp", "timestamp"},
+      {"interval", "interval"},
+      {"numeric", "numeric"},
   };
   auto it = names.find(name);
   return it == names.end() ? name : it->second;
 }
 
 }  // namespace
+
+std::string type_text(const TypeName& type) {
+  std::string out(display_type(type.name));
+  // "timestamp with time zone" arrives as timestamptz; interval fields are typmods too.
+  if (!type.modifiers.empty() && type.name != "interval") {
+    out += '(';
+    for (std::size_t i = 0; i < type.modifiers.size(); ++i) {
+      if (i) out += ", ";
+      out += std::to_string(type.modifiers[i]);
+    }
+    out += ')';
+  }
+  if (type.array) out += "[]";
+  return out;
+}
 
 TypeName type_name(element tn) {
   TypeName out;
@@ -51,17 +74,7 @@ TypeName type_name(element tn) {
     }
   }
   out.array = !json::list(tn, "arrayBounds").empty();
-  out.text = std::string(display_type(out.name));
-  // "timestamp with time zone" arrives as timestamptz; interval fields are typmods too.
-  if (!out.modifiers.empty() && out.name != "interval") {
-    out.text += '(';
-    for (std::size_t i = 0; i < out.modifiers.size(); ++i) {
-      if (i) out.text += ", ";
-      out.text += std::to_string(out.modifiers[i]);
-    }
-    out.text += ')';
-  }
-  if (out.array) out.text += "[]";
+  out.text = type_text(out);
   return out;
 }
 
@@ -70,20 +83,62 @@ namespace {
 // Functions whose value is the same for every row of one statement (immutable or stable):
 // a default calling only these is evaluated once, and PostgreSQL 11+ stores it in the catalog.
 constexpr std::array kNonVolatile = {
-    "abs",          "array_agg",       "btrim",           "ceil",
-    "coalesce",     "concat",          "concat_ws",       "current_database",
-    "current_date", "current_schema",  "current_setting", "current_time",
-    "current_timestamp", "current_user", "date_trunc",    "floor",
-    "greatest",     "json_build_array", "json_build_object", "jsonb_build_array",
-    "jsonb_build_object", "least",      "left",            "length",
-    "localtime",    "localtimestamp",  "lower",           "lpad",
-    "ltrim",        "make_date",       "make_interval",   "make_timestamp",
-    "make_timestamptz", "md5",         "now",             "nullif",
-    "replace",      "right",           "round",           "rpad",
-    "rtrim",        "session_user",    "statement_timestamp", "substr",
-    "substring",    "timezone",        "to_char",         "to_date",
-    "to_json",      "to_jsonb",        "to_number",       "to_timestamp",
-    "transaction_timestamp", "trim",   "trunc",           "upper",
+    "abs",
+    "array_agg",
+    "btrim",
+    "ceil",
+    "coalesce",
+    "concat",
+    "concat_ws",
+    "current_database",
+    "current_date",
+    "current_schema",
+    "current_setting",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "date_trunc",
+    "floor",
+    "greatest",
+    "json_build_array",
+    "json_build_object",
+    "jsonb_build_array",
+    "jsonb_build_object",
+    "least",
+    "left",
+    "length",
+    "localtime",
+    "localtimestamp",
+    "lower",
+    "lpad",
+    "ltrim",
+    "make_date",
+    "make_interval",
+    "make_timestamp",
+    "make_timestamptz",
+    "md5",
+    "now",
+    "nullif",
+    "replace",
+    "right",
+    "round",
+    "rpad",
+    "rtrim",
+    "session_user",
+    "statement_timestamp",
+    "substr",
+    "substring",
+    "timezone",
+    "to_char",
+    "to_date",
+    "to_json",
+    "to_jsonb",
+    "to_number",
+    "to_timestamp",
+    "transaction_timestamp",
+    "trim",
+    "trunc",
+    "upper",
     "uuid_nil",
 };
 
@@ -118,9 +173,7 @@ void describe(element e, std::string& out, bool& is_volatile, int depth) {
   } else if (kind == "FuncCall") {
     std::vector<std::string> names = json::strings(v, "funcname");
     std::string name = names.empty() ? std::string("function") : names.back();
-    if (std::find(kNonVolatile.begin(), kNonVolatile.end(), name) == kNonVolatile.end()) {
-      is_volatile = true;
-    }
+    if (!is_nonvolatile_function(name)) is_volatile = true;
     out += name;
     out += '(';
     bool first = true;
@@ -158,7 +211,8 @@ void describe(element e, std::string& out, bool& is_volatile, int depth) {
       for (auto [k, child] : o) {
         if (child.is_object()) describe(child, inner, inner_volatile, depth + 1);
         if (child.is_array()) {
-          for (element c : simdjson::dom::array(child)) describe(c, inner, inner_volatile, depth + 1);
+          for (element c : simdjson::dom::array(child))
+            describe(c, inner, inner_volatile, depth + 1);
         }
       }
     }
@@ -234,6 +288,10 @@ bool has_limited_select(element e, int depth) {
 }
 
 }  // namespace
+
+bool is_nonvolatile_function(std::string_view name) {
+  return std::find(kNonVolatile.begin(), kNonVolatile.end(), name) != kNonVolatile.end();
+}
 
 DefaultValue default_value(element expr) {
   DefaultValue out;

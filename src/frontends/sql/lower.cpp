@@ -56,8 +56,8 @@ class Lowerer {
     }
     if (kind == "CompositeTypeStmt" || kind == "CreateRangeStmt") {
       auto tv = json::field(v, "typevar");
-      return emit(CreateType{tv ? relation_name(*tv) : dotted_name(json::strings(v, "typeName")),
-                             false});
+      return emit(
+          CreateType{tv ? relation_name(*tv) : dotted_name(json::strings(v, "typeName")), false});
     }
     if (kind == "AlterEnumStmt") return alter_enum(v);
     if (kind == "CreateDomainStmt") {
@@ -65,8 +65,8 @@ class Lowerer {
                                !json::list(v, "constraints").empty()});
     }
     if (kind == "AlterDomainStmt") {
-      return emit(AlterDomain{dotted_name(json::strings(v, "typeName")),
-                              json::str(v, "subtype") == "C"});
+      return emit(
+          AlterDomain{dotted_name(json::strings(v, "typeName")), json::str(v, "subtype") == "C"});
     }
     if (kind == "VacuumStmt") return vacuum(v);
     if (kind == "ClusterStmt") {
@@ -78,6 +78,17 @@ class Lowerer {
   }
 
  private:
+  // NULL, or NULL cast to a type (NULL::int, CAST(NULL AS int)).
+  static bool is_null_constant(element e) {
+    auto [kind, v] = json::node(e);
+    if (kind == "A_Const") return json::boolean(v, "isnull");
+    if (kind == "TypeCast") {
+      auto arg = json::field(v, "arg");
+      return arg && is_null_constant(*arg);
+    }
+    return false;
+  }
+
   static ColumnDef column(element cd) {
     ColumnDef c;
     c.name = std::string(json::str(cd, "colname"));
@@ -100,7 +111,9 @@ class Lowerer {
       } else if (type == "CONSTR_UNIQUE") {
         c.unique = true;
       } else if (type == "CONSTR_DEFAULT") {
-        if (auto e = json::field(*k, "raw_expr")) c.default_value = default_value(*e);
+        // DEFAULT NULL is no default: PostgreSQL stores none (no rewrite, rows get NULL).
+        auto e = json::field(*k, "raw_expr");
+        if (e && !is_null_constant(*e)) c.default_value = default_value(*e);
       } else if (type == "CONSTR_IDENTITY") {
         c.identity = true;
         c.not_null = true;
@@ -272,7 +285,8 @@ class Lowerer {
     Reindex r;
     std::string_view kind = json::str(v, "kind");  // REINDEX_OBJECT_INDEX, ...
     r.target_kind = std::string(kind.substr(std::string_view("REINDEX_OBJECT_").size()));
-    for (char& ch : r.target_kind) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (char& ch : r.target_kind)
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     if (auto rel = json::field(v, "relation")) {
       r.name = relation_name(*rel);
     } else {
@@ -338,6 +352,9 @@ class Lowerer {
       k = TransactionKind::prepare;
     }
     emit(TransactionControl{k});
+    // COMMIT AND CHAIN / ROLLBACK AND CHAIN start a new transaction at once.
+    bool ends = k == TransactionKind::commit || k == TransactionKind::rollback;
+    if (ends && json::boolean(v, "chain")) emit(TransactionControl{TransactionKind::begin});
   }
 
   void alter_enum(element v) {

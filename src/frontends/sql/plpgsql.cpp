@@ -1,6 +1,8 @@
 // DO blocks: the SQL statements inside a PL/pgSQL body, found with pg_query_parse_plpgsql.
 #include <pg_query.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include "frontends/sql/lower.hpp"
@@ -42,7 +44,9 @@ class BodyWalker {
     for (auto [kind, v] : o) {
       if (kind == "PLpgSQL_stmt_execsql") {
         if (auto q = json::field(v, "sqlstmt")) {
-          if (auto expr = json::as(*q, "PLpgSQL_expr")) embedded(json::str(*expr, "query"), in_loop);
+          if (auto expr = json::as(*q, "PLpgSQL_expr")) {
+            embedded(json::str(*expr, "query"), json::integer(v, "lineno"), in_loop);
+          }
         }
         continue;
       }
@@ -55,9 +59,26 @@ class BodyWalker {
   }
 
  private:
-  // A statement of the body: lower it where it stands in the body text.
-  void embedded(std::string_view query, bool in_loop) {
-    std::size_t at = where_.end > where_.begin ? body_.find(query, cursor_) : std::string_view::npos;
+  // Byte offset in the body of the start of 1-based `line` (0 when unknown).
+  [[nodiscard]] std::size_t line_start(std::int64_t line) const {
+    std::size_t at = 0;
+    for (std::int64_t l = 1; l < line && at < body_.size(); ++l) {
+      std::size_t nl = body_.find('\n', at);
+      if (nl == std::string_view::npos) return at;
+      at = nl + 1;
+    }
+    return at;
+  }
+
+  // A statement of the body, starting on body line `line`: lower it where it stands in the
+  // body text. Searching from its line keeps an earlier comment or string that happens to
+  // hold the same text from being taken for it.
+  void embedded(std::string_view query, std::int64_t line, bool in_loop) {
+    std::size_t at = std::string_view::npos;
+    if (where_.end > where_.begin) {
+      at = body_.find(query, std::max(cursor_, line_start(line)));
+      if (at == std::string_view::npos) at = body_.find(query, cursor_);
+    }
     LowerOptions options = ctx_.options;
     options.in_loop = options.in_loop || in_loop;
     options.in_function = true;
@@ -71,9 +92,7 @@ class BodyWalker {
     cursor_ = at + query.size();
     std::size_t base = where_.begin + at;
     const RangeMap& outer = ctx_.map;
-    RangeMap inner = [&outer, base](ByteRange r) {
-      return outer({base + r.begin, base + r.end});
-    };
+    RangeMap inner = [&outer, base](ByteRange r) { return outer({base + r.begin, base + r.end}); };
     lower(query, inner, options, ctx_.ops, ctx_.issues);
   }
 
@@ -83,6 +102,11 @@ class BodyWalker {
     issue.range = ctx_.map(ctx_.range);
     issue.message = "EXECUTE in a DO block runs SQL built at run time; it can't be checked";
     issue.help = "write the statements out, or review the generated SQL by hand";
+    Operation op;
+    op.kind = Unanalyzable{issue.message};
+    op.range = issue.range;
+    op.in_function = true;
+    ctx_.ops.push_back(std::move(op));
     ctx_.issues.push_back(std::move(issue));
   }
 
@@ -109,7 +133,8 @@ void lower_do_block(std::string_view body_text, ByteRange body, const StatementC
     int pos = parsed.result.error->cursorpos;
     auto prefix_chars = static_cast<int>(count_code_points(prefix));
     if (body.end > body.begin && pos > prefix_chars) {
-      std::size_t off = code_point_offset(body_text, static_cast<std::size_t>(pos - prefix_chars - 1));
+      std::size_t off =
+          code_point_offset(body_text, static_cast<std::size_t>(pos - prefix_chars - 1));
       std::size_t at = body.begin + std::min(off, body_text.size());
       issue.range = ctx.map({at, std::min(at + 1, body.end)});
     }

@@ -3,8 +3,8 @@
 
 #include <pg_query.h>
 
-#include <memory>
 #include <cctype>
+#include <memory>
 #include <string>
 
 #include "frontends/sql/lower.hpp"
@@ -14,7 +14,9 @@ namespace schemagate::sql {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 // Skips white space and comments ("--" to the line end, nested "/* */") from `pos`.
 std::size_t skip_trivia(std::string_view s, std::size_t pos, std::size_t end) {
@@ -153,7 +155,8 @@ class FileLowerer {
       issue.message.resize(nl);
       issue.message += "...\"";
     }
-    issue.help = "fix the SQL so that PostgreSQL can parse it; the other statements are still checked";
+    issue.help =
+        "fix the SQL so that PostgreSQL can parse it; the other statements are still checked";
     issues_.push_back(std::move(issue));
   }
 
@@ -194,13 +197,39 @@ void lower(std::string_view sql, const RangeMap& map, const LowerOptions& option
   FileLowerer(sql, map, options, ops, issues).run();
 }
 
+std::optional<DefaultValue> default_expression(std::string_view expr) {
+  if (expr.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::nullopt;
+  std::string sql = "SELECT " + std::string(expr);
+  ParseResult parsed(sql);
+  if (parsed.result.error != nullptr) return std::nullopt;
+  simdjson::dom::element root;
+  std::string_view tree(parsed.result.parse_tree);
+  ParserLease parser;
+  if (parser.get().parse(tree.data(), tree.size()).get(root) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  std::vector<json::element> stmts = json::list(root, "stmts");
+  if (stmts.size() != 1) return std::nullopt;
+  auto stmt = json::field(stmts[0], "stmt");
+  auto select = stmt ? json::as(*stmt, "SelectStmt") : std::nullopt;
+  if (!select || json::field(*select, "fromClause")) return std::nullopt;
+  std::vector<json::element> targets = json::list(*select, "targetList");
+  if (targets.size() != 1) return std::nullopt;
+  auto target = json::as(targets[0], "ResTarget");
+  auto val = target ? json::field(*target, "val") : std::nullopt;
+  if (!val) return std::nullopt;
+  return default_value(*val);
+}
+
 Migration parse_file(const SourceFile& file) {
   Migration m;
   m.file = &file;
   m.layout = "sql";
   m.runner_transaction = RunnerTransaction::none;
-  RangeMap identity = [](ByteRange r) { return r; };
-  lower(file.text, identity, LowerOptions{}, m.upgrade, m.issues);
+  // A byte order mark is not SQL: lower what follows it.
+  std::size_t bom = bom_length(file.text);
+  RangeMap shift = [bom](ByteRange r) { return ByteRange{r.begin + bom, r.end + bom}; };
+  lower(std::string_view(file.text).substr(bom), shift, LowerOptions{}, m.upgrade, m.issues);
   return m;
 }
 

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +25,19 @@ struct LowerOptions {
 // parse become `syntax-error` issues at the exact position; the others are still lowered.
 void lower(std::string_view sql, const RangeMap& map, const LowerOptions& options,
            std::vector<Operation>& ops, std::vector<FrontendIssue>& issues);
+
+// Is the function `name` (lower case, without schema) immutable or stable, i.e. the same value
+// for every row of one statement? A default calling only these is evaluated once (and
+// PostgreSQL 11+ stores it in the catalog). Unknown functions count as volatile.
+[[nodiscard]] bool is_nonvolatile_function(std::string_view name);
+
+// A column default written as SQL expression text elsewhere (Alembic's
+// `server_default=sa.text("now()")`), read as a DEFAULT clause is. nullopt when the text is
+// not one SQL expression.
+[[nodiscard]] std::optional<DefaultValue> default_expression(std::string_view expr);
+
+// A type as people read it: "varchar(64)", "integer", "numeric(10, 2)", "text[]".
+[[nodiscard]] std::string type_text(const TypeName& type);
 
 // A bare .sql file as one migration with no runner transaction.
 [[nodiscard]] Migration parse_file(const SourceFile& file);
