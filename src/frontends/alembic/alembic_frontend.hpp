@@ -1,0 +1,34 @@
+// The Alembic frontend: revision files (Python) → IR, statically, with tree-sitter.
+// The Python is never imported or executed.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "schemagate/ir.hpp"
+
+namespace schemagate::alembic {
+
+// Reads project files for one-level helper-import resolution; nullopt if not readable.
+using FileReader = std::function<std::optional<std::string>(const std::string& path)>;
+
+struct AlembicOptions {
+  // Imports of project helpers resolve to files below this folder (`from a.b import f`:
+  // root/a/b.py or root/a/b/__init__.py; root/src/... too), below the folders above the
+  // revision, or, for relative imports, from the revision's own folder.
+  std::string project_root;
+  FileReader read_file;  // may be empty: then imports are left unresolved
+};
+
+// A cheap test for discovery: does this Python text look like an Alembic revision (assigns
+// `revision` and defines `upgrade` at the top level)?
+[[nodiscard]] bool looks_like_revision(std::string_view text);
+
+// Parses one revision file statically. Never throws, whatever the input; needs about 2 MiB
+// of stack (deeper nesting than that allows is cut off with an unsupported-operation
+// issue).
+[[nodiscard]] Migration parse_file(const SourceFile& file, const AlembicOptions& options);
+
+}  // namespace schemagate::alembic

@@ -1,0 +1,725 @@
+// Expressions: what a name or a call stands for, and the effects of calls (op.* calls,
+// executed SQL, followed helpers). Recursion is bounded: deep expressions are cut off.
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+#include "frontends/alembic/interp.hpp"
+
+namespace schemagate::alembic {
+
+namespace {
+
+constexpr int kMaxDepth = 1000;          // expression nesting followed (the stack guard first)
+constexpr std::size_t kMaxItems = 2000;  // list display items kept
+
+bool one_of(std::string_view s, std::initializer_list<std::string_view> list) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Tri negate(Tri t) {
+  if (t == Tri::yes) return Tri::no;
+  if (t == Tri::no) return Tri::yes;
+  return Tri::unknown;
+}
+
+// The name a dialect class stands for, as far as PostgreSQL is concerned.
+Tri dialect_class(std::string_view dotted_name) {
+  std::string n = lower(dotted_name);
+  if (n.find("postgres") != std::string::npos || n.find("pg") != std::string::npos) return Tri::yes;
+  for (std::string_view other : {"sqlite", "mysql", "maria", "mssql", "oracle", "firebird",
+                                 "sybase", "snowflake", "duckdb", "cockroach"}) {
+    if (n.find(other) != std::string::npos) return Tri::no;
+  }
+  return Tri::unknown;
+}
+
+// `is_sqlite()`, `is_postgres`... named tests.
+Tri named_test(std::string_view name) {
+  std::string n = lower(name);
+  if (!n.starts_with("is_")) return Tri::unknown;
+  n = n.substr(3);
+  if (n.ends_with("_dialect")) n.resize(n.size() - 8);
+  if (one_of(n, {"postgres", "postgresql", "pg", "psql"})) return Tri::yes;
+  if (one_of(n, {"sqlite", "mysql", "mariadb", "mssql", "oracle"})) return Tri::no;
+  return Tri::unknown;
+}
+
+Value unknown_at(py::Node n, PyFile* file) {
+  Value v;
+  v.node = n;
+  v.file = file;
+  return v;
+}
+
+}  // namespace
+
+Arg Args::keyword(std::string_view name) const {
+  for (const auto& [k, v] : keywords) {
+    if (k == name) return v;
+  }
+  return Arg{};
+}
+
+std::optional<std::string> string_value(const Value& v) {
+  if (v.kind != ValueKind::string || !v.literal || v.literal->dynamic()) return std::nullopt;
+  return v.literal->value;
+}
+
+std::optional<bool> bool_value(const Value& v) {
+  if (v.kind == ValueKind::boolean || v.kind == ValueKind::condition) return v.flag;
+  if (v.kind == ValueKind::none) return false;
+  return std::nullopt;
+}
+
+std::optional<long long> int_value(const Value& v, std::string_view source) {
+  if (v.kind != ValueKind::number || py::null(v.node)) return std::nullopt;
+  std::string digits;
+  for (char c : py::text(source, v.node)) {
+    if (c == '_') continue;
+    if (c < '0' || c > '9') return std::nullopt;
+    digits += c;
+  }
+  if (digits.empty() || digits.size() > 15) return std::nullopt;
+  return std::stoll(digits);
+}
+
+Value Interp::make(ValueKind kind, py::Node node, const Frame& f) const {
+  Value v;
+  v.kind = kind;
+  v.node = node;
+  v.file = f.file;
+  return v;
+}
+
+Args Interp::args_of(py::Node call, Frame& f, int depth) {
+  Args a;
+  py::Node list = py::field(call, "arguments");
+  if (py::is(list, "generator_expression")) {
+    a.positional.push_back({list, f.file, nullptr});
+    return a;
+  }
+  for (py::Node n : py::named_children(list)) {
+    if (py::is(n, "keyword_argument")) {
+      a.keywords.emplace_back(std::string(py::text(f.file->text, py::field(n, "name"))),
+                              Arg{py::field(n, "value"), f.file, nullptr});
+    } else if (py::is(n, "list_splat")) {
+      // f(*columns): the elements, when the list is known.
+      std::vector<py::Node> inner = py::named_children(n);
+      Value v = inner.empty() ? Value{} : eval(inner[0], f, depth + 1);
+      for (const Value& item : v.items) {
+        a.positional.push_back({item.node, item.file, std::make_shared<const Value>(item)});
+      }
+    } else if (!py::is(n, "dictionary_splat")) {
+      a.positional.push_back({n, f.file, nullptr});
+    }
+  }
+  return a;
+}
+
+Value Interp::arg(const Arg& a, Frame& f, int depth) {
+  if (a.known) return *a.known;
+  if (py::null(a.node)) return Value{};
+  if (a.file == nullptr || a.file == f.file) return eval(a.node, f, depth + 1);
+  Frame g = f;
+  g.file = a.file;
+  g.locals = nullptr;
+  return eval(a.node, g, depth + 1);
+}
+
+void Interp::arg_effects(const Args& args, Frame& f, int depth) {
+  for (const Arg& a : args.positional) (void)arg(a, f, depth);
+  for (const auto& kw : args.keywords) (void)arg(kw.second, f, depth);
+}
+
+Value Interp::lookup(const std::string& name, const Frame& f) const {
+  if (f.locals != nullptr) {
+    if (auto it = f.locals->find(name); it != f.locals->end()) return it->second;
+  }
+  if (f.file != nullptr) {
+    if (auto it = f.file->globals.find(name); it != f.file->globals.end()) return it->second;
+  }
+  Value v;
+  v.file = f.file;
+  // Names that conventionally hold Alembic's objects, when nothing bound them (a helper's
+  // parameter, `def upgrade(op, ...)`).
+  if (name == "op") {
+    v.kind = ValueKind::op;
+  } else if (name == "context") {
+    v.kind = ValueKind::context;
+  } else if (name == "batch_op") {
+    v.kind = ValueKind::batch;
+  } else if (one_of(name, {"conn", "connection", "bind", "session", "db_session"})) {
+    v.kind = ValueKind::bind;
+    v.session = name.find("session") != std::string::npos;
+  }
+  return v;
+}
+
+void Interp::effects(py::Node e, Frame& f, int depth) { (void)eval(e, f, depth); }
+
+Value Interp::eval(py::Node e, Frame& f, int depth) {
+  if (py::null(e) || depth > kMaxDepth || too_deep(f, e)) return unknown_at(e, f.file);
+  std::string_view t = py::type(e);
+  std::string_view src = f.file->text;
+  if (t == "identifier") {
+    Value v = lookup(std::string(py::text(src, e)), f);
+    if (py::null(v.node)) v.node = e;
+    return v;
+  }
+  if (t == "string" || t == "concatenated_string") {
+    auto lit = py::string_literal(src, e);
+    if (!lit) return unknown_at(e, f.file);
+    Value v = make(ValueKind::string, e, f);
+    v.literal = std::make_shared<const py::Literal>(std::move(*lit));
+    // Parts of an f-string are still evaluated for their effects.
+    if (v.literal->dynamic()) {
+      for (py::Node part : py::named_children(e)) {
+        for (py::Node x : py::named_children(part)) {
+          if (py::is(x, "interpolation")) effects(py::field(x, "expression"), f, depth + 1);
+        }
+        if (py::is(part, "interpolation")) effects(py::field(part, "expression"), f, depth + 1);
+      }
+    }
+    return v;
+  }
+  if (t == "integer" || t == "float") return make(ValueKind::number, e, f);
+  if (t == "true" || t == "false") {
+    Value v = make(ValueKind::boolean, e, f);
+    v.flag = t == "true";
+    return v;
+  }
+  if (t == "none") return make(ValueKind::none, e, f);
+  if (t == "list" || t == "tuple" || t == "set" || t == "expression_list") {
+    Value v = make(ValueKind::list, e, f);
+    for (py::Node item : py::named_children(e)) {
+      Value x = eval(item, f, depth + 1);
+      if (v.items.size() < kMaxItems) v.items.push_back(std::move(x));
+    }
+    return v;
+  }
+  if (t == "parenthesized_expression") {
+    std::vector<py::Node> inner = py::named_children(e);
+    if (inner.size() == 1) return eval(inner[0], f, depth + 1);
+    return unknown_at(e, f.file);
+  }
+  if (t == "attribute") return eval_attribute(e, f, depth);
+  if (t == "call") return eval_call(e, f, depth);
+  if (t == "binary_operator") return eval_binary(e, f, depth);
+  if (t == "comparison_operator" || t == "not_operator" || t == "boolean_operator") {
+    Tri r = on_postgres(e, f, depth);
+    if (r == Tri::unknown) return unknown_at(e, f.file);
+    Value v = make(ValueKind::condition, e, f);
+    v.flag = r == Tri::yes;
+    return v;
+  }
+  if (t == "lambda" || t == "function_definition" || t == "class_definition") {
+    return unknown_at(e, f.file);
+  }
+  if (t == "list_comprehension" || t == "set_comprehension" || t == "dictionary_comprehension" ||
+      t == "generator_expression") {
+    Frame g = f;
+    g.in_loop = true;
+    for (py::Node c : py::named_children(e)) effects(c, g, depth + 1);
+    return unknown_at(e, f.file);
+  }
+  if (t == "named_expression") {
+    Value v = eval(py::field(e, "value"), f, depth + 1);
+    py::Node name = py::field(e, "name");
+    if (py::is(name, "identifier")) bind_name(std::string(py::text(src, name)), v, f);
+    return v;
+  }
+  if (t == "await") {
+    std::vector<py::Node> inner = py::named_children(e);
+    return inner.empty() ? unknown_at(e, f.file) : eval(inner[0], f, depth + 1);
+  }
+  for (py::Node c : py::named_children(e)) effects(c, f, depth + 1);
+  return unknown_at(e, f.file);
+}
+
+Value Interp::eval_binary(py::Node e, Frame& f, int depth) {
+  py::Node op = py::field(e, "operator");
+  std::string_view sym = py::text(f.file->text, op);
+  Value left = eval(py::field(e, "left"), f, depth + 1);
+  Value right = eval(py::field(e, "right"), f, depth + 1);
+  if (sym == "%" && left.kind == ValueKind::string && left.literal) {
+    Value v = left;
+    v.node = e;
+    v.literal = std::make_shared<const py::Literal>(py::with_percent_holes(*left.literal));
+    if (!v.literal->dynamic()) {
+      // No conversion in the text: `%` leaves it as it is, except that it is run time.
+      auto lit = *v.literal;
+      lit.append_hole(py::range(py::field(e, "right")), "% formatting");
+      v.literal = std::make_shared<const py::Literal>(std::move(lit));
+    }
+    return v;
+  }
+  if (sym != "+") return unknown_at(e, f.file);
+  bool ls = left.kind == ValueKind::string && left.literal;
+  bool rs = right.kind == ValueKind::string && right.literal;
+  if (!ls && !rs) return unknown_at(e, f.file);
+  py::Literal lit;
+  lit.whole = py::range(e);
+  auto part = [&](const Value& v, py::Node n) {
+    if (v.kind == ValueKind::string && v.literal && v.file == f.file) {
+      lit.append(*v.literal);
+    } else {
+      lit.append_hole(py::range(n), "concatenation with a value known only at run time");
+    }
+  };
+  part(left, py::field(e, "left"));
+  part(right, py::field(e, "right"));
+  Value v = make(ValueKind::string, e, f);
+  v.literal = std::make_shared<const py::Literal>(std::move(lit));
+  return v;
+}
+
+Value Interp::eval_attribute(py::Node e, Frame& f, int depth) {
+  std::string attr(py::text(f.file->text, py::field(e, "attribute")));
+  Value o = eval(py::field(e, "object"), f, depth + 1);
+  if (o.kind == ValueKind::imported) {
+    o.kind = ValueKind::module;
+    o.text = o.text.ends_with(".") ? o.text + o.name : o.text + "." + o.name;
+  }
+  switch (o.kind) {
+    case ValueKind::module: {
+      std::string path = o.text + "." + attr;
+      if (path == "alembic.op") return make(ValueKind::op, e, f);
+      if (path == "alembic.context") return make(ValueKind::context, e, f);
+      if (!external_module(o.text) && o.file != nullptr && !f.quiet) {
+        if (PyFile* m = resolve_module(o.text, *o.file)) {
+          if (auto it = m->globals.find(attr); it != m->globals.end()) return it->second;
+        }
+      }
+      Value v = make(ValueKind::module, e, f);
+      v.text = path;
+      v.file = o.file;
+      return v;
+    }
+    case ValueKind::context:
+      if (attr == "connection" || attr == "bind") return make(ValueKind::bind, e, f);
+      if (attr == "dialect") return make(ValueKind::dialect, e, f);
+      if (attr == "as_sql") {
+        Value v = make(ValueKind::condition, e, f);
+        v.flag = false;  // offline (--sql) mode: see on_postgres
+        return v;
+      }
+      break;
+    case ValueKind::bind:
+      if (attr == "dialect") return make(ValueKind::dialect, e, f);
+      if (attr == "name") return make(ValueKind::dialect_name, e, f);
+      if (attr == "engine" || attr == "connection") {
+        Value v = make(ValueKind::bind, e, f);
+        v.session = o.session && attr == "connection";
+        return v;
+      }
+      break;
+    case ValueKind::dialect:
+      if (attr == "name") return make(ValueKind::dialect_name, e, f);
+      break;
+    case ValueKind::table:
+      if (attr == "__table__") return o;
+      break;
+    default:
+      if (attr == "dialect") return make(ValueKind::dialect, e, f);
+      break;
+  }
+  return unknown_at(e, f.file);
+}
+
+Value Interp::eval_call(py::Node call, Frame& f, int depth) {
+  py::Node fn = py::field(call, "function");
+  std::string_view src = f.file->text;
+  if (py::is(fn, "attribute")) {
+    std::string name(py::text(src, py::field(fn, "attribute")));
+    Value recv = eval(py::field(fn, "object"), f, depth + 1);
+    py::Node object = py::field(fn, "object");
+    if ((name == "append" || name == "extend") && py::is(object, "identifier") &&
+        recv.kind == ValueKind::list) {
+      // list.append(x) / .extend(xs): the list a loop will walk later.
+      Args args = args_of(call, f, depth);
+      Value item = arg(args.at(0), f, depth);
+      if (name == "append") {
+        recv.items.push_back(std::move(item));
+      } else {
+        for (Value& x : item.items) recv.items.push_back(std::move(x));
+      }
+      bind_name(std::string(py::text(src, object)), std::move(recv), f);
+      return unknown_at(call, f.file);
+    }
+    Args args = args_of(call, f, depth);
+    return method(recv, name, call, args, f, depth);
+  }
+  Args args = args_of(call, f, depth);
+  if (py::is(fn, "identifier")) {
+    std::string name(py::text(src, fn));
+    Value v = lookup(name, f);
+    if (v.kind == ValueKind::function) return call_function(v, call, args, f, depth);
+    if (v.kind == ValueKind::imported) {
+      if (external_module(v.text)) return call_named(v.name, call, args, f, depth);
+      return call_imported(v, call, args, f, depth);
+    }
+    return call_named(name, call, args, f, depth);
+  }
+  if (py::is(fn, "subscript")) {
+    // Alembic's multidb template: globals()["upgrade_%s" % engine_name]()
+    py::Node base = py::field(fn, "value");
+    py::Node key = py::field(fn, "subscript");
+    if (py::is(base, "call") && py::text(src, py::field(base, "function")) == "globals") {
+      Value k = eval(key, f, depth + 1);
+      if (k.kind == ValueKind::string && k.literal) {
+        std::string prefix = k.literal->value.substr(
+            0, k.literal->holes.empty() ? std::string::npos : k.literal->holes.front());
+        for (const auto& [name, v] : f.file->globals) {
+          if (v.kind == ValueKind::function && name.starts_with(prefix) && !prefix.empty()) {
+            call_function(v, call, args, f, depth);
+          }
+        }
+      }
+      return unknown_at(call, f.file);
+    }
+  }
+  effects(fn, f, depth + 1);
+  arg_effects(args, f, depth);
+  return unknown_at(call, f.file);
+}
+
+Value Interp::call_named(std::string_view name, py::Node call, const Args& args, Frame& f,
+                         int depth) {
+  Arg first = args.at(0);
+  if (one_of(name, {"text", "literal_column", "DDL", "TextClause", "dedent", "cleandoc", "str"})) {
+    if (first.null()) return unknown_at(call, f.file);
+    Value v = arg(first, f, depth);
+    if (v.kind == ValueKind::string) return v;
+    return unknown_at(call, f.file);
+  }
+  if (one_of(name, {"table", "Table", "TableClause"})) {
+    Value v = make(ValueKind::table, call, f);
+    Frame q = f;
+    q.quiet = true;
+    if (!first.null()) v.table.name = string_value(arg(first, q, depth)).value_or("");
+    if (Arg s = args.keyword("schema"); !s.null()) {
+      v.table.schema = string_value(arg(s, q, depth)).value_or("");
+    }
+    return v;
+  }
+  if (one_of(name, {"update", "insert", "delete"}) && !first.null()) {
+    Value t = arg(first, f, depth);
+    Value v = make(ValueKind::core, call, f);
+    v.change = name == "update"
+                   ? DataChangeKind::update
+                   : (name == "insert" ? DataChangeKind::insert : DataChangeKind::delete_);
+    if (t.kind == ValueKind::table) v.table = t.table;
+    if (auto s = string_value(t)) v.table.name = *s;
+    if (!args.keyword("whereclause").null()) v.flag = true;
+    return v;
+  }
+  if (one_of(name, {"list", "tuple", "sorted", "reversed", "set", "frozenset"}) && !first.null()) {
+    Value v = arg(first, f, depth);
+    if (v.kind != ValueKind::list) return unknown_at(call, f.file);
+    if (name == "reversed") std::reverse(v.items.begin(), v.items.end());
+    v.node = call;
+    return v;
+  }
+  if (one_of(name, {"Session", "sessionmaker", "scoped_session"})) {
+    Value v = make(ValueKind::bind, call, f);
+    v.session = true;
+    return v;
+  }
+  arg_effects(args, f, depth);
+  return unknown_at(call, f.file);
+}
+
+Value Interp::method(const Value& recv, std::string_view name, py::Node call, const Args& args,
+                     Frame& f, int depth) {
+  Arg first = args.at(0);
+  auto rest_effects = [&] { arg_effects(args, f, depth); };
+  switch (recv.kind) {
+    case ValueKind::op:
+    case ValueKind::batch: {
+      if (name == "get_bind") return make(ValueKind::bind, call, f);
+      if (name == "get_context") return make(ValueKind::context, call, f);
+      if (name == "f" || name == "inline_literal") {
+        return first.null() ? unknown_at(call, f.file) : arg(first, f, depth);
+      }
+      if (name == "batch_alter_table") {
+        Value v = make(ValueKind::batch, call, f);
+        Frame q = f;
+        q.quiet = true;
+        Arg t = first.null() ? args.keyword("table_name") : first;
+        v.table.name = string_value(arg(t, q, depth)).value_or("");
+        if (Arg s = args.keyword("schema"); !s.null()) {
+          v.table.schema = string_value(arg(s, q, depth)).value_or("");
+        }
+        return v;
+      }
+      if (one_of(name, {"implementation_for", "register_operation", "get_context"})) {
+        return unknown_at(call, f.file);
+      }
+      op_call(recv, name, call, args, f, depth);
+      return unknown_at(call, f.file);
+    }
+    case ValueKind::bind:
+      if (name == "execute" || name == "exec_driver_sql") {
+        execute(first, call, f, depth, recv.flag || name == "exec_driver_sql");
+        for (std::size_t i = 1; i < args.positional.size(); ++i)
+          (void)arg(args.positional[i], f, depth);
+        return unknown_at(call, f.file);
+      }
+      if (one_of(name, {"begin", "connect", "begin_nested", "connection", "execution_options",
+                        "cursor", "get_bind"})) {
+        Value v = make(ValueKind::bind, call, f);
+        v.session = recv.session && name != "connection" && name != "get_bind";
+        v.flag = recv.flag || name == "cursor";  // a DB-API cursor
+        return v;
+      }
+      if ((name == "commit" || name == "rollback") && !recv.session) {
+        emit(TransactionControl{name == "commit" ? TransactionKind::commit
+                                                 : TransactionKind::rollback},
+             call, f);
+        return unknown_at(call, f.file);
+      }
+      if (name == "query") {
+        Value q = make(ValueKind::query, call, f);
+        Value model = arg(first, f, depth);
+        if (model.kind == ValueKind::table) q.table = model.table;
+        for (std::size_t i = 1; i < args.positional.size(); ++i)
+          (void)arg(args.positional[i], f, depth);
+        return q;
+      }
+      if (recv.session && one_of(name, {"add", "add_all", "merge", "bulk_save_objects",
+                                        "bulk_insert_mappings", "bulk_update_mappings"})) {
+        rest_effects();
+        DataChange d;
+        d.kind = name == "bulk_update_mappings" ? DataChangeKind::update : DataChangeKind::insert;
+        d.has_where = d.kind == DataChangeKind::update;
+        emit(d, call, f);
+        return unknown_at(call, f.file);
+      }
+      break;
+    case ValueKind::context:
+      if (name == "execute") {
+        execute(first, call, f, depth);
+        return unknown_at(call, f.file);
+      }
+      if (name == "get_bind") return make(ValueKind::bind, call, f);
+      if (name == "is_offline_mode") {
+        Value v = make(ValueKind::condition, call, f);
+        v.flag = false;
+        return v;
+      }
+      break;
+    case ValueKind::query:
+      if (one_of(name, {"filter", "filter_by", "where"})) {
+        rest_effects();
+        Value v = recv;
+        v.flag = true;
+        return v;
+      }
+      if (name == "update" || name == "delete") {
+        rest_effects();
+        DataChange d;
+        d.kind = name == "update" ? DataChangeKind::update : DataChangeKind::delete_;
+        d.table = recv.table;
+        d.has_where = recv.flag;
+        emit(d, call, f);
+        return unknown_at(call, f.file);
+      }
+      rest_effects();
+      return recv;
+    case ValueKind::table:
+      if (one_of(name, {"update", "insert", "delete"})) {
+        rest_effects();
+        Value v = make(ValueKind::core, call, f);
+        v.table = recv.table;
+        v.change = name == "update"
+                       ? DataChangeKind::update
+                       : (name == "insert" ? DataChangeKind::insert : DataChangeKind::delete_);
+        return v;
+      }
+      break;
+    case ValueKind::core: {
+      rest_effects();
+      Value v = recv;
+      v.node = call;
+      if (one_of(name, {"where", "filter", "filter_by"})) v.flag = true;
+      return v;
+    }
+    case ValueKind::string:
+      if (name == "format" && recv.literal) {
+        rest_effects();
+        Value v = recv;
+        v.node = call;
+        v.literal = std::make_shared<const py::Literal>(py::with_format_holes(*recv.literal));
+        if (!v.literal->dynamic() && !args.positional.empty()) {
+          auto lit = *v.literal;
+          lit.append_hole(py::range(call), ".format()");
+          v.literal = std::make_shared<const py::Literal>(std::move(lit));
+        }
+        return v;
+      }
+      if (one_of(name, {"strip", "lstrip", "rstrip", "bindparams", "columns", "execution_options",
+                        "params"})) {
+        rest_effects();
+        return recv;
+      }
+      break;
+    case ValueKind::imported: {
+      // `from pkg import thing; thing.f()`: a module of the project, or just an object.
+      std::string path =
+          recv.text.ends_with(".") ? recv.text + recv.name : recv.text + "." + recv.name;
+      if (external_module(path)) return call_named(name, call, args, f, depth);
+      PyFile* mod = f.quiet || recv.file != &revision_ ? nullptr : resolve_module(path, *recv.file);
+      if (mod != nullptr) {
+        if (auto it = mod->globals.find(std::string(name));
+            it != mod->globals.end() && it->second.kind == ValueKind::function) {
+          Value fn = it->second;
+          return call_function(fn, call, args, f, depth);
+        }
+      }
+      break;
+    }
+    case ValueKind::module: {
+      if (external_module(recv.text)) return call_named(name, call, args, f, depth);
+      Value imp = recv;
+      imp.kind = ValueKind::imported;
+      imp.name = std::string(name);
+      return call_imported(imp, call, args, f, depth);
+    }
+    case ValueKind::unknown:
+      if (one_of(name, {"update", "insert", "delete"}) && args.positional.empty() &&
+          args.keywords.empty()) {
+        Value v = make(ValueKind::core, call, f);
+        v.change = name == "update"
+                       ? DataChangeKind::update
+                       : (name == "insert" ? DataChangeKind::insert : DataChangeKind::delete_);
+        return v;
+      }
+      if (one_of(name, {"text", "literal_column", "DDL", "dedent", "cleandoc", "table", "Table",
+                        "Session", "sessionmaker"}) ||
+          (one_of(name, {"update", "insert", "delete"}) && !args.positional.empty())) {
+        return call_named(name, call, args, f, depth);
+      }
+      break;
+    default:
+      break;
+  }
+  rest_effects();
+  return unknown_at(call, f.file);
+}
+
+Tri Interp::on_postgres(py::Node cond, Frame& f, int depth) {
+  cond = py::unparen(cond);
+  if (py::null(cond) || depth > kMaxDepth || too_deep(f, cond)) return Tri::unknown;
+  std::string_view t = py::type(cond);
+  std::string_view src = f.file->text;
+  if (t == "not_operator") return negate(on_postgres(py::field(cond, "argument"), f, depth + 1));
+  if (t == "boolean_operator") {
+    Tri l = on_postgres(py::field(cond, "left"), f, depth + 1);
+    Tri r = on_postgres(py::field(cond, "right"), f, depth + 1);
+    bool is_and = py::text(src, py::field(cond, "operator")) == "and";
+    if (is_and) {
+      if (l == Tri::no || r == Tri::no) return Tri::no;
+      return l == Tri::yes && r == Tri::yes ? Tri::yes : Tri::unknown;
+    }
+    if (l == Tri::yes || r == Tri::yes) return Tri::yes;
+    return l == Tri::no && r == Tri::no ? Tri::no : Tri::unknown;
+  }
+  if (t == "comparison_operator") {
+    std::vector<py::Node> operands = py::named_children(cond);
+    std::vector<std::string_view> ops;
+    for (py::Node c : py::children(cond)) {
+      if (!ts_node_is_named(c)) ops.push_back(py::type(c));
+    }
+    std::vector<Value> values;
+    for (py::Node o : operands) values.push_back(eval(o, f, depth + 1));
+    if (values.size() != 2 || ops.size() != 1) return Tri::unknown;
+    bool left = values[0].kind == ValueKind::dialect_name;
+    bool right = values[1].kind == ValueKind::dialect_name;
+    if (left == right) return Tri::unknown;
+    const Value& other = left ? values[1] : values[0];
+    std::vector<std::string> names;
+    if (auto s = string_value(other)) {
+      names.push_back(*s);
+    } else if (other.kind == ValueKind::list) {
+      for (const Value& item : other.items) {
+        auto s2 = string_value(item);
+        if (!s2) return Tri::unknown;
+        names.push_back(*s2);
+      }
+    } else {
+      return Tri::unknown;
+    }
+    const std::string actual = "postgresql";
+    std::string_view op = ops[0];
+    bool result = false;
+    if (op == "==" || op == "!=") {
+      if (other.kind == ValueKind::list) return Tri::unknown;
+      result = names[0] == actual;
+      if (op == "!=") result = !result;
+    } else if (op == "in" || op == "not in") {
+      if (left) {
+        result = other.kind == ValueKind::list
+                     ? std::find(names.begin(), names.end(), actual) != names.end()
+                     : names[0].find(actual) != std::string::npos;
+      } else {
+        result = other.kind != ValueKind::list && actual.find(names[0]) != std::string::npos;
+      }
+      if (op == "not in") result = !result;
+    } else {
+      return Tri::unknown;
+    }
+    return result ? Tri::yes : Tri::no;
+  }
+  if (t == "call") {
+    py::Node fn = py::field(cond, "function");
+    std::string name = py::dotted(src, fn);
+    Frame q = f;
+    q.quiet = true;
+    Args args = args_of(cond, q, depth);
+    if (name == "isinstance" && args.positional.size() == 2) {
+      Value what = arg(args.positional[0], q, depth);
+      if (what.kind != ValueKind::dialect) return Tri::unknown;
+      py::Node cls = py::unparen(args.positional[1].node);
+      std::vector<py::Node> classes =
+          py::is(cls, "tuple") ? py::named_children(cls) : std::vector<py::Node>{cls};
+      bool any_unknown = false;
+      for (py::Node c : classes) {
+        Tri d = dialect_class(py::text(src, c));
+        if (d == Tri::yes) return Tri::yes;
+        any_unknown = any_unknown || d == Tri::unknown;
+      }
+      return any_unknown ? Tri::unknown : Tri::no;
+    }
+    if (py::is(fn, "attribute")) {
+      std::string_view m = py::text(src, py::field(fn, "attribute"));
+      if (m == "startswith" || m == "endswith") {
+        Value recv = eval(py::field(fn, "object"), q, depth + 1);
+        if (recv.kind == ValueKind::dialect_name && args.positional.size() == 1) {
+          auto s = string_value(arg(args.positional[0], q, depth));
+          if (!s) return Tri::unknown;
+          std::string actual = "postgresql";
+          bool r = m == "startswith" ? actual.starts_with(*s) : actual.ends_with(*s);
+          return r ? Tri::yes : Tri::no;
+        }
+      }
+    }
+    Tri named = named_test(py::last_part(name));
+    if (named != Tri::unknown) return named;
+  }
+  if (t == "identifier" || t == "attribute") {
+    Tri named = named_test(py::last_part(py::dotted(src, cond)));
+    if (named != Tri::unknown) return named;
+  }
+  Value v = eval(cond, f, depth + 1);
+  if (v.kind == ValueKind::condition) return v.flag ? Tri::yes : Tri::no;
+  return Tri::unknown;
+}
+
+}  // namespace schemagate::alembic

@@ -1,0 +1,385 @@
+// tree-sitter-python trees, node helpers and string literal decoding.
+#include "frontends/alembic/python.hpp"
+
+#include <cstdint>
+
+extern "C" const TSLanguage* tree_sitter_python();
+
+namespace schemagate::alembic::py {
+
+Tree::Tree(std::string_view text) {
+  TSParser* parser = ts_parser_new();
+  if (parser == nullptr) return;
+  if (ts_parser_set_language(parser, tree_sitter_python())) {
+    tree_ = ts_parser_parse_string(parser, nullptr, text.data(),
+                                   static_cast<std::uint32_t>(text.size()));
+  }
+  ts_parser_delete(parser);
+}
+
+Tree::~Tree() {
+  if (tree_ != nullptr) ts_tree_delete(tree_);
+}
+
+Node Tree::root() const {
+  if (tree_ == nullptr) return Node{};
+  return ts_tree_root_node(tree_);
+}
+
+bool Tree::has_error() const { return tree_ == nullptr || ts_node_has_error(root()); }
+
+Node field(Node n, std::string_view name) {
+  if (null(n)) return n;
+  return ts_node_child_by_field_name(n, name.data(), static_cast<std::uint32_t>(name.size()));
+}
+
+std::vector<Node> named_children(Node n) {
+  std::vector<Node> out;
+  if (null(n)) return out;
+  std::uint32_t count = ts_node_named_child_count(n);
+  out.reserve(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    Node c = ts_node_named_child(n, i);
+    if (!is(c, "comment")) out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<Node> children(Node n) {
+  std::vector<Node> out;
+  if (null(n)) return out;
+  std::uint32_t count = ts_node_child_count(n);
+  out.reserve(count);
+  for (std::uint32_t i = 0; i < count; ++i) out.push_back(ts_node_child(n, i));
+  return out;
+}
+
+Node unparen(Node n) {
+  for (int guard = 0; guard < 256 && is(n, "parenthesized_expression"); ++guard) {
+    std::vector<Node> inner = named_children(n);
+    if (inner.size() != 1) break;
+    n = inner[0];
+  }
+  return n;
+}
+
+std::string dotted(std::string_view source, Node n) {
+  std::vector<std::string_view> parts;
+  for (int guard = 0; guard < 64; ++guard) {
+    if (is(n, "identifier")) {
+      parts.push_back(text(source, n));
+      std::string out;
+      for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+        if (!out.empty()) out += '.';
+        out += *it;
+      }
+      return out;
+    }
+    if (!is(n, "attribute")) return {};
+    parts.push_back(text(source, field(n, "attribute")));
+    n = field(n, "object");
+  }
+  return {};
+}
+
+std::string last_part(std::string_view dotted_name) {
+  std::size_t dot = dotted_name.rfind('.');
+  return std::string(dot == std::string_view::npos ? dotted_name : dotted_name.substr(dot + 1));
+}
+
+void Literal::append(const Literal& other) {
+  std::size_t base = value.size();
+  value += other.value;
+  source.insert(source.end(), other.source.begin(), other.source.end());
+  for (std::size_t h : other.holes) holes.push_back(base + h);
+  if (dynamic_reason.empty()) dynamic_reason = other.dynamic_reason;
+}
+
+void Literal::append_hole(ByteRange from, std::string_view reason) {
+  holes.push_back(value.size());
+  value += 'x';
+  source.push_back(from);
+  if (dynamic_reason.empty()) dynamic_reason = std::string(reason);
+}
+
+ByteRange Literal::map(ByteRange r) const {
+  std::size_t begin = whole.begin;
+  if (r.begin < source.size()) {
+    begin = source[r.begin].begin;
+  } else if (!source.empty()) {
+    begin = source.back().end;
+  }
+  std::size_t end = begin;
+  if (r.end > r.begin && r.end <= source.size()) end = source[r.end - 1].end;
+  if (end < begin) end = begin;
+  return {begin, end};
+}
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+void append_code_point(std::string& out, std::uint32_t cp, bool bytes) {
+  if (bytes || cp < 0x80) {
+    out += static_cast<char>(cp & 0xFFU);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0U | (cp >> 6));
+    out += static_cast<char>(0x80U | (cp & 0x3FU));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0U | (cp >> 12));
+    out += static_cast<char>(0x80U | ((cp >> 6) & 0x3FU));
+    out += static_cast<char>(0x80U | (cp & 0x3FU));
+  } else {
+    cp = cp > 0x10FFFF ? 0xFFFD : cp;
+    out += static_cast<char>(0xF0U | (cp >> 18));
+    out += static_cast<char>(0x80U | ((cp >> 12) & 0x3FU));
+    out += static_cast<char>(0x80U | ((cp >> 6) & 0x3FU));
+    out += static_cast<char>(0x80U | (cp & 0x3FU));
+  }
+}
+
+struct Prefix {
+  bool raw = false;
+  bool bytes = false;
+  bool fstring = false;
+};
+
+// Decodes source[a, b) of a string's body into `out`.
+void decode(std::string_view s, std::size_t a, std::size_t b, Prefix p, Literal& out) {
+  auto emit = [&](std::string_view bytes, ByteRange from) {
+    for (char c : bytes) {
+      out.value += c;
+      out.source.push_back(from);
+    }
+  };
+  std::size_t i = a;
+  while (i < b) {
+    char c = s[i];
+    if (p.fstring && (c == '{' || c == '}') && i + 1 < b && s[i + 1] == c) {
+      emit(std::string_view(&s[i], 1), {i, i + 2});
+      i += 2;
+      continue;
+    }
+    if (c != '\\' || p.raw || i + 1 >= b) {
+      emit(std::string_view(&s[i], 1), {i, i + 1});
+      ++i;
+      continue;
+    }
+    char n = s[i + 1];
+    std::size_t stop = i + 2;
+    std::string produced;
+    switch (n) {
+      case '\n':
+        i += 2;
+        continue;
+      case '\r':
+        i += (i + 2 < b && s[i + 2] == '\n') ? 3 : 2;
+        continue;
+      case '\\':
+      case '\'':
+      case '"':
+        produced = std::string(1, n);
+        break;
+      case 'a':
+        produced = "\a";
+        break;
+      case 'b':
+        produced = "\b";
+        break;
+      case 'f':
+        produced = "\f";
+        break;
+      case 'n':
+        produced = "\n";
+        break;
+      case 'r':
+        produced = "\r";
+        break;
+      case 't':
+        produced = "\t";
+        break;
+      case 'v':
+        produced = "\v";
+        break;
+      case 'x':
+      case 'u':
+      case 'U': {
+        std::size_t digits = n == 'x' ? 2 : (n == 'u' ? 4 : 8);
+        if (p.bytes && n != 'x') {
+          produced = std::string("\\") + n;
+          break;
+        }
+        std::uint32_t cp = 0;
+        std::size_t k = 0;
+        for (; k < digits && stop + k < b && hex_value(s[stop + k]) >= 0; ++k) {
+          cp = cp * 16 + static_cast<std::uint32_t>(hex_value(s[stop + k]));
+        }
+        stop += k;
+        append_code_point(produced, cp, p.bytes);
+        break;
+      }
+      case 'N':
+        if (!p.bytes && stop < b && s[stop] == '{') {
+          while (stop < b && s[stop] != '}') ++stop;
+          if (stop < b) ++stop;
+          produced = "?";  // a named character: its name can't be looked up here
+        } else {
+          produced = "\\N";
+        }
+        break;
+      default:
+        if (n >= '0' && n <= '7') {
+          std::uint32_t cp = 0;
+          std::size_t k = 0;
+          for (; k < 3 && i + 1 + k < b && s[i + 1 + k] >= '0' && s[i + 1 + k] <= '7'; ++k) {
+            cp = cp * 8 + static_cast<std::uint32_t>(s[i + 1 + k] - '0');
+          }
+          stop = i + 1 + k;
+          append_code_point(produced, cp, p.bytes);
+        } else {
+          // An unknown escape keeps its backslash; the next character is read normally.
+          emit("\\", {i, i + 1});
+          ++i;
+          continue;
+        }
+    }
+    emit(produced, {i, stop});
+    i = stop;
+  }
+}
+
+std::optional<Literal> one_string(std::string_view s, Node n) {
+  Literal out;
+  out.whole = range(n);
+  std::vector<Node> parts = children(n);
+  if (parts.empty() || !is(parts.front(), "string_start")) return std::nullopt;
+  std::string_view start = text(s, parts.front());
+  Prefix p;
+  for (char c : start) {
+    if (c == 'r' || c == 'R') p.raw = true;
+    if (c == 'b' || c == 'B') p.bytes = true;
+    if (c == 'f' || c == 'F' || c == 't' || c == 'T') p.fstring = true;
+  }
+  std::size_t pos = ts_node_end_byte(parts.front());
+  std::size_t end = ts_node_end_byte(n);
+  if (is(parts.back(), "string_end")) end = ts_node_start_byte(parts.back());
+  for (Node part : parts) {
+    if (!is(part, "interpolation")) continue;
+    ByteRange r = range(part);
+    if (r.begin < pos || r.end > end) continue;
+    decode(s, pos, r.begin, p, out);
+    out.append_hole(r, "an f-string");
+    pos = r.end;
+  }
+  if (pos < end) decode(s, pos, end, p, out);
+  return out;
+}
+
+}  // namespace
+
+std::optional<Literal> string_literal(std::string_view source, Node n) {
+  n = unparen(n);
+  if (is(n, "string")) return one_string(source, n);
+  if (!is(n, "concatenated_string")) return std::nullopt;
+  Literal out;
+  out.whole = range(n);
+  for (Node part : named_children(n)) {
+    if (!is(part, "string")) continue;
+    auto one = one_string(source, part);
+    if (!one) return std::nullopt;
+    out.append(*one);
+  }
+  return out;
+}
+
+namespace {
+
+// Rebuilds `lit`, turning the runs that `hole_at` recognises into holes. `hole_at` returns
+// the length of a hole starting at i (0: none) and may ask to keep one byte of an escaped
+// pair ("%%" → "%") by returning -1.
+template <typename F>
+Literal rebuild(const Literal& lit, std::string_view reason, F hole_at) {
+  Literal out;
+  out.whole = lit.whole;
+  out.dynamic_reason = lit.dynamic_reason;
+  std::size_t next_hole = 0;
+  auto is_hole = [&](std::size_t i) {
+    while (next_hole < lit.holes.size() && lit.holes[next_hole] < i) ++next_hole;
+    return next_hole < lit.holes.size() && lit.holes[next_hole] == i;
+  };
+  std::size_t i = 0;
+  while (i < lit.value.size()) {
+    if (is_hole(i)) {
+      out.append_hole(lit.source[i], lit.dynamic_reason);
+      ++i;
+      continue;
+    }
+    long n = hole_at(i);
+    if (n < 0) {
+      out.value += lit.value[i];
+      out.source.push_back({lit.source[i].begin, lit.source[i + 1].end});
+      i += 2;
+    } else if (n > 0) {
+      auto len = static_cast<std::size_t>(n);
+      out.append_hole({lit.source[i].begin, lit.source[i + len - 1].end}, reason);
+      i += len;
+    } else {
+      out.value += lit.value[i];
+      out.source.push_back(lit.source[i]);
+      ++i;
+    }
+  }
+  return out;
+}
+
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
+Literal with_percent_holes(const Literal& lit) {
+  const std::string& v = lit.value;
+  return rebuild(lit, "% formatting", [&](std::size_t i) -> long {
+    if (v[i] != '%' || i + 1 >= v.size()) return 0;
+    if (v[i + 1] == '%') return -1;
+    std::size_t j = i + 1;
+    if (v[j] == '(') {
+      while (j < v.size() && v[j] != ')') ++j;
+      if (j >= v.size()) return 0;
+      ++j;
+    }
+    while (j < v.size() &&
+           (v[j] == '#' || v[j] == '0' || v[j] == '-' || v[j] == ' ' || v[j] == '+'))
+      ++j;
+    while (j < v.size() && (is_digit(v[j]) || v[j] == '*')) ++j;
+    if (j < v.size() && v[j] == '.') {
+      ++j;
+      while (j < v.size() && (is_digit(v[j]) || v[j] == '*')) ++j;
+    }
+    while (j < v.size() && (v[j] == 'h' || v[j] == 'l' || v[j] == 'L')) ++j;
+    if (j >= v.size() || !is_alpha(v[j])) return 0;
+    return static_cast<long>(j + 1 - i);
+  });
+}
+
+Literal with_format_holes(const Literal& lit) {
+  const std::string& v = lit.value;
+  return rebuild(lit, ".format()", [&](std::size_t i) -> long {
+    if (v[i] != '{' && v[i] != '}') return 0;
+    if (i + 1 < v.size() && v[i + 1] == v[i]) return -1;
+    if (v[i] == '}') return 0;
+    int depth = 0;
+    for (std::size_t j = i; j < v.size(); ++j) {
+      if (v[j] == '{') ++depth;
+      if (v[j] == '}' && --depth == 0) return static_cast<long>(j + 1 - i);
+    }
+    return 0;
+  });
+}
+
+}  // namespace schemagate::alembic::py
