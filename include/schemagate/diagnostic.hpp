@@ -23,7 +23,7 @@ struct Diagnostic {
   std::string message;
   std::string help;
   std::optional<std::string> migration;  // revision or version id, when known
-  std::string source_line;  // the text of line `begin.line`, for excerpts
+  std::string source_line;               // the text of line `begin.line`, for excerpts
 };
 
 // Sorted by path, line, column, then rule id.

@@ -13,6 +13,8 @@ namespace schemagate {
 
 struct LintOptions {
   LintSettings settings;
+  // Rules run after the registered ones (embedders' own checks; tests).
+  std::vector<RuleInfo> extra_rules;
 };
 
 struct LintResult {
@@ -27,6 +29,35 @@ struct LintResult {
 
 // Lints one in-memory file; `path` decides the frontend and is echoed in findings.
 [[nodiscard]] LintResult lint_text(std::string path, std::string text, const LintOptions& options);
+
+// What `schemagate graph` prints: the revision graph of each Alembic project found.
+struct RevisionEntry {
+  std::string id;
+  std::vector<std::string> parents;
+  std::vector<std::string> branch_labels;
+  std::vector<std::string> depends_on;
+  std::string path;
+  std::string message;  // the docstring's first line
+  bool head = false;
+  bool base = false;
+  bool merge = false;
+};
+
+struct ProjectGraph {
+  std::string key;                     // the project's alembic.ini or versions folder
+  std::vector<RevisionEntry> history;  // parents before children
+  std::vector<std::string> heads;
+  std::vector<std::string> bases;
+  std::vector<std::string> merges;
+  std::vector<std::vector<std::string>> cycles;
+};
+
+struct GraphResult {
+  std::vector<ProjectGraph> projects;
+  LintResult problems;  // files that could not be read or parsed
+};
+
+[[nodiscard]] GraphResult read_graphs(const std::vector<std::string>& paths);
 
 [[nodiscard]] std::string_view version();
 

@@ -28,15 +28,15 @@ struct QualifiedName {
 // A column type, normalised to PostgreSQL's internal names where the parser gives them
 // ("int4", "varchar", "timestamptz", "numeric", ...).
 struct TypeName {
-  std::string name;                  // lower case, without the pg_catalog prefix
+  std::string name;                     // lower case, without the pg_catalog prefix
   std::vector<std::int64_t> modifiers;  // e.g. {64} for varchar(64), {10, 2} for numeric(10,2)
   bool array = false;
-  std::string text;                  // as the user wrote it, for messages ("varchar(64)")
+  std::string text;  // as the user wrote it, for messages ("varchar(64)")
   [[nodiscard]] bool empty() const { return name.empty(); }
 };
 
 struct DefaultValue {
-  std::string text;       // the expression as written
+  std::string text;        // the expression as written
   bool volatile_ = false;  // calls a volatile (or unknown) function: every row gets its own value
 };
 
@@ -47,9 +47,9 @@ struct ColumnDef {
   bool primary_key = false;
   bool unique = false;
   std::optional<DefaultValue> default_value;
-  bool generated = false;  // GENERATED ALWAYS AS (expr) STORED
-  bool identity = false;   // GENERATED ... AS IDENTITY
-  bool serial = false;     // serial / bigserial / smallserial
+  bool generated = false;                   // GENERATED ALWAYS AS (expr) STORED
+  bool identity = false;                    // GENERATED ... AS IDENTITY
+  bool serial = false;                      // serial / bigserial / smallserial
   std::optional<QualifiedName> references;  // inline REFERENCES
 };
 
@@ -130,8 +130,8 @@ struct AddConstraint {
   bool not_valid = false;
   bool using_index = false;
   std::vector<std::string> columns;
-  std::optional<QualifiedName> references;  // foreign keys
-  std::string check_expression;             // check constraints, as written
+  std::optional<QualifiedName> references;     // foreign keys
+  std::string check_expression;                // check constraints, as written
   std::optional<std::string> not_null_column;  // CHECK (col IS NOT NULL)
 };
 struct ValidateConstraint {
@@ -218,9 +218,9 @@ using OperationKind =
 // Where an operation came from, and how it runs.
 struct Operation {
   OperationKind kind;
-  ByteRange range;        // what the user wrote: the SQL statement or the op.*(...) call
-  bool in_loop = false;   // inside a loop (PL/pgSQL or Python): counts as batched
-  bool autocommit = false;  // runs outside the runner's transaction (Alembic autocommit_block)
+  ByteRange range;           // what the user wrote: the SQL statement or the op.*(...) call
+  bool in_loop = false;      // inside a loop (PL/pgSQL or Python): counts as batched
+  bool autocommit = false;   // runs outside the runner's transaction (Alembic autocommit_block)
   bool in_function = false;  // inside a DO block: always one transaction of its own
 
   template <typename T>
@@ -268,15 +268,16 @@ enum class DowngradeKind {
 
 // Revision metadata, as read from an Alembic file (or a versioned SQL file's name).
 struct RevisionInfo {
-  bool is_revision = false;           // assigns `revision` and defines upgrade()
-  ByteRange revision_range;           // the `revision = ...` assignment
-  ByteRange down_revision_range;      // the `down_revision = ...` assignment
+  bool is_revision = false;       // assigns `revision` and defines upgrade()
+  ByteRange revision_range;       // the `revision = ...` assignment
+  ByteRange down_revision_range;  // the `down_revision = ...` assignment
   std::vector<std::string> branch_labels;
   std::vector<std::string> depends_on;
   // The docstring header ("Revision ID: x", "Revises: a, b"), when present.
   std::optional<std::string> header_id;
   std::optional<std::vector<std::string>> header_parents;
-  ByteRange header_range;             // the docstring
+  ByteRange header_range;  // the docstring
+  std::string message;     // the docstring's first line
 };
 
 // One migration (a revision, a versioned SQL file, ...) as the rules see it.

@@ -5,6 +5,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "schemagate/diagnostic.hpp"
@@ -48,8 +49,7 @@ struct RawFinding {
 
 class RuleContext {
  public:
-  RuleContext(const Migration& migration, std::span<const Step> steps,
-              const LintSettings& settings)
+  RuleContext(const Migration& migration, std::span<const Step> steps, const LintSettings& settings)
       : migration_(migration), steps_(steps), settings_(settings) {}
 
   [[nodiscard]] const Migration& migration() const { return migration_; }
@@ -75,15 +75,43 @@ class RuleContext {
   std::vector<RawFinding> findings_;
 };
 
+class RevisionGraph;
+
+// What a graph rule sees: every revision of one project, and its graph.
+class GraphContext {
+ public:
+  explicit GraphContext(const RevisionGraph& graph) : graph_(graph) {}
+
+  [[nodiscard]] const RevisionGraph& graph() const { return graph_; }
+  void report(const Migration& migration, ByteRange range, std::string message, std::string help) {
+    findings_.push_back(
+        {&migration, {std::string(rule_), range, std::move(message), std::move(help)}});
+  }
+
+  void begin_rule(std::string_view rule) { rule_ = rule; }
+  [[nodiscard]] std::vector<std::pair<const Migration*, RawFinding>>& findings() {
+    return findings_;
+  }
+
+ private:
+  const RevisionGraph& graph_;
+  std::string_view rule_;
+  std::vector<std::pair<const Migration*, RawFinding>> findings_;
+};
+
 using CheckFn = void (*)(RuleContext&);
+using GraphCheckFn = void (*)(GraphContext&);
 
 struct RuleInfo {
   std::string_view id;
   Severity severity;
   std::string_view category;
   std::string_view summary;
-  // Null for diagnostics that the frontends or the engine emit themselves (syntax-error, ...).
-  CheckFn check;
+  // One migration at a time. Null for graph rules and for diagnostics that the frontends
+  // or the engine emit themselves (syntax-error, io-error, ...).
+  CheckFn check = nullptr;
+  // The revision graph of a whole project, once.
+  GraphCheckFn graph_check = nullptr;
 };
 
 // Every rule, sorted by id.

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iomanip>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,70 @@ int run_lint(const std::vector<std::string>& paths, const std::string& format,
   return static_cast<int>(Exit::clean);
 }
 
+std::string joined(const std::vector<std::string>& v, std::string_view sep = ", ") {
+  std::string out;
+  for (const std::string& x : v) out += (out.empty() ? "" : std::string(sep)) + x;
+  return out.empty() ? std::string("(none)") : out;
+}
+
+int run_graph(const std::vector<std::string>& paths, const std::string& format) {
+  GraphResult g = read_graphs(paths.empty() ? std::vector<std::string>{"."} : paths);
+  if (format == "json") {
+    nlohmann::ordered_json projects = nlohmann::ordered_json::array();
+    for (const ProjectGraph& p : g.projects) {
+      nlohmann::ordered_json history = nlohmann::ordered_json::array();
+      for (const RevisionEntry& e : p.history) {
+        history.push_back({{"revision", e.id},
+                           {"down_revisions", e.parents},
+                           {"branch_labels", e.branch_labels},
+                           {"depends_on", e.depends_on},
+                           {"message", e.message},
+                           {"path", e.path},
+                           {"head", e.head},
+                           {"base", e.base},
+                           {"merge", e.merge}});
+      }
+      projects.push_back({{"project", p.key},
+                          {"heads", p.heads},
+                          {"bases", p.bases},
+                          {"merges", p.merges},
+                          {"cycles", p.cycles},
+                          {"history", std::move(history)}});
+    }
+    nlohmann::ordered_json doc = {{"version", 1}, {"projects", std::move(projects)}};
+    std::cout << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+  } else {
+    for (const ProjectGraph& p : g.projects) {
+      std::vector<std::string> labels;
+      for (const RevisionEntry& e : p.history) {
+        for (const std::string& l : e.branch_labels) labels.push_back(l + " (" + e.id + ")");
+      }
+      std::cout << p.key << "\n"
+                << "  heads:         " << joined(p.heads) << "\n"
+                << "  bases:         " << joined(p.bases) << "\n"
+                << "  merge points:  " << joined(p.merges) << "\n"
+                << "  branch labels: " << joined(labels) << "\n";
+      for (const auto& c : p.cycles) std::cout << "  cycle:         " << joined(c, " -> ") << "\n";
+      std::cout << "  history (oldest first):\n";
+      for (const RevisionEntry& e : p.history) {
+        std::string parents = e.parents.empty() ? std::string("<base>") : joined(e.parents);
+        std::string tags;
+        if (e.head) tags += " (head)";
+        if (e.merge) tags += " (mergepoint)";
+        std::cout << "    " << parents << " -> " << e.id << tags << ", " << e.message << "  ["
+                  << e.path << "]\n";
+      }
+    }
+    if (g.projects.empty()) std::cout << "no Alembic revisions found\n";
+  }
+  for (const Diagnostic& d : g.problems.diagnostics) {
+    if (d.severity != Severity::error) continue;
+    std::cerr << d.path << ":" << d.begin.line << ":" << d.begin.column << ": " << d.rule << ": "
+              << d.message << "\n";
+  }
+  return g.problems.io_error ? static_cast<int>(Exit::usage) : 0;
+}
+
 int run_rules() {
   std::size_t width = 0;
   for (const RuleInfo& r : all_rules()) width = std::max(width, r.id.size());
@@ -70,8 +135,7 @@ int run_rule(const std::string& id) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{
-      "schemagate: a static linter and checklist enforcer for database schema migrations"};
+  CLI::App app{"schemagate: a static linter and checklist enforcer for database schema migrations"};
   app.name("schemagate");
   app.set_version_flag("--version", std::string("schemagate ") + std::string(version()));
   app.require_subcommand(1);
@@ -96,6 +160,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(9, 18))
       ->capture_default_str();
 
+  std::vector<std::string> graph_paths;
+  std::string graph_format = "text";
+  CLI::App* graph = app.add_subcommand(
+      "graph", "Print the Alembic revision graph: bases, heads, merge points, history");
+  graph->add_option("paths", graph_paths, "A versions folder, the folder of alembic.ini, or above");
+  graph->add_option("--format", graph_format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+
   app.add_subcommand("rules", "List every rule with its default severity");
   std::string rule_id;
   CLI::App* rule = app.add_subcommand("rule", "Print a rule's documentation");
@@ -116,6 +189,7 @@ int main(int argc, char** argv) {
 
   try {
     if (lint->parsed()) return run_lint(paths, format, color, fail_on, pg_version);
+    if (graph->parsed()) return run_graph(graph_paths, graph_format);
     if (app.got_subcommand("rules")) return run_rules();
     if (rule->parsed()) return run_rule(rule_id);
   } catch (const std::exception& e) {

@@ -82,8 +82,8 @@ void RevisionGraph::find_cycles() {
       if (parent == nullptr) continue;
       if (mark[p] == Mark::active) {
         std::vector<std::string> cycle;
-        auto from = std::find_if(stack.begin(), stack.end(),
-                                 [&](const Frame& x) { return x.m->id == p; });
+        auto from =
+            std::find_if(stack.begin(), stack.end(), [&](const Frame& x) { return x.m->id == p; });
         for (auto it = from; it != stack.end(); ++it) cycle.push_back(it->m->id);
         std::set<std::string> key(cycle.begin(), cycle.end());
         if (seen_cycles.insert(key).second) cycles_.push_back(std::move(cycle));

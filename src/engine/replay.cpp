@@ -1,5 +1,7 @@
 #include "engine/replay.hpp"
 
+#include <algorithm>
+
 namespace schemagate {
 
 namespace {
@@ -27,7 +29,8 @@ std::vector<Step> SchemaState::replay(const Migration& migration, Phase phase,
     step.in_transaction = explicit_tx || (runner_tx && !op.autocommit) || op.in_function;
     if (const auto* tc = op.as<TransactionControl>()) {
       if (tc->kind == TransactionKind::begin) explicit_tx = true;
-      if (tc->kind == TransactionKind::commit || tc->kind == TransactionKind::rollback) {
+      if (tc->kind == TransactionKind::commit || tc->kind == TransactionKind::rollback ||
+          tc->kind == TransactionKind::prepare) {
         explicit_tx = false;
       }
     }
@@ -46,7 +49,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
 
   auto column_is_new = [&](const Table& t, const std::string& name) {
     auto c = t.columns.find(name);
-    return c != t.columns.end() && c->second.created_by == &migration;
+    return c != t.columns.end() && c->second.named_by == &migration;
   };
   auto find = [&](const QualifiedName& t) -> Table* {
     auto it = tables_.find(t.key());
@@ -58,18 +61,23 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             if (o.if_not_exists && find(o.table) != nullptr) return;
             Table table;
             table.created_by = &migration;
-            for (const ColumnDef& c : o.columns) table.columns[c.name] = {c.type, &migration};
+            table.named_by = &migration;
+            for (const ColumnDef& c : o.columns) {
+              table.columns[c.name] = {c.type, &migration, &migration};
+            }
             tables_[o.table.key()] = std::move(table);
           },
           [&](const DropTable& o) { tables_.erase(o.table.key()); },
           [&](const RenameTable& o) {
             Table table;
             if (Table* t = find(o.table)) table = std::move(*t);
+            step.object_is_new = table.named_by == &migration;
+            table.named_by = &migration;
             tables_.erase(o.table.key());
             tables_[QualifiedName{o.table.schema, o.new_name}.key()] = std::move(table);
           },
           [&](const AddColumn& o) {
-            tables_[o.table.key()].columns[o.column.name] = {o.column.type, &migration};
+            tables_[o.table.key()].columns[o.column.name] = {o.column.type, &migration, &migration};
           },
           [&](const DropColumn& o) {
             Table* t = find(o.table);
@@ -82,10 +90,14 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             if (t == nullptr) return;
             auto c = t->columns.find(o.column);
             if (c == t->columns.end()) return;
-            step.object_is_new = c->second.created_by == &migration;
+            step.object_is_new = c->second.named_by == &migration;
             Column column = c->second;
+            column.named_by = &migration;
             t->columns.erase(c);
             t->columns[o.new_name] = std::move(column);
+            for (auto& [name, check] : t->not_null_checks) {
+              if (check.column == o.column) check.column = o.new_name;
+            }
           },
           [&](const AlterColumnType& o) {
             step.previous_type = o.from;
@@ -97,29 +109,27 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             c->second.type = o.to;
           },
           [&](const SetNotNull& o) {
-            if (Table* t = find(o.table)) step.not_null_proven = t->proven_not_null.contains(o.column);
+            Table* t = find(o.table);
+            if (t == nullptr) return;
+            step.not_null_proven = std::any_of(
+                t->not_null_checks.begin(), t->not_null_checks.end(),
+                [&](const auto& c) { return c.second.validated && c.second.column == o.column; });
           },
           [&](const AddConstraint& o) {
             Table& t = tables_[o.table.key()];
             if (!o.name.empty()) t.constraints[o.name] = &migration;
-            if (!o.not_null_column) return;
-            if (o.not_valid) {
-              t.unvalidated_checks[o.name] = *o.not_null_column;
-            } else {
-              t.proven_not_null.insert(*o.not_null_column);
-            }
+            if (o.not_null_column) t.not_null_checks[o.name] = {*o.not_null_column, !o.not_valid};
           },
           [&](const ValidateConstraint& o) {
             Table* t = find(o.table);
             if (t == nullptr) return;
-            auto c = t->unvalidated_checks.find(o.name);
-            if (c == t->unvalidated_checks.end()) return;
-            t->proven_not_null.insert(c->second);
-            t->unvalidated_checks.erase(c);
+            auto c = t->not_null_checks.find(o.name);
+            if (c != t->not_null_checks.end()) c->second.validated = true;
           },
           [&](const DropConstraint& o) {
             Table* t = find(o.table);
             if (t == nullptr) return;
+            t->not_null_checks.erase(o.name);
             auto c = t->constraints.find(o.name);
             if (c == t->constraints.end()) return;
             step.object_is_new = c->second == &migration;

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <map>
-#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -20,16 +19,24 @@ class SchemaState {
                            const std::vector<Operation>& ops);
 
  private:
+  // created_by: the migration that made the object; named_by: the one that gave it its
+  // current name (created or renamed it), whose downgrade may rename or drop it back.
   struct Column {
     TypeName type;
     const Migration* created_by = nullptr;
+    const Migration* named_by = nullptr;
+  };
+  // A CHECK (column IS NOT NULL) constraint.
+  struct NotNullCheck {
+    std::string column;
+    bool validated = false;
   };
   struct Table {
     const Migration* created_by = nullptr;
+    const Migration* named_by = nullptr;
     std::map<std::string, Column> columns;
     std::map<std::string, const Migration*> constraints;  // name → creator
-    std::set<std::string> proven_not_null;                  // validated CHECK (c IS NOT NULL)
-    std::map<std::string, std::string> unvalidated_checks;  // constraint name → column
+    std::map<std::string, NotNullCheck> not_null_checks;  // constraint name → its check
   };
   struct Index {
     std::string table;  // table key

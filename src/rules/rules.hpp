@@ -15,12 +15,21 @@ void ban_drop_table(RuleContext& ctx);
 void ban_truncate_cascade(RuleContext& ctx);
 void ban_uncommitted_transaction(RuleContext& ctx);
 void changing_column_type(RuleContext& ctx);
+void incomplete_downgrade(RuleContext& ctx);
+void missing_downgrade(RuleContext& ctx);
 void mixed_schema_and_data(RuleContext& ctx);
 void renaming_column(RuleContext& ctx);
+void revision_header_mismatch(RuleContext& ctx);
 void renaming_table(RuleContext& ctx);
 void require_concurrent_index_creation(RuleContext& ctx);
 void require_concurrent_index_deletion(RuleContext& ctx);
 void transaction_nesting(RuleContext& ctx);
 void unbatched_backfill(RuleContext& ctx);
+
+// Graph rules: once per project.
+void duplicate_revision_id(GraphContext& ctx);
+void missing_parent_revision(GraphContext& ctx);
+void multiple_heads(GraphContext& ctx);
+void revision_cycle(GraphContext& ctx);
 
 }  // namespace schemagate::rules

@@ -1,5 +1,6 @@
 // The command line end to end: golden JSON and text output, exit codes, subcommands.
 // Set SCHEMAGATE_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change.
+#include <sys/wait.h>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -8,7 +9,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 
 #include "schemagate/engine.hpp"
 #include "schemagate/rule.hpp"
@@ -29,12 +29,13 @@ std::string slurp(const fs::path& p) {
 }
 
 // Runs `schemagate ARGS` in `dir` with the given environment prefix.
-Run run(const std::string& args, const fs::path& dir = fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "golden",
+Run run(const std::string& args,
+        const fs::path& dir = fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "golden",
         const std::string& env = "NO_COLOR=1") {
   fs::path tmp = fs::temp_directory_path() / ("schemagate-cli-" + std::to_string(::getpid()));
   fs::create_directories(tmp);
-  std::string cmd = "cd '" + dir.string() + "' && env " + env + " '" + SCHEMAGATE_BINARY + "' " + args +
-                    " >'" + (tmp / "out").string() + "' 2>'" + (tmp / "err").string() + "'";
+  std::string cmd = "cd '" + dir.string() + "' && env " + env + " '" + SCHEMAGATE_BINARY + "' " +
+                    args + " >'" + (tmp / "out").string() + "' 2>'" + (tmp / "err").string() + "'";
   int status = std::system(cmd.c_str());
   Run r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -136,9 +137,53 @@ TEST_CASE("cli: rules, rule, --version, --help") {
 
 TEST_CASE("cli: color follows --color and NO_COLOR") {
   CHECK(run("lint --color always input/unsafe.sql").out.find("\x1b[") != std::string::npos);
-  CHECK(run("lint --color never input/unsafe.sql", fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "golden",
-            "TERM=xterm")
+  CHECK(run("lint --color never input/unsafe.sql",
+            fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "golden", "TERM=xterm")
             .out.find("\x1b[") == std::string::npos);
   // auto: never when NO_COLOR is set (and never when stdout is not a terminal).
   CHECK(run("lint input/unsafe.sql").out.find("\x1b[") == std::string::npos);
+}
+
+TEST_CASE("cli: graph prints heads, bases and merge points as `alembic heads` would") {
+  fs::path projects = fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "fixtures" / "projects";
+  Run json = run("graph --format json merged_heads", projects);
+  CHECK(json.exit_code == 0);
+  auto doc = nlohmann::json::parse(json.out);
+  REQUIRE(doc["projects"].size() == 1);
+  const auto& p = doc["projects"][0];
+  CHECK(p["heads"] == nlohmann::json::array({"d4"}));
+  CHECK(p["bases"] == nlohmann::json::array({"a1"}));
+  CHECK(p["merges"] == nlohmann::json::array({"d4"}));
+  REQUIRE(p["history"].size() == 4);
+  CHECK(p["history"][0]["revision"] == "a1");  // parents first
+  CHECK(p["history"][3]["revision"] == "d4");
+  CHECK(p["history"][3]["down_revisions"] == nlohmann::json::array({"b2", "c3"}));
+
+  Run text = run("graph multiple_heads", projects);
+  CHECK(text.exit_code == 0);
+  CHECK(text.out.find("heads:         b2, c3") != std::string::npos);
+  CHECK(text.out.find("a1 -> b2 (head)") != std::string::npos);
+
+  Run labels = run("graph --format json branch_labels", projects);
+  auto l = nlohmann::json::parse(labels.out)["projects"][0];
+  CHECK(l["heads"] == nlohmann::json::array({"b2", "y2"}));
+  CHECK(l["bases"] == nlohmann::json::array({"a1", "x1"}));
+}
+
+TEST_CASE("cli: a revision named alone is linted with its siblings as context") {
+  fs::path projects = fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "fixtures" / "projects";
+  // c3's parent b2 lives next to it: no missing-parent-revision, and only c3 is reported.
+  Run r = run("lint --format json linear_ok/versions/c3_third.py", projects);
+  CHECK(r.exit_code == 0);
+  auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["diagnostics"].empty());
+  CHECK(doc["summary"]["files"] == 1);
+  // b2 is one of two heads: named alone, its own finding is reported, c3's is not.
+  Run heads = run("lint --format json multiple_heads/versions/b2_left.py", projects);
+  CHECK(heads.exit_code == 1);
+  auto h = nlohmann::json::parse(heads.out);
+  REQUIRE(h["diagnostics"].size() == 1);
+  CHECK(h["diagnostics"][0]["rule"] == "multiple-heads");
+  CHECK(h["diagnostics"][0]["path"] == "multiple_heads/versions/b2_left.py");
+  CHECK(h["diagnostics"][0]["migration"] == "b2");
 }

@@ -29,14 +29,15 @@ TEST_CASE("every registered rule has a doc, and every doc a rule") {
 
 TEST_CASE("every doc has the fixed headings, in order, and states the registered severity") {
   const std::vector<std::string> headings = {"## What it does", "## Why is this bad?",
-                                             "## Example",       "## Use instead",
-                                             "## Options",       "## References"};
+                                             "## Example",      "## Use instead",
+                                             "## Options",      "## References"};
   for (const RuleInfo& r : all_rules()) {
     INFO(r.id);
     std::string_view doc = rule_doc(r.id);
     REQUIRE(!doc.empty());
     CHECK(doc.substr(0, r.id.size() + 3) == "# " + std::string(r.id) + "\n");
-    CHECK(doc.find("**Severity:** " + std::string(to_string(r.severity))) != std::string_view::npos);
+    CHECK(doc.find("**Severity:** " + std::string(to_string(r.severity))) !=
+          std::string_view::npos);
     CHECK(doc.find("**Category:** " + std::string(r.category)) != std::string_view::npos);
     std::size_t at = 0;
     for (const std::string& h : headings) {

@@ -94,46 +94,89 @@ std::string describe(const Expectation& e) {
   return std::to_string(e.line) + (e.column ? ":" + std::to_string(e.column) : "") + " " + e.rule;
 }
 
-std::vector<fs::path> fixtures() {
-  std::vector<fs::path> out;
-  for (const auto& entry :
-       fs::recursive_directory_iterator(fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "fixtures")) {
-    auto ext = entry.path().extension();
-    if (entry.is_regular_file() && (ext == ".sql" || ext == ".py")) out.push_back(entry.path());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
+
+bool is_fixture(const fs::path& p) { return p.extension() == ".sql" || p.extension() == ".py"; }
+
+Fixture read_fixture_file(const fs::path& path) {
+  return read_fixture(slurp(path), path.extension() == ".py" ? "#" : "--");
+}
+
+// Matches findings against expectations; returns a report of what differs (empty: all good).
+std::string compare(const std::vector<Diagnostic>& diagnostics,
+                    std::map<std::string, std::vector<Expectation>> expected) {
+  std::string report;
+  for (const Diagnostic& d : diagnostics) {
+    auto& missing = expected[d.path];
+    auto match = std::find_if(missing.begin(), missing.end(), [&](const Expectation& e) {
+      return e.rule == d.rule && e.line == d.begin.line &&
+             (e.column == 0 || e.column == d.begin.column);
+    });
+    if (match != missing.end()) {
+      missing.erase(match);
+    } else {
+      report += "  unexpected: " + d.path + ":" + std::to_string(d.begin.line) + ":" +
+                std::to_string(d.begin.column) + " " + d.rule + ": " + d.message + "\n";
+    }
+  }
+  for (const auto& [path, missing] : expected) {
+    for (const Expectation& e : missing)
+      report += "  missing:    " + path + ":" + describe(e) + "\n";
+  }
+  return report;
+}
+
+fs::path fixtures_root() { return fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "fixtures"; }
 
 }  // namespace
 
+// Single files: each linted on its own, as an editor would lint one buffer.
 TEST_CASE("fixtures: findings match the inline expectations") {
-  auto files = fixtures();
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(fixtures_root())) {
+    auto rel = fs::relative(entry.path(), fixtures_root());
+    if (*rel.begin() == "projects") continue;
+    if (entry.is_regular_file() && is_fixture(entry.path())) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
   REQUIRE(files.size() > 10);
   for (const fs::path& path : files) {
     DYNAMIC_SECTION(fs::relative(path, SCHEMAGATE_SOURCE_DIR).generic_string()) {
-      std::ifstream in(path, std::ios::binary);
-      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      Fixture fx = read_fixture(text, path.extension() == ".py" ? "#" : "--");
-      LintResult result = lint_text(path.generic_string(), text, fx.options);
+      Fixture fx = read_fixture_file(path);
+      LintResult result = lint_text(path.generic_string(), slurp(path), fx.options);
+      std::string report = compare(result.diagnostics, {{path.generic_string(), fx.expectations}});
+      INFO(report);
+      CHECK(report.empty());
+    }
+  }
+}
 
-      std::vector<Expectation> missing = fx.expectations;
-      std::vector<std::string> unexpected;
-      for (const Diagnostic& d : result.diagnostics) {
-        auto match = std::find_if(missing.begin(), missing.end(), [&](const Expectation& e) {
-          return e.rule == d.rule && e.line == d.begin.line &&
-                 (e.column == 0 || e.column == d.begin.column);
-        });
-        if (match != missing.end()) {
-          missing.erase(match);
-        } else {
-          unexpected.push_back(std::to_string(d.begin.line) + ":" + std::to_string(d.begin.column) +
-                               " " + d.rule + ": " + d.message);
-        }
+// Projects: each folder under tests/fixtures/projects/ is linted as a whole (discovery,
+// revision graph, replay across files), with the expectations of all its files.
+TEST_CASE("fixtures: projects match the inline expectations of all their files") {
+  std::vector<fs::path> projects;
+  fs::path root = fixtures_root() / "projects";
+  if (fs::exists(root)) {
+    for (const auto& entry : fs::directory_iterator(root)) {
+      if (entry.is_directory()) projects.push_back(entry.path());
+    }
+  }
+  std::sort(projects.begin(), projects.end());
+  REQUIRE(!projects.empty());
+  for (const fs::path& project : projects) {
+    DYNAMIC_SECTION(fs::relative(project, SCHEMAGATE_SOURCE_DIR).generic_string()) {
+      std::map<std::string, std::vector<Expectation>> expected;
+      LintOptions options;
+      for (const auto& entry : fs::recursive_directory_iterator(project)) {
+        if (!entry.is_regular_file() || !is_fixture(entry.path())) continue;
+        Fixture fx = read_fixture_file(entry.path());
+        expected[entry.path().generic_string()] = fx.expectations;
       }
-      std::string report;
-      for (const Expectation& e : missing) report += "  missing:    " + describe(e) + "\n";
-      for (const std::string& u : unexpected) report += "  unexpected: " + u + "\n";
+      LintResult result = lint_paths({project.generic_string()}, options);
+      std::string report = compare(result.diagnostics, expected);
       INFO(report);
       CHECK(report.empty());
     }

@@ -1,5 +1,6 @@
 // Position mapping: lines and columns never shift with CRLF, tabs or multibyte UTF-8.
 #include <catch2/catch.hpp>
+#include <stdexcept>
 
 #include "schemagate/engine.hpp"
 #include "schemagate/source.hpp"
@@ -69,4 +70,19 @@ TEST_CASE("a UTF-8 byte order mark takes no column and is not SQL") {
   CHECK(r.diagnostics[0].rule == "ban-drop-table");
   CHECK(r.diagnostics[0].begin == Position{1, 1});
   CHECK(r.diagnostics[0].end == Position{1, 17});
+}
+
+TEST_CASE("an exception inside a rule becomes an internal-error naming the rule") {
+  LintOptions options;
+  options.extra_rules.push_back(
+      RuleInfo{"exploding-rule", Severity::warning, "test", "throws", [](RuleContext& ctx) {
+                 ctx.report(ctx.steps().front(), "half a finding", "");
+                 throw std::runtime_error("boom");
+               }});
+  LintResult r = lint_text("t.sql", "DROP TABLE users;\n", options);
+  REQUIRE(r.diagnostics.size() == 2);
+  CHECK(r.diagnostics[0].rule == "ban-drop-table");  // the other rules still ran
+  CHECK(r.diagnostics[1].rule == "internal-error");
+  CHECK(r.diagnostics[1].message == "rule exploding-rule failed: boom");
+  CHECK(r.diagnostics[1].severity == Severity::error);
 }

@@ -13,7 +13,8 @@ TEST_CASE("tree-sitter-python parses a tiny Alembic snippet") {
   std::unique_ptr<TSParser, decltype(&ts_parser_delete)> parser(ts_parser_new(), ts_parser_delete);
   REQUIRE(ts_parser_set_language(parser.get(), tree_sitter_python()));
   std::unique_ptr<TSTree, decltype(&ts_tree_delete)> tree(
-      ts_parser_parse_string(parser.get(), nullptr, source, static_cast<uint32_t>(std::strlen(source))),
+      ts_parser_parse_string(parser.get(), nullptr, source,
+                             static_cast<uint32_t>(std::strlen(source))),
       ts_tree_delete);
   REQUIRE(tree != nullptr);
   TSNode root = ts_tree_root_node(tree.get());

@@ -7,7 +7,7 @@ namespace schemagate::rules {
 void renaming_table(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<RenameTable>();
-    if (op == nullptr || !on_existing_table(step)) continue;
+    if (op == nullptr || !on_existing_object(step)) continue;
     ctx.report(step,
                "renaming table " + quoted(op->table) + " to " + op->new_name +
                    " breaks every running query that still uses the old name",

@@ -16,7 +16,8 @@ std::string rewrite_reason(const ColumnDef& c, int pg_version) {
     return "the volatile default " + c.default_value->text + " is evaluated for every row";
   }
   if (pg_version < 11) {
-    return "before PostgreSQL 11 any default (" + c.default_value->text + ") is written to every row";
+    return "before PostgreSQL 11 any default (" + c.default_value->text +
+           ") is written to every row";
   }
   return {};
 }

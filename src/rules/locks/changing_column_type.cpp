@@ -15,11 +15,13 @@ std::int64_t modifier(const TypeName& t, std::size_t i) {
 // True when PostgreSQL changes only the catalog: the old values are valid as they are.
 bool binary_coercible(const TypeName& from, const TypeName& to) {
   // Array columns are rewritten whenever the element type changes.
-  if (from.array || to.array) return from.array == to.array && from.name == to.name && from.modifiers == to.modifiers;
+  if (from.array || to.array)
+    return from.array == to.array && from.name == to.name && from.modifiers == to.modifiers;
   if (to.name == "text") return is_text_like(from);
   if (to.name == "varchar" && is_text_like(from)) {
     if (to.modifiers.empty()) return true;  // varchar without a limit
-    return from.name == "varchar" && !from.modifiers.empty() && modifier(to, 0) >= modifier(from, 0);
+    return from.name == "varchar" && !from.modifiers.empty() &&
+           modifier(to, 0) >= modifier(from, 0);
   }
   if (to.name == "numeric" && from.name == "numeric") {
     if (to.modifiers.empty()) return true;
@@ -27,7 +29,8 @@ bool binary_coercible(const TypeName& from, const TypeName& to) {
     return modifier(to, 0) >= modifier(from, 0) && modifier(to, 1) == modifier(from, 1);
   }
   if (to.name == "varbit" && (from.name == "varbit" || from.name == "bit")) {
-    return to.modifiers.empty() || (!from.modifiers.empty() && modifier(to, 0) >= modifier(from, 0));
+    return to.modifiers.empty() ||
+           (!from.modifiers.empty() && modifier(to, 0) >= modifier(from, 0));
   }
   if (to.name == "inet" && from.name == "cidr") return true;
   return from.name == to.name && from.modifiers == to.modifiers;

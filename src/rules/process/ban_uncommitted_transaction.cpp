@@ -12,7 +12,8 @@ void ban_uncommitted_transaction(RuleContext& ctx) {
       const auto* op = step.as<TransactionControl>();
       if (op == nullptr || step.op->in_function) continue;
       if (op->kind == TransactionKind::begin && open == nullptr) open = &step;
-      if (op->kind == TransactionKind::commit || op->kind == TransactionKind::rollback) open = nullptr;
+      if (op->kind == TransactionKind::commit || op->kind == TransactionKind::rollback)
+        open = nullptr;
     }
     if (open != nullptr) {
       ctx.report(*open,

@@ -1,0 +1,53 @@
+// Configuration: .schemagate.yaml, or [tool.schemagate] in pyproject.toml. The CLI, CI and
+// the LSP server read the same file, found by walking up from the linted path.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "schemagate/diagnostic.hpp"
+
+namespace schemagate {
+
+struct Config {
+  std::string source;             // the file it was read from; empty for the built-in defaults
+  std::set<std::string> enable;   // opt-in rules switched on
+  std::set<std::string> disable;  // rules switched off
+  std::map<std::string, Severity> severity;
+  std::vector<std::string> exclude;  // globs, relative to the config file's folder
+  std::optional<int> pg_version;
+  std::map<std::string, std::string> layouts;  // path glob → layout name
+  std::optional<bool> assume_in_transaction;
+  std::optional<bool> lock_timeout_set_by_runner;
+  std::map<std::string, std::optional<std::int64_t>> large_tables;  // name → rows, if given
+  std::optional<Severity> fail_on;
+  std::optional<bool> flyway_undo;
+  std::map<std::string, std::string> placeholders;
+};
+
+struct ConfigError {
+  std::string path;
+  Position position;
+  std::string message;
+};
+
+struct ConfigResult {
+  std::optional<Config> config;  // empty when there were errors
+  std::vector<ConfigError> errors;
+};
+
+// Reads one configuration file (.yaml/.yml, or pyproject.toml's [tool.schemagate]).
+[[nodiscard]] ConfigResult load_config(const std::string& path);
+
+// The nearest .schemagate.yaml (or pyproject.toml with [tool.schemagate]) at or above
+// `start` (a file or folder); empty when there is none.
+[[nodiscard]] std::string find_config(const std::string& start);
+
+// The layouts a config may name.
+[[nodiscard]] const std::vector<std::string>& known_layouts();
+
+}  // namespace schemagate

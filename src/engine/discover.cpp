@@ -1,0 +1,274 @@
+#include "engine/discover.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <system_error>
+
+namespace schemagate {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string trim(std::string s) {
+  const char* ws = " \t\r\n";
+  s.erase(0, s.find_first_not_of(ws));
+  s.erase(s.find_last_not_of(ws) + 1);
+  return s;
+}
+
+// Folders never walked: version control, caches, virtual environments, dependencies.
+bool skipped_directory(const fs::path& p) {
+  std::string name = p.filename().string();
+  return (!name.empty() && name[0] == '.') || name == "node_modules" || name == "__pycache__" ||
+         name == "venv" || name == "site-packages";
+}
+
+std::string canonical_or_given(const fs::path& p) {
+  std::error_code ec;
+  fs::path c = fs::weakly_canonical(p, ec);
+  return (ec ? p : c).generic_string();
+}
+
+// The nearest folder at or above `start` holding .git, or `start` itself.
+std::string project_root_for(const fs::path& start) {
+  std::error_code ec;
+  fs::path dir = fs::weakly_canonical(start, ec);
+  if (ec) dir = start;
+  if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
+  for (fs::path d = dir; !d.empty(); d = d.parent_path()) {
+    if (fs::exists(d / ".git", ec)) return d.generic_string();
+    if (d == d.parent_path()) break;
+  }
+  return dir.generic_string();
+}
+
+class Walker {
+ public:
+  explicit Walker(Discovery& out) : out_(out) {}
+
+  void add_path(const std::string& arg) {
+    std::error_code ec;
+    fs::file_status st = fs::status(arg, ec);
+    if (fs::is_directory(st)) {
+      walk(arg, arg);
+      return;
+    }
+    // A file named on the command line is linted whatever it is (a missing one is reported
+    // when it is read).
+    fs::path p(arg);
+    if (p.extension() != ".py") {
+      add(SourceRef{arg, SourceKind::sql, true, false}, arg, arg);
+      return;
+    }
+    // A revision named alone (as pre-commit does) is linted with its sibling revisions as
+    // context, so that its parent, the heads and the replayed schema are right.
+    std::string key = group_of(p);
+    add(SourceRef{arg, SourceKind::python, true, false}, key, arg);
+    fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().extension() == ".py" && it->is_regular_file(ec) &&
+          !fs::equivalent(it->path(), p, ec)) {
+        add(SourceRef{it->path().generic_string(), SourceKind::python, false, true}, key, arg);
+      }
+    }
+  }
+
+  void finish() {
+    for (auto& [key, g] : groups_) {
+      // The same file met twice (named, and as another's sibling): keep the reported one.
+      std::sort(g.files.begin(), g.files.end(), [](const SourceRef& a, const SourceRef& b) {
+        auto ka = canonical_or_given(a.path);
+        auto kb = canonical_or_given(b.path);
+        return ka != kb ? ka < kb : a.context_only < b.context_only;
+      });
+      g.files.erase(std::unique(g.files.begin(), g.files.end(),
+                                [](const SourceRef& a, const SourceRef& b) {
+                                  return canonical_or_given(a.path) == canonical_or_given(b.path);
+                                }),
+                    g.files.end());
+      out_.groups.push_back(std::move(g));
+    }
+  }
+
+ private:
+  void problem(const fs::path& p, const std::string& why) {
+    out_.problems.push_back({p.generic_string(), why});
+  }
+
+  void add(const SourceRef& ref, const std::string& key, const std::string& root_hint) {
+    SourceGroup& g = groups_[key];
+    if (g.key.empty()) {
+      g.key = key;
+      auto named = display_names_.find(key);
+      g.name = named != display_names_.end() ? named->second : key;
+      g.project_root = project_root_for(root_hint);
+    }
+    g.files.push_back(ref);
+  }
+
+  // Revisions of one Alembic project share a group: their alembic.ini when one lists their
+  // folder, else the folder itself.
+  std::string group_of(const fs::path& file) {
+    fs::path parent = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+    std::string dir = canonical_or_given(parent);
+    auto it = version_dir_owner_.find(dir);
+    if (it != version_dir_owner_.end()) return it->second;
+    display_names_.emplace(dir, parent.generic_string());
+    return dir;
+  }
+
+  void read_alembic_ini(const fs::path& ini, const std::string& arg) {
+    std::string key = canonical_or_given(ini);
+    display_names_.emplace(key, ini.generic_string());
+    for (const std::string& d : alembic_version_dirs(ini.generic_string())) {
+      std::string dir = canonical_or_given(d);
+      version_dir_owner_[dir] = key;
+      // A version folder outside the walked tree is walked too.
+      pending_.push_back({d, arg});
+    }
+  }
+
+  void walk(const std::string& root, const std::string& arg) {
+    std::error_code ec;
+    const std::string real_root = canonical_or_given(root);
+    if (!walked_.insert(real_root).second) return;
+    // alembic.ini files first, so that their version folders are known before grouping.
+    std::vector<fs::path> dirs{fs::path(root)};
+    std::vector<fs::path> files;
+    while (!dirs.empty()) {
+      fs::path dir = std::move(dirs.back());
+      dirs.pop_back();
+      fs::directory_iterator it(dir, ec);
+      if (ec) {
+        problem(dir, ec.message());
+        continue;
+      }
+      for (fs::directory_iterator end; it != end; it.increment(ec)) {
+        const fs::directory_entry& entry = *it;
+        fs::file_status link = entry.symlink_status(ec);
+        if (fs::is_directory(link)) {
+          if (!skipped_directory(entry.path())) dirs.push_back(entry.path());
+          continue;
+        }
+        const fs::path& p = entry.path();
+        if (p.filename() == "alembic.ini") {
+          read_alembic_ini(p, arg);
+          continue;
+        }
+        if (p.extension() != ".sql" && p.extension() != ".py") continue;
+        if (fs::is_symlink(link)) {
+          fs::path target = fs::canonical(p, ec);
+          if (ec) {
+            problem(p, ec.message());
+            continue;
+          }
+          auto rel = target.lexically_relative(real_root);
+          if (rel.empty() || *rel.begin() == "..") {
+            problem(p, "symbolic link to a file outside the linted directory; not followed");
+            continue;
+          }
+        }
+        if (entry.is_regular_file(ec)) files.push_back(p);
+      }
+      if (ec) problem(dir, ec.message());
+    }
+    for (const fs::path& p : files) {
+      bool py = p.extension() == ".py";
+      SourceRef ref{p.generic_string(), py ? SourceKind::python : SourceKind::sql, false};
+      add(ref, py ? group_of(p) : ref.path, arg);
+    }
+    while (!pending_.empty()) {
+      auto [dir, from] = pending_.back();
+      pending_.pop_back();
+      if (fs::is_directory(dir, ec) && !inside_walked(canonical_or_given(dir))) walk(dir, from);
+    }
+  }
+
+  bool inside_walked(const std::string& dir) const {
+    return std::any_of(walked_.begin(), walked_.end(), [&](const std::string& root) {
+      auto rel = fs::path(dir).lexically_relative(root);
+      return !rel.empty() && *rel.begin() != "..";
+    });
+  }
+
+  Discovery& out_;
+  std::map<std::string, SourceGroup> groups_;
+  std::map<std::string, std::string> version_dir_owner_;
+  std::map<std::string, std::string> display_names_;  // key → as the user would write it
+  std::set<std::string> walked_;
+  std::vector<std::pair<std::string, std::string>> pending_;
+};
+
+}  // namespace
+
+std::vector<std::string> alembic_version_dirs(const std::string& ini_path) {
+  std::ifstream in(ini_path);
+  if (!in) return {};
+  std::error_code ec;
+  fs::path here = fs::absolute(
+      fs::path(ini_path).parent_path().empty() ? fs::path(".") : fs::path(ini_path).parent_path(),
+      ec);
+  std::string section;
+  std::string script_location;
+  std::string version_locations;
+  std::string separator;
+  for (std::string line; std::getline(in, line);) {
+    line = trim(line);
+    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    if (line.front() == '[' && line.back() == ']') {
+      section = line.substr(1, line.size() - 2);
+      continue;
+    }
+    if (section != "alembic") continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = trim(line.substr(0, eq));
+    std::string value = trim(line.substr(eq + 1));
+    for (std::size_t at; (at = value.find("%(here)s")) != std::string::npos;) {
+      value.replace(at, 8, here.generic_string());
+    }
+    if (key == "script_location") script_location = value;
+    if (key == "version_locations") version_locations = value;
+    if (key == "version_path_separator" || key == "path_separator") separator = value;
+  }
+  auto resolve = [&](const std::string& v) {
+    fs::path p(v);
+    // "package:folder" names a package; only plain paths can be resolved statically.
+    if (v.find(':') != std::string::npos && !fs::exists(p)) return std::string();
+    return (p.is_absolute() ? p : here / p).lexically_normal().generic_string();
+  };
+  std::vector<std::string> dirs;
+  if (!script_location.empty()) {
+    std::string s = resolve(script_location);
+    if (!s.empty()) dirs.push_back((fs::path(s) / "versions").generic_string());
+  }
+  if (!version_locations.empty()) {
+    char sep = ' ';
+    if (separator == "os" || separator == ":") sep = ':';
+    if (separator == ";") sep = ';';
+    if (separator == "," || version_locations.find(',') != std::string::npos) sep = ',';
+    std::istringstream parts(version_locations);
+    for (std::string part; std::getline(parts, part, sep);) {
+      part = trim(part);
+      if (part.empty()) continue;
+      std::string s = resolve(part);
+      if (!s.empty()) dirs.push_back(s);
+    }
+  }
+  return dirs;
+}
+
+Discovery discover(const std::vector<std::string>& paths) {
+  Discovery out;
+  Walker w(out);
+  for (const std::string& p : paths) w.add_path(p);
+  w.finish();
+  return out;
+}
+
+}  // namespace schemagate

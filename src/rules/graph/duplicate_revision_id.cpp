@@ -1,0 +1,21 @@
+// duplicate-revision-id: two files declare the same revision id.
+#include "rules/common.hpp"
+#include "rules/rules.hpp"
+#include "schemagate/graph.hpp"
+
+namespace schemagate::rules {
+
+void duplicate_revision_id(GraphContext& ctx) {
+  const RevisionGraph& g = ctx.graph();
+  for (const Migration* m : g.revisions()) {
+    const auto& same = g.declaring(m->id);
+    if (same.size() < 2 || same.front() == m) continue;
+    ctx.report(*m, m->revision.revision_range,
+               "revision id " + m->id + " is also declared by " + same.front()->file->path +
+                   "; Alembic can't tell the two apart",
+               "give one of the revisions a new id (and update the down_revision that "
+               "points at it)");
+  }
+}
+
+}  // namespace schemagate::rules
