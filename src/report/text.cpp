@@ -13,7 +13,8 @@ struct Palette {
   std::string_view severity[3];  // info, warning, error
 };
 
-constexpr Palette kColor{"\x1b[1m", "\x1b[2m", "\x1b[0m", {"\x1b[1;36m", "\x1b[1;33m", "\x1b[1;31m"}};
+constexpr Palette kColor{
+    "\x1b[1m", "\x1b[2m", "\x1b[0m", {"\x1b[1;36m", "\x1b[1;33m", "\x1b[1;31m"}};
 constexpr Palette kPlain{"", "", "", {"", "", ""}};
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
