@@ -18,9 +18,12 @@ say() { printf 'bootstrap: %s\n' "$*" >&2; }
 packages=(
   g++ cmake make pkg-config git ca-certificates
   libpg-query-dev libtree-sitter-dev libyaml-cpp-dev libcli11-dev catch2
-  libprotobuf-c-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev nodejs npm
+  libprotobuf-c-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev
   clang-format
 )
+# npm fetches the Python grammar; a Node.js installed some other way (which bundles npm and
+# conflicts with Debian's npm package) is fine too.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
