@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +15,13 @@ namespace schemagate {
 
 struct LintOptions {
   LintSettings settings;
+  // From the configuration and the command line (see config.hpp): which rules run and how
+  // severe their findings are.
+  std::set<std::string> enable;   // opt-in rules switched on
+  std::set<std::string> disable;  // rules switched off
+  std::map<std::string, Severity> severity;
+  // Bare SQL files run inside a transaction (the team runs them with psql -1 or similar).
+  bool assume_in_transaction = false;
   // Rules run after the registered ones (embedders' own checks; tests).
   std::vector<RuleInfo> extra_rules;
 };

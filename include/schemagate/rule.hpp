@@ -1,6 +1,8 @@
 // What a rule sees and how it reports. A rule is one free function over one migration.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,6 +17,10 @@ namespace schemagate {
 
 struct LintSettings {
   int pg_version = 15;  // major version of the target PostgreSQL
+  // The migration runner sets lock_timeout itself (require-lock-timeout needn't ask for it).
+  bool lock_timeout_set_by_runner = false;
+  // Tables the team knows to be large, with their row counts when given.
+  std::map<std::string, std::optional<std::int64_t>> large_tables;
 };
 
 // One operation in its context, as schema replay sees it when the operation runs.
@@ -45,6 +51,9 @@ struct RawFinding {
   ByteRange range;
   std::string message;
   std::string help;
+  // Which phase's file the range points into (Migration::file_of): a downgrade kept in a
+  // file of its own (.down.sql) is reported there.
+  Phase phase = Phase::upgrade;
 };
 
 class RuleContext {
@@ -57,10 +66,16 @@ class RuleContext {
   [[nodiscard]] const LintSettings& settings() const { return settings_; }
 
   void report(const Step& step, std::string message, std::string help) {
-    report(step.op->range, std::move(message), std::move(help));
+    report(step.phase, step.op->range, std::move(message), std::move(help));
   }
+  // A range of the upgrade's file (Migration::file).
   void report(ByteRange range, std::string message, std::string help) {
-    findings_.push_back({std::string(rule_), range, std::move(message), std::move(help)});
+    report(Phase::upgrade, range, std::move(message), std::move(help));
+  }
+  // A range of the file of `phase` (Migration::file_of).
+  void report(Phase phase, ByteRange range, std::string message, std::string help) {
+    findings_.push_back(
+        {std::string(rule_), range, std::move(message), std::move(help), phase});
   }
 
   // Used by the engine: which rule is running, and what it found.
@@ -77,15 +92,20 @@ class RuleContext {
 
 class RevisionGraph;
 
-// What a graph rule sees: every revision of one project, and its graph.
+// What a graph rule sees: every migration of one project, and its revision graph (Alembic
+// revisions; empty for a folder of versioned SQL files, whose order is their versions).
 class GraphContext {
  public:
-  explicit GraphContext(const RevisionGraph& graph) : graph_(graph) {}
+  explicit GraphContext(const RevisionGraph& graph, std::vector<const Migration*> migrations = {})
+      : graph_(graph), migrations_(std::move(migrations)) {}
 
   [[nodiscard]] const RevisionGraph& graph() const { return graph_; }
+  // Every migration of the project, in the order they run.
+  [[nodiscard]] const std::vector<const Migration*>& migrations() const { return migrations_; }
   void report(const Migration& migration, ByteRange range, std::string message, std::string help) {
     findings_.push_back(
-        {&migration, {std::string(rule_), range, std::move(message), std::move(help)}});
+        {&migration,
+         {std::string(rule_), range, std::move(message), std::move(help), Phase::upgrade}});
   }
 
   void begin_rule(std::string_view rule) { rule_ = rule; }
@@ -95,6 +115,7 @@ class GraphContext {
 
  private:
   const RevisionGraph& graph_;
+  std::vector<const Migration*> migrations_;
   std::string_view rule_;
   std::vector<std::pair<const Migration*, RawFinding>> findings_;
 };
@@ -112,6 +133,8 @@ struct RuleInfo {
   CheckFn check = nullptr;
   // The revision graph of a whole project, once.
   GraphCheckFn graph_check = nullptr;
+  // Runs only when switched on (rules.enable in the configuration, or --enable).
+  bool opt_in = false;
 };
 
 // Every rule, sorted by id.

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/settings.hpp"
 #include "schemagate/engine.hpp"
 #include "schemagate/report.hpp"
 
@@ -29,10 +30,11 @@ bool use_color(const std::string& mode) {
 }
 
 int run_lint(const std::vector<std::string>& paths, const std::string& format,
-             const std::string& color, const std::string& fail_on, int pg_version) {
-  LintOptions options;
-  options.settings.pg_version = pg_version;
-  LintResult result = lint_paths(paths.empty() ? std::vector<std::string>{"."} : paths, options);
+             const std::string& color, const cli::Flags& flags) {
+  auto settings = cli::resolve(flags, paths, std::cerr);
+  if (!settings) return static_cast<int>(Exit::usage);
+  LintResult result =
+      lint_paths(paths.empty() ? std::vector<std::string>{"."} : paths, settings->options);
   if (format == "json") {
     write_json(std::cout, result);
   } else {
@@ -40,11 +42,35 @@ int run_lint(const std::vector<std::string>& paths, const std::string& format,
   }
   std::cout.flush();
   if (result.io_error) return static_cast<int>(Exit::usage);
-  Severity threshold = parse_severity(fail_on).value_or(Severity::warning);
   for (const Diagnostic& d : result.diagnostics) {
-    if (d.severity >= threshold) return static_cast<int>(Exit::findings);
+    if (d.severity >= settings->fail_on) return static_cast<int>(Exit::findings);
   }
   return static_cast<int>(Exit::clean);
+}
+
+int run_config(const std::vector<std::string>& paths, const cli::Flags& flags) {
+  auto settings = cli::resolve(flags, paths, std::cerr);
+  if (!settings) return static_cast<int>(Exit::usage);
+  cli::print(std::cout, *settings);
+  return 0;
+}
+
+// The flags that settle the configuration, shared by `lint` and `config`.
+void add_setting_flags(CLI::App* app, cli::Flags& flags) {
+  app->add_option("--config", flags.config_file,
+                  "Configuration file (default: the nearest .schemagate.yaml or pyproject.toml "
+                  "with [tool.schemagate] at or above the first path)");
+  app->add_flag("--no-config", flags.no_config, "Don't read any configuration file");
+  app->add_option("--pg-version", flags.pg_version, "Major version of the target PostgreSQL")
+      ->check(CLI::Range(9, 18));
+  app->add_flag("--assume-in-transaction", flags.assume_in_transaction,
+                "Bare SQL files run inside a transaction");
+  app->add_option("--enable", flags.enable, "Switch a rule on (repeatable)");
+  app->add_option("--disable", flags.disable, "Switch a rule off (repeatable)");
+  app->add_option("--exclude", flags.exclude, "Skip paths matching a glob (repeatable)");
+  app->add_option("--fail-on", flags.fail_on,
+                  "Lowest severity that makes the exit code 1 (default: warning)")
+      ->check(CLI::IsMember({"error", "warning", "info"}));
 }
 
 std::string joined(const std::vector<std::string>& v, std::string_view sep = ", ") {
@@ -143,8 +169,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> paths;
   std::string format = "text";
   std::string color = "auto";
-  std::string fail_on = "warning";
-  int pg_version = 15;
+  cli::Flags flags;
   CLI::App* lint = app.add_subcommand("lint", "Lint migration files and directories");
   lint->add_option("paths", paths, "Files, or directories walked for *.sql (default: .)");
   lint->add_option("--format", format, "Output format")
@@ -153,12 +178,13 @@ int main(int argc, char** argv) {
   lint->add_option("--color", color, "Color the text output (NO_COLOR is honoured by auto)")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
-  lint->add_option("--fail-on", fail_on, "Lowest severity that makes the exit code 1")
-      ->check(CLI::IsMember({"error", "warning", "info"}))
-      ->capture_default_str();
-  lint->add_option("--pg-version", pg_version, "Major version of the target PostgreSQL")
-      ->check(CLI::Range(9, 18))
-      ->capture_default_str();
+  add_setting_flags(lint, flags);
+
+  std::vector<std::string> config_paths;
+  CLI::App* config =
+      app.add_subcommand("config", "Print the effective configuration for the given paths");
+  config->add_option("paths", config_paths, "Where the configuration is looked for (default: .)");
+  add_setting_flags(config, flags);
 
   std::vector<std::string> graph_paths;
   std::string graph_format = "text";
@@ -188,7 +214,8 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (lint->parsed()) return run_lint(paths, format, color, fail_on, pg_version);
+    if (lint->parsed()) return run_lint(paths, format, color, flags);
+    if (config->parsed()) return run_config(config_paths, flags);
     if (graph->parsed()) return run_graph(graph_paths, graph_format);
     if (app.got_subcommand("rules")) return run_rules();
     if (rule->parsed()) return run_rule(rule_id);

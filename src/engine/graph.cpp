@@ -12,12 +12,14 @@ RevisionGraph::RevisionGraph(std::vector<const Migration*> migrations) {
     by_id_[m->id].push_back(m);
     for (const std::string& label : m->revision.branch_labels) labels_.emplace(label, m);
   }
+  // Of several files declaring one id, Alembic keeps the last (in file order): only that
+  // one's down revisions count.
   std::set<std::string> named_as_parent;
-  for (const Migration* m : revisions_) {
-    named_as_parent.insert(m->parents.begin(), m->parents.end());
+  for (const auto& [id, ms] : by_id_) {
+    named_as_parent.insert(ms.back()->parents.begin(), ms.back()->parents.end());
   }
   for (const auto& [id, ms] : by_id_) {
-    const Migration* m = ms.front();
+    const Migration* m = ms.back();
     if (!named_as_parent.contains(id)) heads_.push_back(m);
     if (m->parents.empty()) bases_.push_back(m);
     if (m->parents.size() > 1) merges_.push_back(m);
@@ -34,7 +36,7 @@ const std::vector<const Migration*>& RevisionGraph::declaring(const std::string&
 
 const Migration* RevisionGraph::find(const std::string& id) const {
   auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : it->second.front();
+  return it == by_id_.end() ? nullptr : it->second.back();
 }
 
 bool RevisionGraph::is_branch_label(const std::string& name) const {
@@ -68,7 +70,7 @@ void RevisionGraph::find_cycles() {
       const Migration* m;
       std::size_t next;
     };
-    std::vector<Frame> stack{{ms.front(), 0}};
+    std::vector<Frame> stack{{ms.back(), 0}};
     mark[start] = Mark::active;
     while (!stack.empty()) {
       Frame& f = stack.back();
@@ -105,7 +107,7 @@ void RevisionGraph::topological_order() {
   for (const auto& [id, ms] : by_id_) {
     if (on_cycle.contains(id)) continue;
     int n = 0;
-    for (const std::string& p : ms.front()->parents) {
+    for (const std::string& p : ms.back()->parents) {
       if (by_id_.contains(p) && !on_cycle.contains(p)) {
         ++n;
         children[p].push_back(id);
@@ -120,7 +122,7 @@ void RevisionGraph::topological_order() {
   while (!ready.empty()) {
     std::string id = *ready.begin();
     ready.erase(ready.begin());
-    order_.push_back(by_id_.at(id).front());
+    order_.push_back(by_id_.at(id).back());
     for (const std::string& c : children[id]) {
       if (--waiting[c] == 0) ready.insert(c);
     }

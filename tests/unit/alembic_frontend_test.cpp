@@ -120,6 +120,9 @@ TEST_CASE("alembic: down_revision as str, list, None; an empty Revises", "[alemb
   Parsed base = rev("None", "");
   REQUIRE(base.m.revision.header_parents.has_value());
   CHECK(base.m.revision.header_parents->empty());
+  Parsed old_base = rev("None", " None");  // what older Alembic wrote for a base
+  REQUIRE(old_base.m.revision.header_parents.has_value());
+  CHECK(old_base.m.revision.header_parents->empty());
   CHECK(parse("revision = 'x'\n").m.revision.is_revision == false);  // no upgrade()
   CHECK(parse("def upgrade():\n    pass\n").m.id.empty());
 }
@@ -565,6 +568,128 @@ TEST_CASE("alembic: only the PostgreSQL side of dialect branches is linted", "[a
   for (const Operation* op : p.ops<DropTable>()) dropped.push_back(op->as<DropTable>()->table.name);
   CHECK(dropped == std::vector<std::string>{"yes1", "yes2", "yes3", "maybe1", "yes4", "maybe2",
                                             "maybe3", "yes5"});
+}
+
+TEST_CASE("alembic: dialect tests through the engine URL and engine names", "[alembic]") {
+  Parsed p = upgrade(R"py(    bind = op.get_bind()
+    url = str(bind.engine.url)
+    if url.startswith('mysql'):
+        op.execute("ALTER TABLE `t` MODIFY `c` INT")
+    elif url.startswith('postgres'):
+        op.drop_table("yes1")
+    else:
+        op.drop_table("no1")
+    if url.startswith("sqlite") is False:
+        op.drop_table("yes2")
+    if url.startswith("postgresql") is not True:
+        op.drop_table("no2")
+    if "mysql" in url or "sqlite" in url:
+        op.drop_table("no3")
+    if "postgres" not in url:
+        op.drop_table("no4")
+    if url.startswith(("sqlite", "mysql")):
+        op.drop_table("no5")
+    if url.startswith("postgresql+psycopg2"):
+        op.drop_table("maybe1")
+    if bind.engine.url.drivername.startswith("postgresql"):
+        op.drop_table("yes3")
+    if bind.engine.url.drivername == "sqlite":
+        op.drop_table("no6")
+    if bind.engine.name == "sqlite" or bind.engine.dialect.name == "mysql":
+        op.drop_table("no7")
+    if op.get_bind().engine.name != "postgresql":
+        op.drop_table("no8")
+    if get_bind().dialect.name == "postgresql":
+        op.drop_table("yes4")
+    name = bind.engine.url.get_backend_name()
+    if name == "sqlite":
+        op.drop_table("no9")
+    dialect = bind.dialect.name
+    if dialect != "postgresql":
+        op.drop_table("no10")
+    cfg_url = context.config.get_main_option("sqlalchemy.url")
+    if cfg_url.lower().startswith("sqlite"):
+        op.drop_table("no11")
+    if uses_mysql():
+        op.drop_table("no12")
+    if repr(bind.engine.url).startswith("mysql"):
+        op.drop_table("no13")
+    op.drop_table("yes5" if bind.dialect.name == "postgresql" else "no14")
+
+
+def uses_mysql():
+    return op.get_bind().engine.url.drivername.startswith("mysql"))py");
+  std::vector<std::string> dropped;
+  for (const Operation* op : p.ops<DropTable>()) dropped.push_back(op->as<DropTable>()->table.name);
+  CHECK(dropped == std::vector<std::string>{"yes1", "yes2", "maybe1", "yes3", "yes4", "yes5"});
+  CHECK(p.issues("syntax-error").empty());
+}
+
+TEST_CASE("alembic: values the revision computes statically name tables and fill in SQL",
+          "[alembic]") {
+  Parsed p = parse(R"py(from alembic import op
+import sqlalchemy as sa
+from app import models
+
+revision = "r"
+FLAGS = ["a", "b"]
+MORE = ["c"]
+
+
+def users_table():
+    """The users table, for data changes."""
+    return sa.table("users", *[sa.column(n, sa.Boolean) for n in FLAGS + MORE])
+
+
+def upgrade():
+    bind = op.get_bind()
+    users = users_table()
+    bind.execute(users.update().where(users.c.id == 1).values(a=True))
+    logs = op.create_table("logs", sa.Column("id", sa.Integer, primary_key=True))
+    op.bulk_insert(logs, [{"id": 1}])
+    bind.execute(logs.delete())
+    for name in FLAGS + MORE:
+        op.drop_column("users", name)
+    op.drop_column("users", sa.Column("d"))
+    bind.execute(sa.select(users.c.id).where(users.c.a))
+    bind.execute(users.select())
+    for t in ["x", "y"]:
+        op.execute(f"DELETE FROM {t} WHERE id = {1}")
+    op.execute("DELETE FROM %s WHERE id = %d" % ("z", 2))
+    op.execute("DELETE FROM {} WHERE id = {n}".format("w", n=3))
+    op.execute("SELECT " + ", ".join(f"coalesce({c}, '')" for c in FLAGS) + " FROM users")
+    prefix = op.get_context().opts["table_prefix"]
+    op.drop_table(f"{prefix}sessions")
+    models.db.session.add(models.User())
+)py");
+  auto changes = p.ops<DataChange>();
+  std::vector<std::string> tables;
+  for (const Operation* op : changes) tables.push_back(op->as<DataChange>()->table.name);
+  CHECK(tables == std::vector<std::string>{"users", "logs", "logs", "x", "y", "z", "w", ""});
+  std::vector<std::string> columns;
+  for (const Operation* op : p.ops<DropColumn>()) columns.push_back(op->as<DropColumn>()->column);
+  CHECK(columns == std::vector<std::string>{"a", "b", "c", "d"});
+  auto drops = p.ops<DropTable>();
+  REQUIRE(drops.size() == 1);
+  CHECK(drops[0]->as<DropTable>()->table.name == "{prefix}sessions");
+  CHECK(p.issues("dynamic-sql").empty());
+  CHECK(p.issues("unsupported-operation").empty());
+  CHECK(p.issues("syntax-error").empty());
+  CHECK(p.text(changes[3]->range) == "DELETE FROM {t} WHERE id = {1}");
+}
+
+TEST_CASE("alembic: an operation reached in and out of a loop is reported once, unbatched",
+          "[alembic]") {
+  Parsed p = upgrade(R"py(    for i in range(10):
+        backfill()
+    backfill()
+
+
+def backfill():
+    op.execute("UPDATE users SET a = 1 WHERE a IS NULL"))py");
+  auto changes = p.ops<DataChange>();
+  REQUIRE(changes.size() == 1);
+  CHECK_FALSE(changes[0]->in_loop);
 }
 
 TEST_CASE("alembic: functions of the revision are followed from the phase that calls them",

@@ -187,3 +187,40 @@ TEST_CASE("cli: a revision named alone is linted with its siblings as context") 
   CHECK(h["diagnostics"][0]["path"] == "multiple_heads/versions/b2_left.py");
   CHECK(h["diagnostics"][0]["migration"] == "b2");
 }
+
+TEST_CASE("cli: the configuration file is found, applied, and overridden by flags") {
+  fs::path dir = fs::temp_directory_path() / ("schemagate-cli-config-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "migrations");
+  std::ofstream(dir / "migrations" / "001.sql") << "DROP TABLE t;\nCREATE INDEX i ON t (a);\n";
+  std::ofstream(dir / ".schemagate.yaml")
+      << "rules:\n  disable: [ban-drop-table]\n  severity:\n    require-concurrent-index-creation: "
+         "info\nfail_on: error\n";
+  Run r = run("lint --format json migrations", dir);
+  CHECK(r.exit_code == 0);  // only an info finding is left, and fail_on is error
+  auto doc = nlohmann::json::parse(r.out);
+  REQUIRE(doc["diagnostics"].size() == 1);
+  CHECK(doc["diagnostics"][0]["rule"] == "require-concurrent-index-creation");
+  CHECK(doc["diagnostics"][0]["severity"] == "info");
+
+  // Flags merge over the file key by key: --enable wins over the file's disable.
+  Run flags = run("lint --format json --enable ban-drop-table --fail-on info migrations", dir);
+  CHECK(flags.exit_code == 1);
+  CHECK(nlohmann::json::parse(flags.out)["diagnostics"].size() == 2);
+  CHECK(run("lint --no-config migrations", dir).exit_code == 1);
+
+  Run shown = run("config --disable changing-column-type", dir);
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.out.find("(from ") != std::string::npos);
+  CHECK(shown.out.find("  disable:\n    - \"ban-drop-table\"\n    - \"changing-column-type\"\n") !=
+        std::string::npos);
+  CHECK(shown.out.find("fail_on: error") != std::string::npos);
+
+  // A broken configuration never lints with wrong settings: it stops, exit 2.
+  std::ofstream(dir / ".schemagate.yaml") << "rules:\n  disable: [no-such-rule]\n";
+  Run bad = run("lint migrations", dir);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.out.empty());
+  CHECK(bad.err.find(".schemagate.yaml:2:13: error: unknown rule 'no-such-rule'") != std::string::npos);
+  CHECK(run("lint --no-config --enable no-such-rule migrations", dir).exit_code == 2);
+  fs::remove_all(dir);
+}

@@ -1,7 +1,6 @@
 // Expressions: what a name or a call stands for, and the effects of calls (op.* calls,
 // executed SQL, followed helpers). Recursion is bounded: deep expressions are cut off.
 #include <algorithm>
-#include <cctype>
 #include <string>
 
 #include "frontends/alembic/interp.hpp"
@@ -10,45 +9,12 @@ namespace schemagate::alembic {
 
 namespace {
 
-constexpr int kMaxDepth = 1000;          // expression nesting followed (the stack guard first)
-constexpr std::size_t kMaxItems = 2000;  // list display items kept
+constexpr int kMaxDepth = 1000;           // expression nesting followed (the stack guard first)
+constexpr std::size_t kMaxItems = 2000;   // list display items kept
+constexpr std::size_t kMaxUnrolled = 64;  // comprehension items computed
 
 bool one_of(std::string_view s, std::initializer_list<std::string_view> list) {
   return std::find(list.begin(), list.end(), s) != list.end();
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-Tri negate(Tri t) {
-  if (t == Tri::yes) return Tri::no;
-  if (t == Tri::no) return Tri::yes;
-  return Tri::unknown;
-}
-
-// The name a dialect class stands for, as far as PostgreSQL is concerned.
-Tri dialect_class(std::string_view dotted_name) {
-  std::string n = lower(dotted_name);
-  if (n.find("postgres") != std::string::npos || n.find("pg") != std::string::npos) return Tri::yes;
-  for (std::string_view other : {"sqlite", "mysql", "maria", "mssql", "oracle", "firebird",
-                                 "sybase", "snowflake", "duckdb", "cockroach"}) {
-    if (n.find(other) != std::string::npos) return Tri::no;
-  }
-  return Tri::unknown;
-}
-
-// `is_sqlite()`, `is_postgres`... named tests.
-Tri named_test(std::string_view name) {
-  std::string n = lower(name);
-  if (!n.starts_with("is_")) return Tri::unknown;
-  n = n.substr(3);
-  if (n.ends_with("_dialect")) n.resize(n.size() - 8);
-  if (one_of(n, {"postgres", "postgresql", "pg", "psql"})) return Tri::yes;
-  if (one_of(n, {"sqlite", "mysql", "mariadb", "mssql", "oracle"})) return Tri::no;
-  return Tri::unknown;
 }
 
 Value unknown_at(py::Node n, PyFile* file) {
@@ -130,6 +96,7 @@ Value Interp::arg(const Arg& a, Frame& f, int depth) {
   Frame g = f;
   g.file = a.file;
   g.locals = nullptr;
+  g.enclosing = nullptr;
   return eval(a.node, g, depth + 1);
 }
 
@@ -141,6 +108,9 @@ void Interp::arg_effects(const Args& args, Frame& f, int depth) {
 Value Interp::lookup(const std::string& name, const Frame& f) const {
   if (f.locals != nullptr) {
     if (auto it = f.locals->find(name); it != f.locals->end()) return it->second;
+  }
+  if (f.enclosing != nullptr) {
+    if (auto it = f.enclosing->find(name); it != f.enclosing->end()) return it->second;
   }
   if (f.file != nullptr) {
     if (auto it = f.file->globals.find(name); it != f.file->globals.end()) return it->second;
@@ -178,15 +148,7 @@ Value Interp::eval(py::Node e, Frame& f, int depth) {
     if (!lit) return unknown_at(e, f.file);
     Value v = make(ValueKind::string, e, f);
     v.literal = std::make_shared<const py::Literal>(std::move(*lit));
-    // Parts of an f-string are still evaluated for their effects.
-    if (v.literal->dynamic()) {
-      for (py::Node part : py::named_children(e)) {
-        for (py::Node x : py::named_children(part)) {
-          if (py::is(x, "interpolation")) effects(py::field(x, "expression"), f, depth + 1);
-        }
-        if (py::is(part, "interpolation")) effects(py::field(part, "expression"), f, depth + 1);
-      }
-    }
+    if (v.literal->dynamic()) fill_fields(v, e, f, depth);
     return v;
   }
   if (t == "integer" || t == "float") return make(ValueKind::number, e, f);
@@ -226,7 +188,41 @@ Value Interp::eval(py::Node e, Frame& f, int depth) {
       t == "generator_expression") {
     Frame g = f;
     g.in_loop = true;
+    // [f"coalesce({c}, '')" for c in COLUMNS]: one `for` over a known list is unrolled, in a
+    // scope of its own.
+    py::Node body = py::field(e, "body");
+    std::vector<py::Node> clauses = py::named_children(e);
+    std::erase_if(clauses, [&](py::Node c) { return ts_node_eq(c, body) || py::is(c, "comment"); });
+    if (t != "dictionary_comprehension" && clauses.size() == 1 &&
+        py::is(clauses[0], "for_in_clause")) {
+      Value items = eval(py::field(clauses[0], "right"), f, depth + 1);
+      auto n = static_cast<long>(items.items.size());
+      if (items.kind == ValueKind::list && items.items.size() <= kMaxUnrolled &&
+          n <= unroll_budget_) {
+        unroll_budget_ -= n;
+        Scope scope = f.enclosing != nullptr ? *f.locals : Scope{};
+        g.enclosing = f.enclosing != nullptr ? f.enclosing : f.locals;
+        g.locals = &scope;
+        Value out = make(ValueKind::list, e, f);
+        for (const Value& item : items.items) {
+          assign(py::field(clauses[0], "left"), item, g, depth + 1);
+          out.items.push_back(eval(body, g, depth + 1));
+        }
+        return out;
+      }
+    }
     for (py::Node c : py::named_children(e)) effects(c, g, depth + 1);
+    return unknown_at(e, f.file);
+  }
+  if (t == "conditional_expression") {
+    // `"true" if is_postgres() else "1"`: the PostgreSQL side, when the test is a dialect's.
+    std::vector<py::Node> parts = py::named_children(e);
+    if (parts.size() != 3) return unknown_at(e, f.file);
+    Tri on_pg = on_postgres(parts[1], f, depth + 1);
+    if (on_pg == Tri::yes) return eval(parts[0], f, depth + 1);
+    if (on_pg == Tri::no) return eval(parts[2], f, depth + 1);
+    effects(parts[0], f, depth + 1);
+    effects(parts[2], f, depth + 1);
     return unknown_at(e, f.file);
   }
   if (t == "named_expression") {
@@ -249,18 +245,16 @@ Value Interp::eval_binary(py::Node e, Frame& f, int depth) {
   Value left = eval(py::field(e, "left"), f, depth + 1);
   Value right = eval(py::field(e, "right"), f, depth + 1);
   if (sym == "%" && left.kind == ValueKind::string && left.literal) {
-    Value v = left;
-    v.node = e;
-    v.literal = std::make_shared<const py::Literal>(py::with_percent_holes(*left.literal));
-    if (!v.literal->dynamic()) {
-      // No conversion in the text: `%` leaves it as it is, except that it is run time.
-      auto lit = *v.literal;
-      lit.append_hole(py::range(py::field(e, "right")), "% formatting");
-      v.literal = std::make_shared<const py::Literal>(std::move(lit));
-    }
-    return v;
+    return percent_format(left, right, e);
   }
   if (sym != "+") return unknown_at(e, f.file);
+  if (left.kind == ValueKind::list && right.kind == ValueKind::list &&
+      left.items.size() + right.items.size() <= kMaxItems) {
+    Value v = make(ValueKind::list, e, f);  // ROLE_FLAGS + PERMISSIONS
+    v.items = left.items;
+    v.items.insert(v.items.end(), right.items.begin(), right.items.end());
+    return v;
+  }
   bool ls = left.kind == ValueKind::string && left.literal;
   bool rs = right.kind == ValueKind::string && right.literal;
   if (!ls && !rs) return unknown_at(e, f.file);
@@ -287,6 +281,7 @@ Value Interp::eval_attribute(py::Node e, Frame& f, int depth) {
     o.kind = ValueKind::module;
     o.text = o.text.ends_with(".") ? o.text + o.name : o.text + "." + o.name;
   }
+  if (auto v = dialect_member(o, attr, nullptr, e, f, depth)) return *v;
   switch (o.kind) {
     case ValueKind::module: {
       std::string path = o.text + "." + attr;
@@ -296,6 +291,11 @@ Value Interp::eval_attribute(py::Node e, Frame& f, int depth) {
         if (PyFile* m = resolve_module(o.text, *o.file)) {
           if (auto it = m->globals.find(attr); it != m->globals.end()) return it->second;
         }
+      }
+      if (attr == "session" && !external_module(o.text)) {
+        Value v = make(ValueKind::bind, e, f);  // Flask-SQLAlchemy's models.db.session
+        v.session = true;
+        return v;
       }
       Value v = make(ValueKind::module, e, f);
       v.text = path;
@@ -346,9 +346,11 @@ Value Interp::eval_call(py::Node call, Frame& f, int depth) {
       Args args = args_of(call, f, depth);
       Value item = arg(args.at(0), f, depth);
       if (name == "append") {
-        recv.items.push_back(std::move(item));
+        if (recv.items.size() < kMaxItems) recv.items.push_back(std::move(item));
       } else {
-        for (Value& x : item.items) recv.items.push_back(std::move(x));
+        for (Value& x : item.items) {
+          if (recv.items.size() < kMaxItems) recv.items.push_back(std::move(x));
+        }
       }
       bind_name(std::string(py::text(src, object)), std::move(recv), f);
       return unknown_at(call, f.file);
@@ -393,19 +395,30 @@ Value Interp::eval_call(py::Node call, Frame& f, int depth) {
 Value Interp::call_named(std::string_view name, py::Node call, const Args& args, Frame& f,
                          int depth) {
   Arg first = args.at(0);
-  if (one_of(name, {"text", "literal_column", "DDL", "TextClause", "dedent", "cleandoc", "str"})) {
+  if (one_of(name, {"text", "literal_column", "DDL", "TextClause", "dedent", "cleandoc", "str",
+                    "repr"})) {
     if (first.null()) return unknown_at(call, f.file);
     Value v = arg(first, f, depth);
-    if (v.kind == ValueKind::string) return v;
+    if (v.kind == ValueKind::dialect_name || (v.kind == ValueKind::string && name != "repr")) {
+      return v;
+    }
+    if (v.kind == ValueKind::url && (name == "str" || name == "repr")) {
+      v.kind = ValueKind::dialect_name;  // str(bind.engine.url): "postgresql+psycopg2://..."
+      v.text = "url";
+      v.node = call;
+      return v;
+    }
     return unknown_at(call, f.file);
   }
+  if (name == "get_bind" && args.positional.empty()) return make(ValueKind::bind, call, f);
+  if (name == "get_context" && args.positional.empty()) return make(ValueKind::context, call, f);
   if (one_of(name, {"table", "Table", "TableClause"})) {
     Value v = make(ValueKind::table, call, f);
     Frame q = f;
     q.quiet = true;
-    if (!first.null()) v.table.name = string_value(arg(first, q, depth)).value_or("");
+    if (!first.null()) v.table.name = name_value(arg(first, q, depth)).value_or("");
     if (Arg s = args.keyword("schema"); !s.null()) {
-      v.table.schema = string_value(arg(s, q, depth)).value_or("");
+      v.table.schema = name_value(arg(s, q, depth)).value_or("");
     }
     return v;
   }
@@ -416,7 +429,7 @@ Value Interp::call_named(std::string_view name, py::Node call, const Args& args,
                    ? DataChangeKind::update
                    : (name == "insert" ? DataChangeKind::insert : DataChangeKind::delete_);
     if (t.kind == ValueKind::table) v.table = t.table;
-    if (auto s = string_value(t)) v.table.name = *s;
+    if (auto s = name_value(t)) v.table.name = *s;
     if (!args.keyword("whereclause").null()) v.flag = true;
     return v;
   }
@@ -426,6 +439,10 @@ Value Interp::call_named(std::string_view name, py::Node call, const Args& args,
     if (name == "reversed") std::reverse(v.items.begin(), v.items.end());
     v.node = call;
     return v;
+  }
+  if (name == "select") {
+    arg_effects(args, f, depth);
+    return make(ValueKind::select, call, f);
   }
   if (one_of(name, {"Session", "sessionmaker", "scoped_session"})) {
     Value v = make(ValueKind::bind, call, f);
@@ -440,6 +457,11 @@ Value Interp::method(const Value& recv, std::string_view name, py::Node call, co
                      Frame& f, int depth) {
   Arg first = args.at(0);
   auto rest_effects = [&] { arg_effects(args, f, depth); };
+  if (auto v = dialect_member(recv, name, &args, call, f, depth)) {
+    if (v->kind != ValueKind::unknown) return *v;
+    rest_effects();
+    return unknown_at(call, f.file);
+  }
   switch (recv.kind) {
     case ValueKind::op:
     case ValueKind::batch: {
@@ -448,21 +470,26 @@ Value Interp::method(const Value& recv, std::string_view name, py::Node call, co
       if (name == "f" || name == "inline_literal") {
         return first.null() ? unknown_at(call, f.file) : arg(first, f, depth);
       }
-      if (name == "batch_alter_table") {
-        Value v = make(ValueKind::batch, call, f);
+      auto named_table = [&](ValueKind kind) {
+        Value v = make(kind, call, f);
         Frame q = f;
         q.quiet = true;
         Arg t = first.null() ? args.keyword("table_name") : first;
-        v.table.name = string_value(arg(t, q, depth)).value_or("");
+        v.table.name = name_value(arg(t, q, depth)).value_or("");
         if (Arg s = args.keyword("schema"); !s.null()) {
-          v.table.schema = string_value(arg(s, q, depth)).value_or("");
+          v.table.schema = name_value(arg(s, q, depth)).value_or("");
         }
         return v;
-      }
+      };
+      if (name == "batch_alter_table") return named_table(ValueKind::batch);
       if (one_of(name, {"implementation_for", "register_operation", "get_context"})) {
         return unknown_at(call, f.file);
       }
       op_call(recv, name, call, args, f, depth);
+      // op.create_table(...) returns the Table, for bulk_insert or insert() later.
+      if (name == "create_table" && recv.kind == ValueKind::op) {
+        return named_table(ValueKind::table);
+      }
       return unknown_at(call, f.file);
     }
     case ValueKind::bind:
@@ -534,6 +561,10 @@ Value Interp::method(const Value& recv, std::string_view name, py::Node call, co
       rest_effects();
       return recv;
     case ValueKind::table:
+      if (name == "select") {
+        rest_effects();
+        return make(ValueKind::select, call, f);
+      }
       if (one_of(name, {"update", "insert", "delete"})) {
         rest_effects();
         Value v = make(ValueKind::core, call, f);
@@ -544,6 +575,9 @@ Value Interp::method(const Value& recv, std::string_view name, py::Node call, co
         return v;
       }
       break;
+    case ValueKind::select:
+      rest_effects();  // .where(), .order_by(), .options()...: still a SELECT
+      return recv;
     case ValueKind::core: {
       rest_effects();
       Value v = recv;
@@ -552,23 +586,7 @@ Value Interp::method(const Value& recv, std::string_view name, py::Node call, co
       return v;
     }
     case ValueKind::string:
-      if (name == "format" && recv.literal) {
-        rest_effects();
-        Value v = recv;
-        v.node = call;
-        v.literal = std::make_shared<const py::Literal>(py::with_format_holes(*recv.literal));
-        if (!v.literal->dynamic() && !args.positional.empty()) {
-          auto lit = *v.literal;
-          lit.append_hole(py::range(call), ".format()");
-          v.literal = std::make_shared<const py::Literal>(std::move(lit));
-        }
-        return v;
-      }
-      if (one_of(name, {"strip", "lstrip", "rstrip", "bindparams", "columns", "execution_options",
-                        "params"})) {
-        rest_effects();
-        return recv;
-      }
+      if (auto v = string_method(recv, name, call, args, f, depth)) return *v;
       break;
     case ValueKind::imported: {
       // `from pkg import thing; thing.f()`: a module of the project, or just an object.
@@ -602,7 +620,7 @@ Value Interp::method(const Value& recv, std::string_view name, py::Node call, co
         return v;
       }
       if (one_of(name, {"text", "literal_column", "DDL", "dedent", "cleandoc", "table", "Table",
-                        "Session", "sessionmaker"}) ||
+                        "Session", "sessionmaker", "select"}) ||
           (one_of(name, {"update", "insert", "delete"}) && !args.positional.empty())) {
         return call_named(name, call, args, f, depth);
       }
@@ -612,114 +630,6 @@ Value Interp::method(const Value& recv, std::string_view name, py::Node call, co
   }
   rest_effects();
   return unknown_at(call, f.file);
-}
-
-Tri Interp::on_postgres(py::Node cond, Frame& f, int depth) {
-  cond = py::unparen(cond);
-  if (py::null(cond) || depth > kMaxDepth || too_deep(f, cond)) return Tri::unknown;
-  std::string_view t = py::type(cond);
-  std::string_view src = f.file->text;
-  if (t == "not_operator") return negate(on_postgres(py::field(cond, "argument"), f, depth + 1));
-  if (t == "boolean_operator") {
-    Tri l = on_postgres(py::field(cond, "left"), f, depth + 1);
-    Tri r = on_postgres(py::field(cond, "right"), f, depth + 1);
-    bool is_and = py::text(src, py::field(cond, "operator")) == "and";
-    if (is_and) {
-      if (l == Tri::no || r == Tri::no) return Tri::no;
-      return l == Tri::yes && r == Tri::yes ? Tri::yes : Tri::unknown;
-    }
-    if (l == Tri::yes || r == Tri::yes) return Tri::yes;
-    return l == Tri::no && r == Tri::no ? Tri::no : Tri::unknown;
-  }
-  if (t == "comparison_operator") {
-    std::vector<py::Node> operands = py::named_children(cond);
-    std::vector<std::string_view> ops;
-    for (py::Node c : py::children(cond)) {
-      if (!ts_node_is_named(c)) ops.push_back(py::type(c));
-    }
-    std::vector<Value> values;
-    for (py::Node o : operands) values.push_back(eval(o, f, depth + 1));
-    if (values.size() != 2 || ops.size() != 1) return Tri::unknown;
-    bool left = values[0].kind == ValueKind::dialect_name;
-    bool right = values[1].kind == ValueKind::dialect_name;
-    if (left == right) return Tri::unknown;
-    const Value& other = left ? values[1] : values[0];
-    std::vector<std::string> names;
-    if (auto s = string_value(other)) {
-      names.push_back(*s);
-    } else if (other.kind == ValueKind::list) {
-      for (const Value& item : other.items) {
-        auto s2 = string_value(item);
-        if (!s2) return Tri::unknown;
-        names.push_back(*s2);
-      }
-    } else {
-      return Tri::unknown;
-    }
-    const std::string actual = "postgresql";
-    std::string_view op = ops[0];
-    bool result = false;
-    if (op == "==" || op == "!=") {
-      if (other.kind == ValueKind::list) return Tri::unknown;
-      result = names[0] == actual;
-      if (op == "!=") result = !result;
-    } else if (op == "in" || op == "not in") {
-      if (left) {
-        result = other.kind == ValueKind::list
-                     ? std::find(names.begin(), names.end(), actual) != names.end()
-                     : names[0].find(actual) != std::string::npos;
-      } else {
-        result = other.kind != ValueKind::list && actual.find(names[0]) != std::string::npos;
-      }
-      if (op == "not in") result = !result;
-    } else {
-      return Tri::unknown;
-    }
-    return result ? Tri::yes : Tri::no;
-  }
-  if (t == "call") {
-    py::Node fn = py::field(cond, "function");
-    std::string name = py::dotted(src, fn);
-    Frame q = f;
-    q.quiet = true;
-    Args args = args_of(cond, q, depth);
-    if (name == "isinstance" && args.positional.size() == 2) {
-      Value what = arg(args.positional[0], q, depth);
-      if (what.kind != ValueKind::dialect) return Tri::unknown;
-      py::Node cls = py::unparen(args.positional[1].node);
-      std::vector<py::Node> classes =
-          py::is(cls, "tuple") ? py::named_children(cls) : std::vector<py::Node>{cls};
-      bool any_unknown = false;
-      for (py::Node c : classes) {
-        Tri d = dialect_class(py::text(src, c));
-        if (d == Tri::yes) return Tri::yes;
-        any_unknown = any_unknown || d == Tri::unknown;
-      }
-      return any_unknown ? Tri::unknown : Tri::no;
-    }
-    if (py::is(fn, "attribute")) {
-      std::string_view m = py::text(src, py::field(fn, "attribute"));
-      if (m == "startswith" || m == "endswith") {
-        Value recv = eval(py::field(fn, "object"), q, depth + 1);
-        if (recv.kind == ValueKind::dialect_name && args.positional.size() == 1) {
-          auto s = string_value(arg(args.positional[0], q, depth));
-          if (!s) return Tri::unknown;
-          std::string actual = "postgresql";
-          bool r = m == "startswith" ? actual.starts_with(*s) : actual.ends_with(*s);
-          return r ? Tri::yes : Tri::no;
-        }
-      }
-    }
-    Tri named = named_test(py::last_part(name));
-    if (named != Tri::unknown) return named;
-  }
-  if (t == "identifier" || t == "attribute") {
-    Tri named = named_test(py::last_part(py::dotted(src, cond)));
-    if (named != Tri::unknown) return named;
-  }
-  Value v = eval(cond, f, depth + 1);
-  if (v.kind == ValueKind::condition) return v.flag ? Tri::yes : Tri::no;
-  return Tri::unknown;
 }
 
 }  // namespace schemagate::alembic

@@ -1,5 +1,6 @@
 // Statements: blocks, branches (dialect and offline-mode tests), loops, with blocks
 // (batch_alter_table, autocommit_block), assignments, imports and helper calls.
+#include <map>
 #include <set>
 #include <string>
 
@@ -17,8 +18,7 @@ constexpr std::size_t kMaxUnroll = 16;                // loop iterations over a 
 // What makes two operations at the same place the same.
 std::string signature(const Operation& op) {
   std::string out = std::to_string(op.range.begin) + ":" + std::to_string(op.range.end) + ":" +
-                    std::to_string(op.kind.index()) + ":" + operation_name(op) + ":" +
-                    (op.in_loop ? "L" : "") + (op.autocommit ? "A" : "");
+                    std::to_string(op.kind.index()) + ":" + operation_name(op) + ":";
   if (const QualifiedName* t = target_table(op)) out += t->key();
   std::visit(overloaded{
                  [&](const AddColumn& x) { out += ":" + x.column.name; },
@@ -38,6 +38,11 @@ std::string signature(const Operation& op) {
              },
              op.kind);
   return out;
+}
+
+bool docstring(py::Node s) {
+  std::vector<py::Node> inner = py::named_children(s);
+  return py::is(s, "expression_statement") && inner.size() == 1 && py::is(inner[0], "string");
 }
 
 bool is_statement_kind(std::string_view t) {
@@ -87,9 +92,21 @@ void Interp::run_phase(std::string_view function, std::vector<Operation>& ops) {
   Args none;
   call_function(fn, fn.node, none, f, 0);
   // A loop over a list or a helper called twice can yield the same operation at the same
-  // place more than once; one finding there is enough.
-  std::set<std::string> seen;
-  std::erase_if(ops, [&](const Operation& op) { return !seen.insert(signature(op)).second; });
+  // place more than once; one finding there is enough. It counts as in a loop (or in an
+  // autocommit block) only when every time it runs is.
+  std::map<std::string, std::size_t> seen;
+  std::vector<Operation> kept;
+  for (Operation& op : ops) {
+    auto [at, fresh] = seen.emplace(signature(op), kept.size());
+    if (fresh) {
+      kept.push_back(std::move(op));
+    } else {
+      Operation& first = kept[at->second];
+      first.in_loop = first.in_loop && op.in_loop;
+      first.autocommit = first.autocommit && op.autocommit;
+    }
+  }
+  ops = std::move(kept);
 }
 
 void Interp::bind_name(const std::string& name, Value v, Frame& f) {
@@ -210,7 +227,10 @@ bool Interp::statement(py::Node s, Frame& f, int depth) {
     return false;
   }
   if (t == "return_statement") {
-    for (py::Node c : py::named_children(s)) effects(c, f, depth + 1);
+    for (py::Node c : py::named_children(s)) {
+      Value v = eval(c, f, depth + 1);
+      if (f.returned != nullptr && !f.returned->has_value()) *f.returned = std::move(v);
+    }
     return true;
   }
   if (t == "raise_statement") return true;
@@ -237,7 +257,7 @@ bool Interp::statement(py::Node s, Frame& f, int depth) {
       if (py::text(src, py::field(a, "left")) != "__tablename__") continue;
       Frame q = f;
       q.quiet = true;
-      if (auto name = string_value(eval(py::field(a, "right"), q, depth + 1))) {
+      if (auto name = name_value(eval(py::field(a, "right"), q, depth + 1))) {
         Value v = make(ValueKind::table, s, f);
         v.table.name = *name;
         bind_name(std::string(py::text(src, py::field(s, "name"))), std::move(v), f);
@@ -408,9 +428,21 @@ void Interp::import_statement(py::Node s, Frame& f) {
 }
 
 Value Interp::call_function(const Value& fn, py::Node call, const Args& args, Frame& f, int depth) {
-  if (f.quiet || fn.file == nullptr || py::null(fn.node)) return Value{};
+  if (fn.file == nullptr || py::null(fn.node)) return Value{};
   std::pair<const PyFile*, std::size_t> key{fn.file, ts_node_start_byte(fn.node)};
   if (active_.contains(key) || f.call_depth >= kMaxCallDepth || too_deep(f, call)) return Value{};
+  // Evaluating for a value only (quiet), a function is followed when all it does is return
+  // something: `def users_table(): return sa.table("users", ...)`.
+  py::Node lone_return{};
+  if (f.quiet) {
+    std::vector<py::Node> body = py::named_children(py::field(fn.node, "body"));
+    if (!body.empty() && docstring(body[0])) body.erase(body.begin());
+    if (body.size() != 1 || !py::is(body[0], "return_statement") ||
+        ts_node_named_child_count(body[0]) != 1) {
+      return Value{};
+    }
+    lone_return = ts_node_named_child(body[0], 0);
+  }
   // Arguments are evaluated where the call is.
   std::vector<Value> positional;
   for (const Arg& a : args.positional) positional.push_back(arg(a, f, depth));
@@ -421,6 +453,7 @@ Value Interp::call_function(const Value& fn, py::Node call, const Args& args, Fr
   Frame callee = f;
   callee.file = fn.file;
   callee.locals = &locals;
+  callee.enclosing = nullptr;
   callee.call_depth = f.call_depth + 1;
   if (fn.file != &revision_ && !callee.call_site) callee.call_site = where(call, f.file, f);
   std::string_view src = fn.file->text;
@@ -460,10 +493,16 @@ Value Interp::call_function(const Value& fn, py::Node call, const Args& args, Fr
       if (!id.empty()) locals[std::string(py::text(src, id[0]))] = std::move(rest);
     }
   }
+  std::optional<Value> returned;
+  callee.returned = &returned;
   active_.insert(key);
-  block(py::field(fn.node, "body"), callee, depth + 1);
+  if (py::null(lone_return)) {
+    block(py::field(fn.node, "body"), callee, depth + 1);
+  } else {
+    returned = eval(lone_return, callee, depth + 1);
+  }
   active_.erase(key);
-  return Value{};
+  return returned.value_or(Value{});
 }
 
 Value Interp::call_imported(const Value& imp, py::Node call, const Args& args, Frame& f,
@@ -489,9 +528,10 @@ Value Interp::call_imported(const Value& imp, py::Node call, const Args& args, F
     std::string callee(py::text(f.file->text, py::field(call, "function")));
     issue("unsupported-operation", call, f,
           "`" + callee + "(...)` calls a helper imported from `" + imp.text +
-              "`, which was not found in the project; the schema changes it makes are not checked",
+              "`, which was not found in the project (a library, or a module outside the "
+              "folders linted); the schema changes it makes are not checked",
           "lint the project from its root folder so that the helper's module can be read, or "
-          "check the helper's operations by hand");
+          "check what the helper does by hand");
   }
   return evaluate_args();
 }

@@ -35,10 +35,13 @@ enum class ValueKind {
   bind,          // a connection (op.get_bind()); `session` for an ORM session
   context,       // op.get_context() / alembic.context
   dialect,       // <bind>.dialect
-  dialect_name,  // <bind>.dialect.name
+  dialect_name,  // <bind>.dialect.name; `text` "driver" for a URL's drivername
+                 // ("postgresql+psycopg2"), "url" for the URL as a string
+  url,           // an engine URL object: <bind>.engine.url
   condition,     // a test whose value on PostgreSQL is known: `flag`
   table,         // sa.table("x") / sa.Table("x", ...): `table`
   core,          // a SQLAlchemy Core statement: `change`, `table`, `flag` (has WHERE)
+  select,        // a SQLAlchemy Core SELECT (or an ORM select()): executing it changes nothing
   query,         // session.query(X)...: `flag` (filtered)
   list,          // list / tuple / set display: `items`
   function,      // a def: `node` is the function_definition in `file`
@@ -76,6 +79,8 @@ struct PyFile {
 struct Frame {
   PyFile* file = nullptr;
   Scope* locals = nullptr;  // null at module level
+  // Inside a comprehension, `locals` holds its loop variables and this the scope around it.
+  const Scope* enclosing = nullptr;
   std::vector<Operation>* ops = nullptr;
   bool in_loop = false;
   bool autocommit = false;
@@ -83,6 +88,8 @@ struct Frame {
   // Inside a helper from another file: every operation points at this call in the revision.
   std::optional<ByteRange> call_site;
   int call_depth = 0;
+  // Inside a function: where its first `return <value>` puts the value.
+  std::optional<Value>* returned = nullptr;
 };
 
 // One argument of a call: an expression (evaluated lazily), or an element of a `*list`
@@ -134,6 +141,12 @@ class Interp {
   Value eval_attribute(py::Node e, Frame& f, int depth);
   Value eval_call(py::Node call, Frame& f, int depth);
   Value eval_binary(py::Node e, Frame& f, int depth);
+
+  // Strings (strings.cpp): f-string fields, `%`, .format(), str.join.
+  void fill_fields(Value& v, py::Node e, Frame& f, int depth);
+  static Value percent_format(const Value& left, const Value& right, py::Node e);
+  std::optional<Value> string_method(const Value& recv, std::string_view name, py::Node call,
+                                     const Args& args, Frame& f, int depth);
   Value call_named(std::string_view name, py::Node call, const Args& args, Frame& f, int depth);
   Value method(const Value& recv, std::string_view name, py::Node call, const Args& args, Frame& f,
                int depth);
@@ -141,7 +154,14 @@ class Interp {
   Value call_imported(const Value& imp, py::Node call, const Args& args, Frame& f, int depth);
   Value lookup(const std::string& name, const Frame& f) const;
   void effects(py::Node e, Frame& f, int depth);
+
+  // Dialect tests (dialect.cpp): is a condition true when the database is PostgreSQL?
   Tri on_postgres(py::Node cond, Frame& f, int depth);
+  Tri compare_on_postgres(py::Node cond, Frame& f, int depth);
+  // An attribute (`args` null) or a method of a connection, an engine URL or a dialect name
+  // that names the dialect; nullopt when `name` is nothing of the kind.
+  std::optional<Value> dialect_member(const Value& recv, std::string_view name, const Args* args,
+                                      py::Node at, Frame& f, int depth);
   Args args_of(py::Node call, Frame& f, int depth);
   Value arg(const Arg& a, Frame& f, int depth);
   void arg_effects(const Args& args, Frame& f, int depth);
@@ -181,6 +201,7 @@ class Interp {
   std::map<std::string, PyFile*> module_cache_;  // resolved path (or module key) → file
   std::set<std::pair<const PyFile*, std::size_t>> active_;  // functions being walked
   long budget_ = 200000;                                    // statements left to walk
+  long unroll_budget_ = 20000;  // comprehension items left to compute one by one
   bool budget_reported_ = false;
 };
 
@@ -200,6 +221,10 @@ void read_revision(const PyFile& file, Migration& m);
 
 // Reading arguments.
 [[nodiscard]] std::optional<std::string> string_value(const Value& v);
+// A name (of a table, column, index...): a string, with the parts known only at run time
+// spelled as written (`f"{prefix}users"` → "{prefix}users"), so that the same expression
+// names the same object.
+[[nodiscard]] std::optional<std::string> name_value(const Value& v);
 [[nodiscard]] std::optional<bool> bool_value(const Value& v);
 [[nodiscard]] std::optional<long long> int_value(const Value& v, std::string_view source);
 

@@ -88,7 +88,7 @@ class OpReader {
     }
     if (name_ == "add_column") return add_column();
     if (name_ == "drop_column") {
-      return emit(DropColumn{table("table_name"), str("column_name"), flag("if_exists")});
+      return emit(DropColumn{table("table_name"), column_str("column_name"), flag("if_exists")});
     }
     if (name_ == "alter_column") return alter_column();
     if (name_ == "create_index") {
@@ -189,9 +189,20 @@ class OpReader {
   }
   Value value(py::Node n, PyFile* file) { return value(Arg{n, file, nullptr}); }
 
-  std::string str(std::string_view p) { return string_value(value(param(p))).value_or(""); }
+  std::string str(std::string_view p) { return name_value(value(param(p))).value_or(""); }
+  // A column name; also read from a Column passed where the name goes (`sa.Column("x")`).
+  std::string column_str(std::string_view p) {
+    Arg a = param(p);
+    if (auto s = name_value(value(a))) return *s;
+    py::Node n = py::unparen(a.node);
+    if (a.file == nullptr || !py::is(n, "call")) return "";
+    std::string fn = py::last_part(py::dotted(a.file->text, py::field(n, "function")));
+    std::vector<py::Node> inner = py::named_children(py::field(n, "arguments"));
+    if ((fn != "Column" && fn != "column") || inner.empty()) return "";
+    return name_value(value(inner[0], a.file)).value_or("");
+  }
   std::string str_kw(std::string_view k) {
-    return string_value(value(args_.keyword(k))).value_or("");
+    return name_value(value(args_.keyword(k))).value_or("");
   }
   bool flag(std::string_view k) { return bool_value(value(args_.keyword(k))).value_or(false); }
 
@@ -200,7 +211,7 @@ class OpReader {
     Value v = value(a);
     std::vector<std::string> out;
     auto one = [&](const Value& x) {
-      if (auto s = string_value(x)) {
+      if (auto s = name_value(x)) {
         out.push_back(*s);
       } else {
         out.emplace_back("(expression)");
@@ -244,7 +255,10 @@ class OpReader {
     Frame q = f_;
     q.quiet = true;
     q.file = v.file;
-    if (v.file != f_.file) q.locals = nullptr;
+    if (v.file != f_.file) {
+      q.locals = nullptr;
+      q.enclosing = nullptr;
+    }
     Args a = in_.args_of(call, q, depth_);
     auto kw = [&](std::string_view k) { return a.keyword(k).node; };
     auto kwflag = [&](std::string_view k) -> std::optional<bool> {
@@ -255,7 +269,7 @@ class OpReader {
     for (const Arg& arg : a.positional) {
       py::Node p = arg.node;
       Value pv = value(arg);
-      if (auto s = string_value(pv); s && c.def.name.empty() && !have_type) {
+      if (auto s = name_value(pv); s && c.def.name.empty() && !have_type) {
         c.def.name = *s;
         continue;
       }
@@ -266,8 +280,8 @@ class OpReader {
               : std::string();
       if (callee == "ForeignKey") {
         Args fa = in_.args_of(pc, q, depth_);
-        if (auto spec = string_value(value(fa.at(0)))) c.fk_table = referenced_table(*spec);
-        c.fk_name = string_value(value(fa.keyword("name"))).value_or("");
+        if (auto spec = name_value(value(fa.at(0)))) c.fk_table = referenced_table(*spec);
+        c.fk_name = name_value(value(fa.keyword("name"))).value_or("");
       } else if (callee == "Identity") {
         c.def.identity = true;
       } else if (callee == "Computed") {
@@ -280,7 +294,7 @@ class OpReader {
       }
     }
     if (py::Node n = kw("name"); !py::null(n))
-      c.def.name = string_value(value(n, v.file)).value_or("");
+      c.def.name = name_value(value(n, v.file)).value_or("");
     if (py::Node n = kw("type_"); !py::null(n)) {
       if (auto t = sa_type(r, n)) c.def.type = *t;
     }
@@ -332,7 +346,10 @@ class OpReader {
       Frame q = f_;
       q.quiet = true;
       q.file = v.file;
-      if (v.file != f_.file) q.locals = nullptr;
+      if (v.file != f_.file) {
+        q.locals = nullptr;
+        q.enclosing = nullptr;
+      }
       Args a = in_.args_of(call, q, depth_);
       std::vector<std::string> names;
       for (const Arg& p : a.positional) {
@@ -441,7 +458,7 @@ class OpReader {
       if (!(v.kind == ValueKind::boolean && !v.flag)) emit(Other{"CommentStmt"});
     }
     if (Arg n = args_.keyword("new_column_name"); !n.null()) {
-      if (auto s = string_value(value(n))) emit(RenameColumn{t, column, *s});
+      if (auto s = name_value(value(n))) emit(RenameColumn{t, column, *s});
     }
   }
 

@@ -382,4 +382,26 @@ Literal with_format_holes(const Literal& lit) {
   });
 }
 
+Literal with_filled_holes(const Literal& lit, const std::map<std::size_t, std::string>& known) {
+  Literal out;
+  out.whole = lit.whole;
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < lit.value.size(); ++i) {
+    while (next < lit.holes.size() && lit.holes[next] < i) ++next;
+    ByteRange from = i < lit.source.size() ? lit.source[i] : lit.whole;
+    bool hole = next < lit.holes.size() && lit.holes[next] == i;
+    auto fill = hole ? known.find(from.begin) : known.end();
+    if (fill != known.end()) {
+      out.value += fill->second;
+      out.source.insert(out.source.end(), fill->second.size(), from);
+    } else if (hole) {
+      out.append_hole(from, lit.dynamic_reason);
+    } else {
+      out.value += lit.value[i];
+      out.source.push_back(from);
+    }
+  }
+  return out;
+}
+
 }  // namespace schemagate::alembic::py

@@ -6,6 +6,7 @@
 #include <tree_sitter/api.h>
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,6 +78,11 @@ struct Literal {
 // holes.
 [[nodiscard]] Literal with_percent_holes(const Literal& lit);
 [[nodiscard]] Literal with_format_holes(const Literal& lit);
+// Fills in the holes whose source begins at a key of `known` (an f-string field whose value
+// is known: `f"DROP INDEX ix_{table}"` in a loop over table names); each byte put in maps
+// to the hole's source.
+[[nodiscard]] Literal with_filled_holes(const Literal& lit,
+                                        const std::map<std::size_t, std::string>& known);
 
 // The dotted name of an identifier or attribute chain ("sa.types.String"); empty otherwise.
 [[nodiscard]] std::string dotted(std::string_view source, Node n);

@@ -58,7 +58,16 @@ void read_header(std::string_view text, py::Node doc, RevisionInfo& info) {
       while (!rest.empty()) {
         std::size_t comma = rest.find(',');
         std::string_view item = trim(rest.substr(0, comma));
-        if (!item.empty()) parents.emplace_back(item);
+        // Older Alembic wrote `Revises: None` for a base; a hand-written tuple has quotes.
+        while (!item.empty() && (item.front() == '(' || item.front() == '\'' ||
+                                 item.front() == '"' || item.front() == '[')) {
+          item.remove_prefix(1);
+        }
+        while (!item.empty() && (item.back() == ')' || item.back() == '\'' || item.back() == '"' ||
+                                 item.back() == ']')) {
+          item.remove_suffix(1);
+        }
+        if (!item.empty() && item != "None") parents.emplace_back(item);
         rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
       }
       info.header_parents = std::move(parents);

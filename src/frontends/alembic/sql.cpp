@@ -125,6 +125,7 @@ void Interp::execute_value(const Value& v, const Arg& sql, py::Node call, Frame&
           at_file);
     return;
   }
+  if (v.kind == ValueKind::select) return;  // a read: nothing to check
   if (v.kind == ValueKind::core) {
     DataChange d;
     d.kind = v.change;

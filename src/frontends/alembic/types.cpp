@@ -82,6 +82,12 @@ const std::map<std::string, Spelled, std::less<>>& type_names() {
       {"emailtype", {"varchar", true}},
       {"urltype", {"varchar", true}},
       {"uuidtype", {"uuid"}},
+      {"jsontype", {"json"}},  // sqlalchemy_utils: postgresql.JSON on PostgreSQL
+      {"ipaddresstype", {"varchar", true}},
+      {"colortype", {"varchar", true}},
+      {"countrytype", {"varchar", true}},
+      {"localetype", {"varchar", true}},
+      {"timezonetype", {"varchar", true}},
   };
   return names;
 }

@@ -9,10 +9,11 @@ void duplicate_revision_id(GraphContext& ctx) {
   const RevisionGraph& g = ctx.graph();
   for (const Migration* m : g.revisions()) {
     const auto& same = g.declaring(m->id);
-    if (same.size() < 2 || same.front() == m) continue;
+    // Alembic keeps the last file declaring the id and silently drops the others.
+    if (same.size() < 2 || same.back() == m) continue;
     ctx.report(*m, m->revision.revision_range,
-               "revision id " + m->id + " is also declared by " + same.front()->file->path +
-                   "; Alembic can't tell the two apart",
+               "revision id " + m->id + " is also declared by " + same.back()->file->path +
+                   ", which Alembic uses instead: this file is silently ignored",
                "give one of the revisions a new id (and update the down_revision that "
                "points at it)");
   }

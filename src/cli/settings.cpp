@@ -1,0 +1,123 @@
+#include "cli/settings.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <ostream>
+
+#include "schemagate/rule.hpp"
+
+namespace schemagate::cli {
+
+namespace {
+
+// Adds `ids` to `into` and removes them from `against` (the later word wins).
+bool merge_rules(const std::vector<std::string>& ids, std::set<std::string>& into,
+                 std::set<std::string>& against, std::string_view flag, std::ostream& err) {
+  bool ok = true;
+  for (const std::string& id : ids) {
+    if (find_rule(id) == nullptr) {
+      err << "schemagate: " << flag << ": unknown rule '" << id << "' (see `schemagate rules`)\n";
+      ok = false;
+      continue;
+    }
+    into.insert(id);
+    against.erase(id);
+  }
+  return ok;
+}
+
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::optional<Settings> resolve(const Flags& flags, const std::vector<std::string>& paths,
+                                std::ostream& err) {
+  Settings s;
+  std::string file = flags.config_file;
+  if (file.empty() && !flags.no_config) file = find_config(paths.empty() ? "." : paths.front());
+  if (!file.empty()) {
+    ConfigResult loaded = load_config(file);
+    if (!loaded.config) {
+      for (const ConfigError& e : loaded.errors) {
+        err << e.path << ":" << e.position.line << ":" << e.position.column
+            << ": error: " << e.message << "\n";
+      }
+      return std::nullopt;
+    }
+    s.config = std::move(*loaded.config);
+  }
+  Config& c = s.config;
+  bool ok = merge_rules(flags.enable, c.enable, c.disable, "--enable", err);
+  ok = merge_rules(flags.disable, c.disable, c.enable, "--disable", err) && ok;
+  c.exclude.insert(c.exclude.end(), flags.exclude.begin(), flags.exclude.end());
+  if (flags.pg_version) c.pg_version = flags.pg_version;
+  if (flags.assume_in_transaction) c.assume_in_transaction = true;
+  if (flags.fail_on) c.fail_on = parse_severity(*flags.fail_on);
+  if (!ok) return std::nullopt;
+
+  LintOptions& o = s.options;
+  o.settings.pg_version = c.pg_version.value_or(15);
+  o.settings.lock_timeout_set_by_runner = c.lock_timeout_set_by_runner.value_or(false);
+  o.settings.large_tables = c.large_tables;
+  o.enable = c.enable;
+  o.disable = c.disable;
+  o.severity = c.severity;
+  o.assume_in_transaction = c.assume_in_transaction.value_or(false);
+  s.fail_on = c.fail_on.value_or(Severity::warning);
+  return s;
+}
+
+void print(std::ostream& out, const Settings& settings) {
+  const Config& c = settings.config;
+  out << "# effective configuration"
+      << (c.source.empty() ? std::string(" (no configuration file; built-in defaults)")
+                           : " (from " + c.source + ", with the command line's flags)")
+      << "\n";
+  out << "pg_version: " << settings.options.settings.pg_version << "\n";
+  out << "fail_on: " << to_string(settings.fail_on) << "\n";
+  out << "assume_in_transaction: " << (settings.options.assume_in_transaction ? "true" : "false")
+      << "\n";
+  out << "lock_timeout_set_by_runner: "
+      << (settings.options.settings.lock_timeout_set_by_runner ? "true" : "false") << "\n";
+  out << "flyway:\n  undo: " << (c.flyway_undo.value_or(false) ? "true" : "false") << "\n";
+  auto list = [&](std::string_view key, const auto& items, std::string_view indent) {
+    out << indent << key << ":" << (items.empty() ? " []\n" : "\n");
+    for (const auto& i : items) out << indent << "  - " << quoted(i) << "\n";
+  };
+  list("exclude", c.exclude, "");
+  out << "rules:\n";
+  list("enable", c.enable, "  ");
+  list("disable", c.disable, "  ");
+  out << "  severity:" << (c.severity.empty() ? " {}\n" : "\n");
+  for (const auto& [id, sev] : c.severity) out << "    " << id << ": " << to_string(sev) << "\n";
+  out << "layouts:" << (c.layouts.empty() ? " {}\n" : "\n");
+  for (const auto& [glob, layout] : c.layouts)
+    out << "  " << quoted(glob) << ": " << layout << "\n";
+  out << "large_tables:" << (c.large_tables.empty() ? " {}\n" : "\n");
+  for (const auto& [name, rows] : c.large_tables) {
+    out << "  " << quoted(name) << ": " << (rows ? std::to_string(*rows) : std::string("null"))
+        << "\n";
+  }
+  out << "placeholders:" << (c.placeholders.empty() ? " {}\n" : "\n");
+  for (const auto& [name, value] : c.placeholders)
+    out << "  " << quoted(name) << ": " << quoted(value) << "\n";
+  out << "# rules that run:";
+  for (const RuleInfo& r : all_rules()) {
+    bool on = !settings.options.disable.contains(std::string(r.id)) &&
+              (!r.opt_in || settings.options.enable.contains(std::string(r.id)));
+    if (!on) continue;
+    auto sev = settings.options.severity.find(std::string(r.id));
+    out << "\n#   " << r.id << " ("
+        << to_string(sev != settings.options.severity.end() ? sev->second : r.severity) << ")";
+  }
+  out << "\n";
+}
+
+}  // namespace schemagate::cli
