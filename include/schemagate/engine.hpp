@@ -22,6 +22,13 @@ struct LintOptions {
   std::map<std::string, Severity> severity;
   // Bare SQL files run inside a transaction (the team runs them with psql -1 or similar).
   bool assume_in_transaction = false;
+  // Discovery and layouts (config keys of the same names).
+  std::vector<std::string> exclude;                 // globs of paths not linted
+  std::map<std::string, std::string> layouts;       // path glob → layout name
+  std::map<std::string, std::string> placeholders;  // template values in SQL
+  // Adopting the tool on an old project: this Alembic revision (or SQL version) and what
+  // came before it are replayed for context but not reported.
+  std::string start_after;
   // Rules run after the registered ones (embedders' own checks; tests).
   std::vector<RuleInfo> extra_rules;
 };
@@ -29,7 +36,9 @@ struct LintOptions {
 struct LintResult {
   std::vector<Diagnostic> diagnostics;  // sorted with diagnostic_less
   std::size_t files = 0;                // files read (or attempted)
+  std::vector<std::string> paths;       // the migration files reported on, as given
   bool io_error = false;                // a path could not be read at all
+  bool start_after_found = false;       // LintOptions::start_after named a known migration
 };
 
 // Lints files and directories (walked for *.sql, symlinks not followed out of them).

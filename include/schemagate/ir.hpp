@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -284,7 +285,13 @@ struct RevisionInfo {
 struct Migration {
   std::string id;                    // revision id or version; empty for a bare file
   std::vector<std::string> parents;  // down revisions
+  // The file of the upgrade. Byte ranges of `upgrade`, `issues`, `revision` and
+  // `downgrade_range` point into it.
   const SourceFile* file = nullptr;
+  // The file of the downgrade when it is a file of its own (golang-migrate .down.sql,
+  // Flyway U..., Sqitch revert/, diesel down.sql); null when the downgrade lives in `file`
+  // (Alembic, dbmate). The ranges of `downgrade` point into file_of(Phase::downgrade).
+  const SourceFile* down_file = nullptr;
   std::string layout;  // "sql", "alembic", ...
   RunnerTransaction runner_transaction = RunnerTransaction::none;
   DowngradeKind downgrade_kind = DowngradeKind::absent;
@@ -293,6 +300,16 @@ struct Migration {
   std::vector<Operation> upgrade;
   std::vector<Operation> downgrade;
   std::vector<FrontendIssue> issues;
+
+  // The file that the ranges of one phase's operations point into.
+  [[nodiscard]] const SourceFile* file_of(Phase phase) const {
+    return phase == Phase::downgrade && down_file != nullptr ? down_file : file;
+  }
 };
+
+// Orders migration versions as the runners do: dot- (or underscore-) separated parts,
+// each compared numerically when both are digits ("1.2.10" after "1.2.9", "001" == "1"),
+// missing trailing parts counting as 0 ("1.0" == "1"). Negative, zero or positive.
+[[nodiscard]] int compare_versions(std::string_view a, std::string_view b);
 
 }  // namespace schemagate

@@ -21,6 +21,9 @@ struct LintSettings {
   bool lock_timeout_set_by_runner = false;
   // Tables the team knows to be large, with their row counts when given.
   std::map<std::string, std::optional<std::int64_t>> large_tables;
+  // Flyway: the team writes undo migrations (U<ver>__x.sql), so a V without its U is
+  // missing-downgrade.
+  bool flyway_undo = false;
 };
 
 // One operation in its context, as schema replay sees it when the operation runs.
@@ -74,8 +77,7 @@ class RuleContext {
   }
   // A range of the file of `phase` (Migration::file_of).
   void report(Phase phase, ByteRange range, std::string message, std::string help) {
-    findings_.push_back(
-        {std::string(rule_), range, std::move(message), std::move(help), phase});
+    findings_.push_back({std::string(rule_), range, std::move(message), std::move(help), phase});
   }
 
   // Used by the engine: which rule is running, and what it found.

@@ -3,12 +3,14 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "cli/git.hpp"
 #include "cli/settings.hpp"
 #include "schemagate/engine.hpp"
 #include "schemagate/report.hpp"
@@ -29,12 +31,63 @@ bool use_color(const std::string& mode) {
   return isatty(STDOUT_FILENO) != 0;
 }
 
+// --since: keep the findings of migrations added or changed since the merge base (all of
+// them were replayed for context), and flag applied migrations that were edited.
+void only_changed(LintResult& result, const cli::GitChanges& changes, const LintOptions& options) {
+  namespace fs = std::filesystem;
+  auto canonical = [](const std::string& p) {
+    std::error_code ec;
+    return fs::weakly_canonical(p, ec).generic_string();
+  };
+  std::erase_if(result.diagnostics, [&](const Diagnostic& d) {
+    return d.rule != "io-error" && !changes.changed.contains(canonical(d.path));
+  });
+  std::vector<std::string> kept;
+  for (const std::string& p : result.paths) {
+    if (!changes.changed.contains(canonical(p))) continue;
+    kept.push_back(p);
+    if (!changes.edited.contains(canonical(p)) ||
+        options.disable.contains("modified-applied-migration")) {
+      continue;
+    }
+    Diagnostic d;
+    d.rule = "modified-applied-migration";
+    auto sev = options.severity.find(d.rule);
+    d.severity = sev != options.severity.end() ? sev->second : find_rule(d.rule)->severity;
+    d.path = p;
+    d.message = "this migration already existed at " + changes.base.substr(0, 12) +
+                " and was edited: databases that applied it won't see the change";
+    d.help = "leave applied migrations alone; write a new migration for the change";
+    result.diagnostics.push_back(std::move(d));
+  }
+  result.paths = std::move(kept);
+  result.files = result.paths.size();
+  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
+}
+
 int run_lint(const std::vector<std::string>& paths, const std::string& format,
-             const std::string& color, const cli::Flags& flags) {
+             const std::string& color, const cli::Flags& flags, const std::string& since,
+             const std::string& start_after) {
   auto settings = cli::resolve(flags, paths, std::cerr);
   if (!settings) return static_cast<int>(Exit::usage);
-  LintResult result =
-      lint_paths(paths.empty() ? std::vector<std::string>{"."} : paths, settings->options);
+  std::vector<std::string> targets = paths.empty() ? std::vector<std::string>{"."} : paths;
+  std::optional<cli::GitChanges> changes;
+  if (!since.empty()) {
+    std::string error;
+    changes = cli::changes_since(since, targets.front(), error);
+    if (!changes) {
+      std::cerr << "schemagate: --since " << since << ": " << error << "\n";
+      return static_cast<int>(Exit::usage);
+    }
+  }
+  settings->options.start_after = start_after;
+  LintResult result = lint_paths(targets, settings->options);
+  if (!start_after.empty() && !result.start_after_found) {
+    std::cerr << "schemagate: --start-after " << start_after
+              << ": no Alembic revision or SQL migration version of that name\n";
+    return static_cast<int>(Exit::usage);
+  }
+  if (changes) only_changed(result, *changes, settings->options);
   if (format == "json") {
     write_json(std::cout, result);
   } else {
@@ -179,6 +232,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   add_setting_flags(lint, flags);
+  std::string since;
+  std::string start_after;
+  lint->add_option("--start-after", start_after,
+                   "Treat this Alembic revision or SQL version, and all before it, as history: "
+                   "replayed, not reported");
+  lint->add_option("--since", since,
+                   "Report only migrations added or changed since the merge base with this git "
+                   "ref (all are still replayed)");
 
   std::vector<std::string> config_paths;
   CLI::App* config =
@@ -214,7 +275,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (lint->parsed()) return run_lint(paths, format, color, flags);
+    if (lint->parsed()) return run_lint(paths, format, color, flags, since, start_after);
     if (config->parsed()) return run_config(config_paths, flags);
     if (graph->parsed()) return run_graph(graph_paths, graph_format);
     if (app.got_subcommand("rules")) return run_rules();

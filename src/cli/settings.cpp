@@ -70,6 +70,10 @@ std::optional<Settings> resolve(const Flags& flags, const std::vector<std::strin
   o.disable = c.disable;
   o.severity = c.severity;
   o.assume_in_transaction = c.assume_in_transaction.value_or(false);
+  o.exclude = c.exclude;
+  o.layouts = c.layouts;
+  o.placeholders = c.placeholders;
+  o.settings.flyway_undo = c.flyway_undo.value_or(false);
   s.fail_on = c.fail_on.value_or(Severity::warning);
   return s;
 }

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <system_error>
 
+#include <fnmatch.h>
+
 namespace schemagate {
 
 namespace fs = std::filesystem;
@@ -47,12 +49,18 @@ std::string project_root_for(const fs::path& start) {
   return dir.generic_string();
 }
 
+bool glob_match(const std::string& glob, const std::string& path) {
+  return !path.empty() && fnmatch(glob.c_str(), path.c_str(), 0) == 0;
+}
+
 class Walker {
  public:
-  explicit Walker(Discovery& out) : out_(out) {}
+  Walker(Discovery& out, const DiscoverOptions& options)
+      : out_(out), options_(options), layouts_(options.layout_overrides) {}
 
   void add_path(const std::string& arg) {
     std::error_code ec;
+    if (excluded(arg, arg)) return;
     fs::file_status st = fs::status(arg, ec);
     if (fs::is_directory(st)) {
       walk(arg, arg);
@@ -62,18 +70,18 @@ class Walker {
     // when it is read).
     fs::path p(arg);
     if (p.extension() != ".py") {
-      add(SourceRef{arg, SourceKind::sql, true, false}, arg, arg);
+      add_sql_file(p, arg);
       return;
     }
     // A revision named alone (as pre-commit does) is linted with its sibling revisions as
     // context, so that its parent, the heads and the replayed schema are right.
     std::string key = group_of(p);
-    add(SourceRef{arg, SourceKind::python, true, false}, key, arg);
+    add(SourceRef{arg, SourceKind::python, true, false, {}}, key, arg);
     fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       if (it->path().extension() == ".py" && it->is_regular_file(ec) &&
           !fs::equivalent(it->path(), p, ec)) {
-        add(SourceRef{it->path().generic_string(), SourceKind::python, false, true}, key, arg);
+        add(SourceRef{it->path().generic_string(), SourceKind::python, false, true, {}}, key, arg);
       }
     }
   }
@@ -100,10 +108,54 @@ class Walker {
     out_.problems.push_back({p.generic_string(), why});
   }
 
-  void add(const SourceRef& ref, const std::string& key, const std::string& root_hint) {
+  // A SQL file named alone: a versioned migration is linted with its whole layout folder
+  // replayed as context (findings only for the named file).
+  void add_sql_file(const fs::path& p, const std::string& arg) {
+    std::error_code ec;
+    SqlPlacement place = fs::is_regular_file(p, ec) ? layouts_.place(p) : SqlPlacement{};
+    if (place.role.skip) return;  // not a migration (Sqitch verify/, another database's file)
+    if (!versioned_layout(place.role.layout)) {
+      add(SourceRef{arg, SourceKind::sql, true, false, {}}, arg, arg, "sql");
+      return;
+    }
+    std::string key = project_key(place);
+    add(SourceRef{arg, SourceKind::sql, true, false, place.role}, key, arg, place.role.layout);
+    for (const fs::path& sibling : layouts_.project_files(place.project_dir, place.role.layout)) {
+      if (fs::equivalent(sibling, p, ec) || excluded(sibling.generic_string(), arg)) continue;
+      SqlPlacement other = layouts_.place(sibling);
+      if (other.role.skip || project_key(other) != key) continue;
+      add(SourceRef{sibling.generic_string(), SourceKind::sql, false, true, other.role}, key, arg,
+          place.role.layout);
+    }
+  }
+
+  std::string project_key(const SqlPlacement& place) {
+    std::string dir = canonical_or_given(place.project_dir);
+    std::string key = dir + "#" + place.role.layout;
+    display_names_.emplace(key, place.project_dir.generic_string());
+    return key;
+  }
+
+  bool excluded(const std::string& path, const std::string& arg) const {
+    if (options_.exclude.empty()) return false;
+    std::vector<std::string> spellings{fs::path(path).lexically_normal().generic_string()};
+    auto rel = fs::path(path).lexically_relative(arg);
+    if (!rel.empty() && *rel.begin() != "..") spellings.push_back(rel.generic_string());
+    spellings.push_back(canonical_or_given(path));
+    for (const std::string& glob : options_.exclude) {
+      for (const std::string& s : spellings) {
+        if (glob_match(glob, s) || glob_match(glob, s + "/")) return true;
+      }
+    }
+    return false;
+  }
+
+  void add(const SourceRef& ref, const std::string& key, const std::string& root_hint,
+           const std::string& layout = "alembic") {
     SourceGroup& g = groups_[key];
     if (g.key.empty()) {
       g.key = key;
+      g.layout = layout;
       auto named = display_names_.find(key);
       g.name = named != display_names_.end() ? named->second : key;
       g.project_root = project_root_for(root_hint);
@@ -152,10 +204,12 @@ class Walker {
         const fs::directory_entry& entry = *it;
         fs::file_status link = entry.symlink_status(ec);
         if (fs::is_directory(link)) {
-          if (!skipped_directory(entry.path())) dirs.push_back(entry.path());
+          if (!skipped_directory(entry.path()) && !excluded(entry.path().generic_string(), root))
+            dirs.push_back(entry.path());
           continue;
         }
         const fs::path& p = entry.path();
+        if (excluded(p.generic_string(), root)) continue;
         if (p.filename() == "alembic.ini") {
           read_alembic_ini(p, arg);
           continue;
@@ -179,8 +233,20 @@ class Walker {
     }
     for (const fs::path& p : files) {
       bool py = p.extension() == ".py";
-      SourceRef ref{p.generic_string(), py ? SourceKind::python : SourceKind::sql, false};
-      add(ref, py ? group_of(p) : ref.path, arg);
+      SourceRef ref{
+          p.generic_string(), py ? SourceKind::python : SourceKind::sql, false, false, {}};
+      if (py) {
+        add(ref, group_of(p), arg);
+        continue;
+      }
+      SqlPlacement place = layouts_.place(p);
+      if (place.role.skip) continue;
+      ref.role = place.role;
+      if (versioned_layout(place.role.layout)) {
+        add(ref, project_key(place), arg, place.role.layout);
+      } else {
+        add(ref, ref.path, arg, "sql");
+      }
     }
     while (!pending_.empty()) {
       auto [dir, from] = pending_.back();
@@ -197,6 +263,8 @@ class Walker {
   }
 
   Discovery& out_;
+  const DiscoverOptions& options_;
+  LayoutResolver layouts_;
   std::map<std::string, SourceGroup> groups_;
   std::map<std::string, std::string> version_dir_owner_;
   std::map<std::string, std::string> display_names_;  // key → as the user would write it
@@ -263,9 +331,9 @@ std::vector<std::string> alembic_version_dirs(const std::string& ini_path) {
   return dirs;
 }
 
-Discovery discover(const std::vector<std::string>& paths) {
+Discovery discover(const std::vector<std::string>& paths, const DiscoverOptions& options) {
   Discovery out;
-  Walker w(out);
+  Walker w(out, options);
   for (const std::string& p : paths) w.add_path(p);
   w.finish();
   return out;

@@ -2,8 +2,11 @@
 // Alembic project's revisions form one graph).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
+
+#include "engine/layouts.hpp"
 
 namespace schemagate {
 
@@ -14,10 +17,13 @@ struct SourceRef {
   SourceKind kind = SourceKind::sql;
   bool explicit_path = false;  // named on the command line (linted whatever it holds)
   bool context_only = false;   // read for the revision graph and replay, not reported on
+  SqlRole role;                // SQL files: what the file is in its layout
 };
 
-// Files that are linted together: one Alembic project, or one SQL file.
+// Files that are linted together: one Alembic project, one layout folder of versioned SQL
+// migrations, or one bare SQL file.
 struct SourceGroup {
+  std::string layout;        // "alembic", a SQL layout (layouts.hpp), or "sql" for a bare file
   std::string key;           // canonical path of the project's alembic.ini or versions folder
   std::string name;          // the same, as the user's paths spell it
   std::string project_root;  // where imports of project helpers resolve (git root or the argument)
@@ -34,7 +40,16 @@ struct Discovery {
   std::vector<IoProblem> problems;
 };
 
-[[nodiscard]] Discovery discover(const std::vector<std::string>& paths);
+struct DiscoverOptions {
+  // Glob (fnmatch, `*` crossing `/`) of a folder's path → its layout, instead of detecting it.
+  std::map<std::string, std::string> layout_overrides;
+  // Globs of paths never linted: matched against each path as spelled, relative to the
+  // walked argument, and canonical; a matching folder is not walked.
+  std::vector<std::string> exclude;
+};
+
+[[nodiscard]] Discovery discover(const std::vector<std::string>& paths,
+                                 const DiscoverOptions& options = {});
 
 // script_location and version_locations of an alembic.ini, resolved against its folder
 // (`%(here)s` included). Empty when the file has none.

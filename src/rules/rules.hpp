@@ -27,6 +27,7 @@ void transaction_nesting(RuleContext& ctx);
 void unbatched_backfill(RuleContext& ctx);
 
 // Graph rules: once per project.
+void duplicate_migration_version(GraphContext& ctx);
 void duplicate_revision_id(GraphContext& ctx);
 void missing_parent_revision(GraphContext& ctx);
 void multiple_heads(GraphContext& ctx);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -189,7 +190,8 @@ TEST_CASE("cli: a revision named alone is linted with its siblings as context") 
 }
 
 TEST_CASE("cli: the configuration file is found, applied, and overridden by flags") {
-  fs::path dir = fs::temp_directory_path() / ("schemagate-cli-config-" + std::to_string(::getpid()));
+  fs::path dir =
+      fs::temp_directory_path() / ("schemagate-cli-config-" + std::to_string(::getpid()));
   fs::create_directories(dir / "migrations");
   std::ofstream(dir / "migrations" / "001.sql") << "DROP TABLE t;\nCREATE INDEX i ON t (a);\n";
   std::ofstream(dir / ".schemagate.yaml")
@@ -220,7 +222,111 @@ TEST_CASE("cli: the configuration file is found, applied, and overridden by flag
   Run bad = run("lint migrations", dir);
   CHECK(bad.exit_code == 2);
   CHECK(bad.out.empty());
-  CHECK(bad.err.find(".schemagate.yaml:2:13: error: unknown rule 'no-such-rule'") != std::string::npos);
+  CHECK(bad.err.find(".schemagate.yaml:2:13: error: unknown rule 'no-such-rule'") !=
+        std::string::npos);
   CHECK(run("lint --no-config --enable no-such-rule migrations", dir).exit_code == 2);
   fs::remove_all(dir);
+}
+
+TEST_CASE("cli: --since reports only what changed since the merge base, replaying the rest") {
+  fs::path dir = fs::temp_directory_path() / ("schemagate-cli-git-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "migrations");
+  auto sh = [&](const std::string& cmd) {
+    std::string full = "cd '" + dir.string() + "' && " + cmd + " >/dev/null 2>&1";
+    REQUIRE(std::system(full.c_str()) == 0);
+  };
+  std::ofstream(dir / "migrations" / "001_create.sql")
+      << "CREATE TABLE t (id bigint, a text);\nDROP TABLE old;\n";
+  sh("git init -q -b main . && git add -A && git -c user.name=t -c user.email=t@t commit -qm one");
+  sh("git checkout -q -b feature");
+  // Committed on the branch: a new migration, and an edit of the applied one.
+  std::ofstream(dir / "migrations" / "002_index.sql") << "CREATE INDEX i ON t (a);\n";
+  std::ofstream(dir / "migrations" / "001_create.sql", std::ios::app) << "-- edited\n";
+  sh("git add -A && git -c user.name=t -c user.email=t@t commit -qm two");
+  // Not committed yet: another new migration.
+  std::ofstream(dir / "migrations" / "003_rename.sql") << "ALTER TABLE t RENAME COLUMN a TO b;\n";
+
+  Run r = run("lint --format json --since main migrations", dir);
+  CHECK(r.exit_code == 1);
+  auto doc = nlohmann::json::parse(r.out);
+  std::multiset<std::string> seen;
+  for (const auto& d : doc["diagnostics"]) {
+    seen.insert(d["path"].get<std::string>() + " " + d["rule"].get<std::string>());
+  }
+  // 001 was edited, so it is linted again, and flagged as an applied migration that changed.
+  CHECK(seen == std::multiset<std::string>{
+                    "migrations/001_create.sql ban-drop-table",
+                    "migrations/001_create.sql modified-applied-migration",
+                    "migrations/002_index.sql require-concurrent-index-creation",
+                    "migrations/003_rename.sql renaming-column",
+                });
+  CHECK(doc["summary"]["files"] == 3);
+  // Nothing changed since HEAD but the untracked file.
+  Run head = run("lint --format json --since HEAD migrations", dir);
+  auto h = nlohmann::json::parse(head.out);
+  REQUIRE(h["diagnostics"].size() == 1);
+  CHECK(h["diagnostics"][0]["rule"] == "renaming-column");
+  CHECK(run("lint --since no-such-ref migrations", dir).exit_code == 2);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("cli: configuration reaches layouts: flyway.undo, placeholders, exclude, layouts") {
+  fs::path dir =
+      fs::temp_directory_path() / ("schemagate-cli-layout-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "db" / "migrations");
+  fs::create_directories(dir / "db" / "legacy");
+  std::ofstream(dir / "db" / "migrations" / "V1__create.sql")
+      << "CREATE TABLE ${prefix}_t (id bigint);\n";
+  std::ofstream(dir / "db" / "legacy" / "old.sql") << "DROP TABLE everything;\n";
+  auto rules = [](const Run& r) {
+    std::multiset<std::string> out;
+    auto doc = nlohmann::json::parse(r.out);
+    for (const auto& d : doc["diagnostics"]) {
+      out.insert(d["path"].get<std::string>() + " " + d["rule"].get<std::string>());
+    }
+    return out;
+  };
+  // Without configuration: no undo expected, the legacy drop is reported.
+  CHECK(rules(run("lint --format json db", dir)) ==
+        std::multiset<std::string>{"db/legacy/old.sql ban-drop-table"});
+  std::ofstream(dir / ".schemagate.yaml")
+      << "flyway:\n  undo: true\nexclude: [\"db/legacy/**\"]\nplaceholders:\n  prefix: app\n";
+  CHECK(rules(run("lint --format json db", dir)) ==
+        std::multiset<std::string>{"db/migrations/V1__create.sql missing-downgrade"});
+  // A layout override: the same folder read as bare SQL has no downgrade to miss.
+  std::ofstream(dir / ".schemagate.yaml")
+      << "flyway:\n  undo: true\nexclude: [\"db/legacy/**\"]\nlayouts:\n  \"*migrations\": sql\n";
+  CHECK(rules(run("lint --format json db", dir)).empty());
+  fs::remove_all(dir);
+}
+
+TEST_CASE("cli: --start-after treats a revision or version and its past as history") {
+  fs::path projects = fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "fixtures" / "projects";
+  auto rules = [](const Run& r) {
+    std::multiset<std::string> out;
+    auto doc = nlohmann::json::parse(r.out);
+    for (const auto& d : doc["diagnostics"]) {
+      out.insert(fs::path(d["path"].get<std::string>()).filename().string() + " " +
+                 d["rule"].get<std::string>());
+    }
+    return out;
+  };
+  // Alembic: a1 is history; b2, built on a1's table, is still checked against it.
+  Run alembic = run("lint --format json --start-after a1 cross_revision", projects);
+  CHECK(rules(alembic) ==
+        std::multiset<std::string>{"b2_index.py require-concurrent-index-creation",
+                                   "b2_index.py require-concurrent-index-deletion"});
+  CHECK(nlohmann::json::parse(alembic.out)["summary"]["files"] == 1);
+  // SQL versions: 1 and 2 are history (000002 sorts as 2).
+  Run sql = run("lint --format json --start-after 2 golang_migrate", projects);
+  CHECK(rules(sql) == std::multiset<std::string>{"000003_concurrent.up.sql missing-downgrade",
+                                                 "000003_other.down.sql ban-drop-column",
+                                                 "000003_other.up.sql duplicate-migration-version",
+                                                 "000003_other.up.sql incomplete-downgrade",
+                                                 "10_after_nine.up.sql ban-drop-table"});
+  Run unknown = run("lint --start-after nope cross_revision", projects);
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.find("--start-after nope") != std::string::npos);
 }

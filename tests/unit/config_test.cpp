@@ -110,7 +110,8 @@ TEST_CASE("config: mistakes are errors at file:line:col") {
         ".schemagate.yaml:2:9: flyway.undo must be true or false, not an integer");
   CHECK(first_error(load(".schemagate.yaml", "fail_on: [error]\n")) ==
         ".schemagate.yaml:1:10: fail_on must be a string, not a list");
-  CHECK(first_error(load(".schemagate.yaml", "rules: [\n")).rfind(".schemagate.yaml:2:1: ", 0) == 0);
+  CHECK(first_error(load(".schemagate.yaml", "rules: [\n")).rfind(".schemagate.yaml:2:1: ", 0) ==
+        0);
   CHECK(first_error(load(".schemagate.yaml", "- just\n- a list\n")) ==
         ".schemagate.yaml:1:1: the configuration must be a mapping, not a list");
 }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "schemagate/ir.hpp"
 
@@ -30,5 +31,8 @@ struct AlembicOptions {
 // of stack (deeper nesting than that allows is cut off with an unsupported-operation
 // issue).
 [[nodiscard]] Migration parse_file(const SourceFile& file, const AlembicOptions& options);
+
+// Where the comments of a Python text are (for inline ignores).
+[[nodiscard]] std::vector<ByteRange> comment_ranges(std::string_view text);
 
 }  // namespace schemagate::alembic

@@ -1,4 +1,5 @@
 #include "frontends/sql/split.hpp"
+#include "frontends/sql/sql_frontend.hpp"
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
@@ -69,6 +70,20 @@ SplitOutcome split_statements(std::string_view sql) {
       if (!out.statements.empty() && out.statements.back().end == prefix.size()) {
         out.statements.pop_back();  // the statement the bad token is in
       }
+    }
+  }
+  return out;
+}
+
+std::vector<ByteRange> comment_ranges(std::string_view sql) {
+  std::vector<ByteRange> out;
+  std::string text(sql);
+  ScanResult scan(text);
+  if (scan.tokens == nullptr) return out;
+  for (std::size_t i = 0; i < scan.tokens->n_tokens; ++i) {
+    const PgQuery__ScanToken& t = *scan.tokens->tokens[i];
+    if (t.token == PG_QUERY__TOKEN__SQL_COMMENT || t.token == PG_QUERY__TOKEN__C_COMMENT) {
+      out.push_back({static_cast<std::size_t>(t.start), static_cast<std::size_t>(t.end)});
     }
   }
   return out;

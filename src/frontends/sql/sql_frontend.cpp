@@ -12,6 +12,22 @@
 
 namespace schemagate::sql {
 
+std::size_t block_comment_end(std::string_view s, std::size_t pos, std::size_t end) {
+  int depth = 0;
+  while (pos < end) {
+    if (s.substr(pos, 2) == "/*") {
+      ++depth;
+      pos += 2;
+    } else if (s.substr(pos, 2) == "*/") {
+      pos += 2;
+      if (--depth == 0) break;
+    } else {
+      ++pos;
+    }
+  }
+  return pos;
+}
+
 namespace {
 
 bool is_space(char c) {
@@ -26,18 +42,7 @@ std::size_t skip_trivia(std::string_view s, std::size_t pos, std::size_t end) {
     } else if (s.substr(pos, 2) == "--") {
       while (pos < end && s[pos] != '\n' && s[pos] != '\r') ++pos;
     } else if (s.substr(pos, 2) == "/*") {
-      int depth = 0;
-      while (pos < end) {
-        if (s.substr(pos, 2) == "/*") {
-          ++depth;
-          pos += 2;
-        } else if (s.substr(pos, 2) == "*/") {
-          pos += 2;
-          if (--depth == 0) break;
-        } else {
-          ++pos;
-        }
-      }
+      pos = block_comment_end(s, pos, end);
     } else {
       break;
     }
@@ -219,18 +224,6 @@ std::optional<DefaultValue> default_expression(std::string_view expr) {
   auto val = target ? json::field(*target, "val") : std::nullopt;
   if (!val) return std::nullopt;
   return default_value(*val);
-}
-
-Migration parse_file(const SourceFile& file) {
-  Migration m;
-  m.file = &file;
-  m.layout = "sql";
-  m.runner_transaction = RunnerTransaction::none;
-  // A byte order mark is not SQL: lower what follows it.
-  std::size_t bom = bom_length(file.text);
-  RangeMap shift = [bom](ByteRange r) { return ByteRange{r.begin + bom, r.end + bom}; };
-  lower(std::string_view(file.text).substr(bom), shift, LowerOptions{}, m.upgrade, m.issues);
-  return m;
 }
 
 }  // namespace schemagate::sql

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "frontends/sql/template.hpp"
 #include "schemagate/ir.hpp"
 
 namespace schemagate::sql {
@@ -39,7 +40,20 @@ void lower(std::string_view sql, const RangeMap& map, const LowerOptions& option
 // A type as people read it: "varchar(64)", "integer", "numeric(10, 2)", "text[]".
 [[nodiscard]] std::string type_text(const TypeName& type);
 
-// A bare .sql file as one migration with no runner transaction.
-[[nodiscard]] Migration parse_file(const SourceFile& file);
+// Lowers the part `part` of `file` (the whole file, a dbmate section) after expanding its
+// templates (template.hpp); ranges point into `file`.
+void lower_file_part(const SourceFile& file, ByteRange part, const Placeholders& values,
+                     const LowerOptions& options, std::vector<Operation>& ops,
+                     std::vector<FrontendIssue>& issues);
+
+// Where the (nested) block comment that opens at `pos` ends, at most `end`.
+[[nodiscard]] std::size_t block_comment_end(std::string_view s, std::size_t pos, std::size_t end);
+
+// A bare .sql file as one migration with no runner transaction (template.cpp).
+[[nodiscard]] Migration parse_file(const SourceFile& file, const Placeholders& values = {});
+
+// Where the comments of a SQL text are (for inline ignores); those before an unterminated
+// quote or comment only.
+[[nodiscard]] std::vector<ByteRange> comment_ranges(std::string_view sql);
 
 }  // namespace schemagate::sql

@@ -1,0 +1,33 @@
+// duplicate-migration-version: two SQL migrations of one folder share a version.
+#include <map>
+
+#include "rules/common.hpp"
+#include "rules/rules.hpp"
+
+namespace schemagate::rules {
+
+void duplicate_migration_version(GraphContext& ctx) {
+  // Migrations come in run order: equal versions are neighbours.
+  const Migration* previous = nullptr;
+  const Migration* first = nullptr;
+  for (const Migration* m : ctx.migrations()) {
+    // Alembic revisions have duplicate-revision-id; Sqitch changes are names, checked by
+    // sqitch itself; repeatable Flyway migrations have no version.
+    if (m->layout == "alembic" || m->layout == "sqitch" || m->layout == "sql" || m->id.empty()) {
+      continue;
+    }
+    if (previous != nullptr && previous->layout == m->layout &&
+        compare_versions(previous->id, m->id) == 0) {
+      ctx.report(*m, {0, 0},
+                 "version " + m->id + " is also used by " + first->file->path +
+                     "; the runner refuses the folder or applies only one of them",
+                 "give this migration a version of its own, after the last one (rename the "
+                 "file)");
+    } else {
+      first = m;
+    }
+    previous = m;
+  }
+}
+
+}  // namespace schemagate::rules

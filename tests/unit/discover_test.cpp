@@ -1,0 +1,123 @@
+// Layouts, discovery, version order and templated SQL.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "engine/discover.hpp"
+#include "engine/layouts.hpp"
+#include "frontends/sql/sql_frontend.hpp"
+#include "frontends/sql/template.hpp"
+#include "schemagate/engine.hpp"
+
+namespace fs = std::filesystem;
+using namespace schemagate;
+
+namespace {
+
+fs::path projects() { return fs::path(SCHEMAGATE_SOURCE_DIR) / "tests/fixtures/projects"; }
+
+const SourceGroup* group_with(const Discovery& d, const std::string& layout) {
+  for (const SourceGroup& g : d.groups) {
+    if (g.layout == layout) return &g;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("versions compare numerically, part by part") {
+  CHECK(compare_versions("1.2.9", "1.2.10") < 0);
+  CHECK(compare_versions("10", "9") > 0);
+  CHECK(compare_versions("001", "1") == 0);
+  CHECK(compare_versions("1.0", "1") == 0);
+  CHECK(compare_versions("1_1", "1.1") == 0);
+  CHECK(compare_versions("2024-01-02-000000", "2024-01-10-000000") < 0);
+  CHECK(compare_versions("20240101", "20240102") < 0);
+}
+
+TEST_CASE("layouts are detected per folder") {
+  CHECK(detect_layout(projects() / "golang_migrate") == "golang-migrate");
+  CHECK(detect_layout(projects() / "flyway") == "flyway");
+  CHECK(detect_layout(projects() / "dbmate") == "dbmate");
+  CHECK(detect_layout(projects() / "popx") == "popx");
+  CHECK(detect_layout(projects() / "sqitch") == "sqitch");
+  CHECK(detect_layout(projects() / "bare_sql") == "sql");
+  LayoutResolver r;
+  SqlPlacement diesel = r.place(projects() / "diesel/2024-01-01-000000_create_users/down.sql");
+  CHECK(diesel.role.layout == "diesel");
+  CHECK(diesel.role.down);
+  CHECK(diesel.role.version == "2024-01-01-000000");
+  CHECK(r.place(projects() / "prisma/20240101000000_init/migration.sql").role.layout == "prisma");
+  CHECK(r.place(projects() / "sqitch/verify/users.sql").role.skip);
+  SqlPlacement deploy = r.place(projects() / "sqitch/deploy/users_index.sql");
+  CHECK(deploy.role.plan_order == 2);
+  CHECK(r.place(projects() / "popx/20240101000000_networks.mysql.up.sql").role.skip);
+  CHECK(r.place(projects() / "popx/20240102000000_index.up.sql").role.skip);  // .postgres. wins
+  CHECK(r.place(projects() / "popx/20240103000000_index2.postgres.autocommit.up.sql")
+            .role.no_transaction);
+  SqlPlacement flyway = r.place(projects() / "flyway/V1_2_10__zz_again.sql");
+  CHECK(flyway.role.version == "1.2.10");
+  CHECK(r.place(projects() / "flyway/R__views.sql").role.repeatable);
+}
+
+TEST_CASE("a layout override replaces detection") {
+  DiscoverOptions options;
+  options.layout_overrides["*golang_migrate"] = "sql";
+  Discovery d = discover({(projects() / "golang_migrate").generic_string()}, options);
+  CHECK(group_with(d, "golang-migrate") == nullptr);
+  CHECK(d.groups.size() == 9);  // each file alone
+}
+
+TEST_CASE("excluded paths are not discovered") {
+  DiscoverOptions options;
+  options.exclude = {"*.down.sql", "*/flyway"};
+  Discovery d = discover(
+      {(projects() / "golang_migrate").generic_string(), (projects() / "flyway").generic_string()},
+      options);
+  const SourceGroup* g = group_with(d, "golang-migrate");
+  REQUIRE(g != nullptr);
+  CHECK(std::none_of(g->files.begin(), g->files.end(),
+                     [](const SourceRef& f) { return f.path.ends_with(".down.sql"); }));
+  CHECK(group_with(d, "flyway") == nullptr);
+}
+
+TEST_CASE("a SQL file named alone is linted with its folder as context") {
+  fs::path file = projects() / "golang_migrate/000002_index_users.up.sql";
+  Discovery d = discover({file.generic_string()});
+  REQUIRE(d.groups.size() == 1);
+  const SourceGroup& g = d.groups.front();
+  CHECK(g.layout == "golang-migrate");
+  CHECK(g.files.size() == 9);
+  for (const SourceRef& f : g.files) CHECK(f.context_only == (f.path != file.generic_string()));
+  // The same findings as when the whole folder is linted, for this file only.
+  LintResult one = lint_paths({file.generic_string()}, LintOptions{});
+  std::vector<std::string> rules;
+  for (const Diagnostic& diag : one.diagnostics) {
+    CHECK(diag.path == file.generic_string());
+    rules.push_back(diag.rule);
+  }
+  std::sort(rules.begin(), rules.end());
+  CHECK(rules ==
+        std::vector<std::string>{"missing-downgrade", "require-concurrent-index-creation"});
+}
+
+TEST_CASE("templates are expanded to neutral identifiers of the same length") {
+  sql::Expanded e = sql::expand_templates("SELECT * FROM ${schema}.t WHERE a = :v::int", {});
+  CHECK(e.text == "SELECT * FROM _schema__.t WHERE a = _v::int");
+  e = sql::expand_templates("{{ if .X }}SELECT :'name'{{ end }}", {});
+  CHECK(e.text == "           SELECT '_name'         ");
+  e = sql::expand_templates("SELECT ':x', $$ :y $$ -- :z\n", {});
+  CHECK(e.edits.empty());  // psql leaves strings, dollar quotes and comments alone
+  e = sql::expand_templates("CREATE TABLE ${schema}.t ()", {{"schema", "a_long_schema_name"}});
+  CHECK(e.text == "CREATE TABLE a_long_schema_name.t ()");
+  CHECK(e.to_source({13, 31}) == ByteRange{13, 22});  // the placeholder itself
+  CHECK(e.to_source({32, 33}) == ByteRange{23, 24});  // after it: shifted back
+  e = sql::expand_templates("\\set n 5\nSELECT :n;", {});
+  CHECK(e.text == "        \nSELECT 5;");
+  SourceFile f{"x.sql", "CREATE INDEX i ON {{ .Table }} (a);\nSELEC 1;"};
+  Migration m = sql::parse_file(f);
+  REQUIRE(m.issues.size() == 1);
+  CHECK(m.issues[0].range.begin == f.text.find("SELEC"));
+}
