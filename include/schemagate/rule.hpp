@@ -38,6 +38,8 @@ struct Step {
   // The column, index or constraint the operation drops, renames or changes was created
   // earlier in this same migration (e.g. a downgrade undoing its own upgrade).
   bool object_is_new = false;
+  // The table is listed in the configuration's large_tables.
+  bool table_is_large = false;
   // SET NOT NULL: a validated CHECK (column IS NOT NULL) exists on the column.
   bool not_null_proven = false;
   // ALTER COLUMN TYPE: the column's type before, when replay knows it.

@@ -384,6 +384,15 @@ class GroupLinter {
     SchemaState after_downgrade = state;
     std::vector<Step> down = after_downgrade.replay(m, Phase::downgrade, m.downgrade);
     steps.insert(steps.end(), down.begin(), down.end());
+    const auto& large = options_.settings.large_tables;
+    if (!large.empty()) {
+      for (Step& step : steps) {
+        const QualifiedName* t = target_table(*step.op);
+        step.table_is_large =
+            t != nullptr &&
+            (large.contains(t->name) || large.contains(t->key()) || large.contains(t->display()));
+      }
+    }
     RuleContext ctx(m, steps, options_.settings);
     auto run = [&](const RuleInfo& rule) {
       if (rule.check == nullptr || !enabled(rule)) return;

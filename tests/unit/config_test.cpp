@@ -110,6 +110,16 @@ TEST_CASE("config: mistakes are errors at file:line:col") {
         ".schemagate.yaml:2:9: flyway.undo must be true or false, not an integer");
   CHECK(first_error(load(".schemagate.yaml", "fail_on: [error]\n")) ==
         ".schemagate.yaml:1:10: fail_on must be a string, not a list");
+  CHECK(first_error(load(".schemagate.yaml", "lock_timeout_set_by_runner: 5s\n")) ==
+        ".schemagate.yaml:1:29: lock_timeout_set_by_runner must be true or false, not a string");
+  CHECK(first_error(load(".schemagate.yaml", "large_tables:\n  events: many\n")) ==
+        ".schemagate.yaml:2:11: the row count of events must be an integer, not a string");
+  CHECK(first_error(load(".schemagate.yaml", "large_tables: [events, [x]]\n")) ==
+        ".schemagate.yaml:1:24: large_tables entries must be a string, not a list");
+  CHECK(first_error(load(".schemagate.yaml", "placeholders:\n  schema: [a, b]\n")) ==
+        ".schemagate.yaml:2:11: the placeholder schema must be a single value");
+  CHECK(first_error(load(".schemagate.yaml", "flyway:\n  undo: true\n  mixed: true\n")) ==
+        ".schemagate.yaml:3:3: unknown key 'flyway.mixed' (known: undo)");
   CHECK(first_error(load(".schemagate.yaml", "rules: [\n")).rfind(".schemagate.yaml:2:1: ", 0) ==
         0);
   CHECK(first_error(load(".schemagate.yaml", "- just\n- a list\n")) ==

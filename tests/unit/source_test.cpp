@@ -86,3 +86,25 @@ TEST_CASE("an exception inside a rule becomes an internal-error naming the rule"
   CHECK(r.diagnostics[1].message == "rule exploding-rule failed: boom");
   CHECK(r.diagnostics[1].severity == Severity::error);
 }
+
+TEST_CASE("replay tells rules which tables the configuration lists as large") {
+  LintOptions options;
+  options.settings.large_tables = {{"events", 100000000}, {"audit.log", std::nullopt}};
+  options.extra_rules.push_back(
+      RuleInfo{"large-table-probe", Severity::info, "test", "probe", [](RuleContext& ctx) {
+                 for (const Step& s : ctx.steps()) {
+                   if (s.table_is_large) ctx.report(s, "large", "");
+                 }
+               }});
+  LintResult r = lint_text("t.sql",
+                           "ALTER TABLE events ADD COLUMN a text;\n"
+                           "ALTER TABLE public.events ADD COLUMN b text;\n"
+                           "ALTER TABLE audit.log ADD COLUMN c text;\n"
+                           "ALTER TABLE small ADD COLUMN d text;\n",
+                           options);
+  std::vector<std::uint32_t> lines;
+  for (const Diagnostic& d : r.diagnostics) {
+    if (d.rule == "large-table-probe") lines.push_back(d.begin.line);
+  }
+  CHECK(lines == std::vector<std::uint32_t>{1, 2, 3});
+}
