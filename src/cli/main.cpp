@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -62,15 +64,27 @@ void only_changed(LintResult& result, const cli::GitChanges& changes, const Lint
   }
   result.paths = std::move(kept);
   result.files = result.paths.size();
-  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
 }
 
 int run_lint(const std::vector<std::string>& paths, const std::string& format,
              const std::string& color, const cli::Flags& flags, const std::string& since,
              const std::string& start_after) {
-  auto settings = cli::resolve(flags, paths, std::cerr);
-  if (!settings) return static_cast<int>(Exit::usage);
   std::vector<std::string> targets = paths.empty() ? std::vector<std::string>{"."} : paths;
+  // Each path is linted with the configuration found for it (the nearest one above it),
+  // unless --config or --no-config settles one for all.
+  std::vector<std::pair<cli::Settings, std::vector<std::string>>> runs;
+  std::map<std::string, std::size_t> by_file;
+  for (const std::string& t : targets) {
+    std::string file = flags.config_file.empty() && !flags.no_config ? find_config(t) : "";
+    auto [it, added] = by_file.emplace(file, runs.size());
+    if (added) {
+      auto settings = cli::resolve(flags, {t}, std::cerr);
+      if (!settings) return static_cast<int>(Exit::usage);
+      settings->options.start_after = start_after;
+      runs.emplace_back(std::move(*settings), std::vector<std::string>{});
+    }
+    runs[it->second].second.push_back(t);
+  }
   std::optional<cli::GitChanges> changes;
   if (!since.empty()) {
     std::string error;
@@ -80,14 +94,25 @@ int run_lint(const std::vector<std::string>& paths, const std::string& format,
       return static_cast<int>(Exit::usage);
     }
   }
-  settings->options.start_after = start_after;
-  LintResult result = lint_paths(targets, settings->options);
+  LintResult result;
+  bool failed = false;
+  for (auto& [settings, group] : runs) {
+    LintResult part = lint_paths(group, settings.options);
+    if (changes) only_changed(part, *changes, settings.options);
+    for (const Diagnostic& d : part.diagnostics) failed = failed || d.severity >= settings.fail_on;
+    std::move(part.diagnostics.begin(), part.diagnostics.end(),
+              std::back_inserter(result.diagnostics));
+    std::move(part.paths.begin(), part.paths.end(), std::back_inserter(result.paths));
+    result.files += part.files;
+    result.io_error = result.io_error || part.io_error;
+    result.start_after_found = result.start_after_found || part.start_after_found;
+  }
   if (!start_after.empty() && !result.start_after_found) {
     std::cerr << "schemagate: --start-after " << start_after
               << ": no Alembic revision or SQL migration version of that name\n";
     return static_cast<int>(Exit::usage);
   }
-  if (changes) only_changed(result, *changes, settings->options);
+  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
   if (format == "json") {
     write_json(std::cout, result);
   } else {
@@ -95,10 +120,7 @@ int run_lint(const std::vector<std::string>& paths, const std::string& format,
   }
   std::cout.flush();
   if (result.io_error) return static_cast<int>(Exit::usage);
-  for (const Diagnostic& d : result.diagnostics) {
-    if (d.severity >= settings->fail_on) return static_cast<int>(Exit::findings);
-  }
-  return static_cast<int>(Exit::clean);
+  return static_cast<int>(failed ? Exit::findings : Exit::clean);
 }
 
 int run_config(const std::vector<std::string>& paths, const cli::Flags& flags) {

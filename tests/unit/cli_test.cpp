@@ -330,3 +330,20 @@ TEST_CASE("cli: --start-after treats a revision or version and its past as histo
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.err.find("--start-after nope") != std::string::npos);
 }
+
+TEST_CASE("cli: each linted path gets the configuration found above it") {
+  fs::path dir = fs::temp_directory_path() / ("schemagate-cli-two-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "a");
+  fs::create_directories(dir / "b");
+  std::ofstream(dir / "a" / "1.sql") << "DROP TABLE t;\n";
+  std::ofstream(dir / "b" / "1.sql") << "DROP TABLE t;\n";
+  std::ofstream(dir / "a" / ".schemagate.yaml") << "rules:\n  disable: [ban-drop-table]\n";
+  Run r = run("lint --format json a b", dir);
+  CHECK(r.exit_code == 1);
+  auto doc = nlohmann::json::parse(r.out);
+  REQUIRE(doc["diagnostics"].size() == 1);
+  CHECK(doc["diagnostics"][0]["path"] == "b/1.sql");
+  CHECK(doc["summary"]["files"] == 2);
+  fs::remove_all(dir);
+}
