@@ -18,7 +18,8 @@ struct Config {
   std::set<std::string> enable;   // opt-in rules switched on
   std::set<std::string> disable;  // rules switched off
   std::map<std::string, Severity> severity;
-  std::vector<std::string> exclude;  // globs, relative to the config file's folder
+  std::vector<std::string> exclude;  // globs, matched against each path as given, relative to the
+                                     // linted folder, and absolute
   std::optional<int> pg_version;
   std::map<std::string, std::string> layouts;  // path glob → layout name
   std::optional<bool> assume_in_transaction;
