@@ -89,16 +89,20 @@ class Walker {
   void finish() {
     for (auto& [key, g] : groups_) {
       // The same file met twice (named, and as another's sibling): keep the reported one.
-      std::sort(g.files.begin(), g.files.end(), [](const SourceRef& a, const SourceRef& b) {
-        auto ka = canonical_or_given(a.path);
-        auto kb = canonical_or_given(b.path);
-        return ka != kb ? ka < kb : a.context_only < b.context_only;
+      // Canonical paths are computed once per file (each costs system calls).
+      std::vector<std::pair<std::string, SourceRef>> keyed;
+      keyed.reserve(g.files.size());
+      for (SourceRef& ref : g.files)
+        keyed.emplace_back(canonical_or_given(ref.path), std::move(ref));
+      std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first
+                                  : a.second.context_only < b.second.context_only;
       });
-      g.files.erase(std::unique(g.files.begin(), g.files.end(),
-                                [](const SourceRef& a, const SourceRef& b) {
-                                  return canonical_or_given(a.path) == canonical_or_given(b.path);
-                                }),
-                    g.files.end());
+      keyed.erase(std::unique(keyed.begin(), keyed.end(),
+                              [](const auto& a, const auto& b) { return a.first == b.first; }),
+                  keyed.end());
+      g.files.clear();
+      for (auto& [canonical, ref] : keyed) g.files.push_back(std::move(ref));
       out_.groups.push_back(std::move(g));
     }
   }
