@@ -3,12 +3,14 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "schemagate/diagnostic.hpp"
+#include "schemagate/locks.hpp"
 #include "schemagate/rule.hpp"
 
 namespace schemagate {
@@ -47,6 +49,27 @@ struct LintResult {
 
 // Lints one in-memory file; `path` decides the frontend and is echoed in findings.
 [[nodiscard]] LintResult lint_text(std::string path, std::string text, const LintOptions& options);
+
+// What `schemagate explain` prints: one row per operation of every migration (upgrade, then
+// downgrade), in replay order, with its lock (locks.hpp) and the rules it triggers.
+struct ExplainRow {
+  std::string path;  // the file the operation is written in
+  Position begin;
+  std::optional<std::string> migration;  // revision or version id, when known
+  Phase phase = Phase::upgrade;
+  std::string operation;  // operation_name(): "CREATE INDEX", "ADD COLUMN", ...
+  LockInfo lock;          // lock.table is the table, when known by name
+  bool in_transaction = false;
+  std::vector<std::string> rules;  // ids of the findings that start at this operation
+};
+
+struct ExplainResult {
+  std::vector<ExplainRow> rows;
+  LintResult lint;  // the findings of the same run (as lint_paths)
+};
+
+[[nodiscard]] ExplainResult explain_paths(const std::vector<std::string>& paths,
+                                          const LintOptions& options);
 
 // What `schemagate graph` prints: the revision graph of each Alembic project found.
 struct RevisionEntry {

@@ -123,6 +123,126 @@ int run_lint(const std::vector<std::string>& paths, const std::string& format,
   return static_cast<int>(failed ? Exit::findings : Exit::clean);
 }
 
+// `schemagate explain`: one row per operation, with its lock, work and triggered rules.
+nlohmann::ordered_json explain_json(const std::vector<ExplainRow>& rows, std::size_t files) {
+  using json = nlohmann::ordered_json;
+  json operations = json::array();
+  for (const ExplainRow& r : rows) {
+    const LockInfo& l = r.lock;
+    json referenced = nullptr;
+    if (l.other_mode != LockMode::none) {
+      referenced = {{"table", l.other_table},
+                    {"lock", std::string(to_string(l.other_mode))},
+                    {"blocks", std::string(to_string(blocks_of(l.other_mode)))}};
+    }
+    operations.push_back({
+        {"path", r.path},
+        {"line", r.begin.line},
+        {"column", r.begin.column},
+        {"migration", r.migration ? json(*r.migration) : json(nullptr)},
+        {"phase", r.phase == Phase::upgrade ? "upgrade" : "downgrade"},
+        {"operation", r.operation},
+        {"table", !l.table.empty() ? json(l.table) : json(nullptr)},
+        {"target", !l.table.empty() ? l.table : l.target},
+        {"lock", l.mode == LockMode::none ? json(nullptr) : json(std::string(to_string(l.mode)))},
+        {"blocks", std::string(to_string(l.blocks))},
+        {"work", std::string(to_string(l.work))},
+        {"in_transaction", r.in_transaction},
+        {"no_transaction", l.no_transaction},
+        {"referenced", std::move(referenced)},
+        {"note", l.version_note},
+        {"description", l.describe()},
+        {"rules", r.rules},
+    });
+  }
+  return {{"version", 1},
+          {"tool", {{"name", "schemagate"}, {"version", std::string(version())}}},
+          {"operations", std::move(operations)},
+          {"summary", {{"files", files}, {"operations", rows.size()}}}};
+}
+
+void explain_text(std::ostream& out, const std::vector<ExplainRow>& rows) {
+  std::vector<std::vector<std::string>> table;
+  table.push_back(
+      {"POSITION", "PHASE", "OPERATION", "TABLE", "LOCK", "BLOCKS", "WORK", "TX", "RULES", "NOTE"});
+  for (const ExplainRow& r : rows) {
+    const LockInfo& l = r.lock;
+    std::string note;
+    auto add = [&note](const std::string& s) {
+      if (!s.empty()) note += (note.empty() ? "" : "; ") + s;
+    };
+    if (l.other_mode != LockMode::none) {
+      add("also " + std::string(to_string(l.other_mode)) + " on " + l.other_table);
+    }
+    if (l.no_transaction) add("cannot run inside a transaction block");
+    add(l.version_note);
+    std::string rules;
+    for (const std::string& id : r.rules) rules += (rules.empty() ? "" : ",") + id;
+    std::string target = !l.table.empty() ? l.table : l.target;
+    table.push_back(
+        {r.path + ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column),
+         r.phase == Phase::upgrade ? "upgrade" : "downgrade", r.operation,
+         target.empty() ? "-" : target,
+         l.mode == LockMode::none ? "-" : std::string(to_string(l.mode)),
+         l.mode == LockMode::none ? "-" : std::string(to_string(l.blocks)),
+         l.work == Work::none ? "-" : std::string(to_string(l.work)),
+         r.in_transaction ? "yes" : "no", rules.empty() ? "-" : rules, note});
+  }
+  std::vector<std::size_t> width(table.front().size(), 0);
+  for (const auto& row : table) {
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  for (const auto& row : table) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << "\n";
+  }
+}
+
+int run_explain(const std::vector<std::string>& paths, const std::string& format,
+                const cli::Flags& flags) {
+  std::vector<std::string> targets = paths.empty() ? std::vector<std::string>{"."} : paths;
+  // As `lint`: each path with the configuration found for it.
+  std::vector<std::pair<cli::Settings, std::vector<std::string>>> runs;
+  std::map<std::string, std::size_t> by_file;
+  for (const std::string& t : targets) {
+    std::string file = flags.config_file.empty() && !flags.no_config ? find_config(t) : "";
+    auto [it, added] = by_file.emplace(file, runs.size());
+    if (added) {
+      auto settings = cli::resolve(flags, {t}, std::cerr);
+      if (!settings) return static_cast<int>(Exit::usage);
+      runs.emplace_back(std::move(*settings), std::vector<std::string>{});
+    }
+    runs[it->second].second.push_back(t);
+  }
+  std::vector<ExplainRow> rows;
+  std::size_t files = 0;
+  bool io_error = false;
+  for (auto& [settings, group] : runs) {
+    ExplainResult part = explain_paths(group, settings.options);
+    std::move(part.rows.begin(), part.rows.end(), std::back_inserter(rows));
+    files += part.lint.files;
+    for (const Diagnostic& d : part.lint.diagnostics) {
+      if (d.rule != "io-error") continue;
+      std::cerr << "schemagate: " << d.path << ": " << d.message << "\n";
+    }
+    io_error = io_error || part.lint.io_error;
+  }
+  if (format == "json") {
+    std::cout << explain_json(rows, files)
+                     .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+              << "\n";
+  } else {
+    explain_text(std::cout, rows);
+  }
+  std::cout.flush();
+  return static_cast<int>(io_error ? Exit::usage : Exit::clean);
+}
+
 int run_config(const std::vector<std::string>& paths, const cli::Flags& flags) {
   auto settings = cli::resolve(flags, paths, std::cerr);
   if (!settings) return static_cast<int>(Exit::usage);
@@ -269,6 +389,18 @@ int main(int argc, char** argv) {
   config->add_option("paths", config_paths, "Where the configuration is looked for (default: .)");
   add_setting_flags(config, flags);
 
+  std::vector<std::string> explain_paths_;
+  std::string explain_format = "text";
+  CLI::App* explain = app.add_subcommand(
+      "explain",
+      "For every operation of every migration: its lock, what it blocks, whether it rewrites "
+      "or scans the table, and the rules it triggers");
+  explain->add_option("paths", explain_paths_, "Files, or directories (default: .)");
+  explain->add_option("--format", explain_format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  add_setting_flags(explain, flags);
+
   std::vector<std::string> graph_paths;
   std::string graph_format = "text";
   CLI::App* graph = app.add_subcommand(
@@ -299,6 +431,7 @@ int main(int argc, char** argv) {
   try {
     if (lint->parsed()) return run_lint(paths, format, color, flags, since, start_after);
     if (config->parsed()) return run_config(config_paths, flags);
+    if (explain->parsed()) return run_explain(explain_paths_, explain_format, flags);
     if (graph->parsed()) return run_graph(graph_paths, graph_format);
     if (app.got_subcommand("rules")) return run_rules();
     if (rule->parsed()) return run_rule(rule_id);

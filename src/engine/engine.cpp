@@ -280,6 +280,9 @@ class GroupLinter {
     }
   }
 
+  // `schemagate explain`: lint_migration also records one row per operation here.
+  void explain_into(std::vector<ExplainRow>* rows) { explain_ = rows; }
+
   // Applies each file's inline ignores and hands its findings over to the result.
   void finish() {
     for (const auto& f : files_) {
@@ -393,6 +396,7 @@ class GroupLinter {
             (large.contains(t->name) || large.contains(t->key()) || large.contains(t->display()));
       }
     }
+    explain(f, steps);
     RuleContext ctx(m, steps, options_.settings);
     auto run = [&](const RuleInfo& rule) {
       if (rule.check == nullptr || !enabled(rule)) return;
@@ -427,8 +431,29 @@ class GroupLinter {
     }
   }
 
+  // Records the operations of a linted migration for `schemagate explain`.
+  void explain(const Loaded& f, const std::vector<Step>& steps) {
+    if (explain_ == nullptr || !f.reported) return;
+    const Migration& m = f.migration;
+    for (const Step& step : steps) {
+      const Loaded* in =
+          step.phase == Phase::downgrade && m.down_file != nullptr ? loaded_of(m.down_file) : &f;
+      if (in == nullptr) in = &f;
+      ExplainRow row;
+      row.path = in->file.path;
+      row.begin = in->lines.position(step.op->range.begin);
+      if (!m.id.empty()) row.migration = m.id;
+      row.phase = step.phase;
+      row.operation = operation_name(*step.op);
+      row.lock = lock_of(step, options_.settings.pg_version);
+      row.in_transaction = step.in_transaction;
+      explain_->push_back(std::move(row));
+    }
+  }
+
   const LintOptions options_;
   LintResult& result_;
+  std::vector<ExplainRow>* explain_ = nullptr;
   std::vector<std::unique_ptr<Loaded>> files_;
   // Values of templated SQL's placeholders (template.hpp).
 };
@@ -439,12 +464,16 @@ void sort(LintResult& result) {
 
 }  // namespace
 
-LintResult lint_paths(const std::vector<std::string>& paths, const LintOptions& options) {
+namespace {
+
+LintResult lint_groups(const std::vector<std::string>& paths, const LintOptions& options,
+                       std::vector<ExplainRow>* explain) {
   LintResult result;
   Discovery found = discover(paths, DiscoverOptions{options.layouts, options.exclude});
   for (const IoProblem& p : found.problems) add_io_error(result, p.path, p.why);
   for (const SourceGroup& g : found.groups) {
     GroupLinter linter(options, result);
+    linter.explain_into(explain);
     bool python = false;
     for (const SourceRef& ref : g.files) {
       linter.load(ref, g.project_root);
@@ -461,6 +490,28 @@ LintResult lint_paths(const std::vector<std::string>& paths, const LintOptions& 
   }
   sort(result);
   return result;
+}
+
+}  // namespace
+
+LintResult lint_paths(const std::vector<std::string>& paths, const LintOptions& options) {
+  return lint_groups(paths, options, nullptr);
+}
+
+ExplainResult explain_paths(const std::vector<std::string>& paths, const LintOptions& options) {
+  ExplainResult out;
+  out.lint = lint_groups(paths, options, &out.rows);
+  // The rules an operation triggers: the findings (after ignores) that start where it starts.
+  for (ExplainRow& row : out.rows) {
+    for (const Diagnostic& d : out.lint.diagnostics) {
+      if (d.path == row.path && d.begin.line == row.begin.line &&
+          d.begin.column == row.begin.column &&
+          std::find(row.rules.begin(), row.rules.end(), d.rule) == row.rules.end()) {
+        row.rules.push_back(d.rule);
+      }
+    }
+  }
+  return out;
 }
 
 GraphResult read_graphs(const std::vector<std::string>& paths) {

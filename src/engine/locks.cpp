@@ -1,0 +1,371 @@
+// The lock model (locks.hpp): one table of what each operation locks and does, from the
+// PostgreSQL documentation (explicit-locking.html, sql-altertable.html, sql-createindex.html,
+// sql-reindex.html, sql-altertype.html, sql-vacuum.html, sql-cluster.html, sql-truncate.html).
+#include "schemagate/locks.hpp"
+
+#include <array>
+#include <cstddef>
+
+namespace schemagate {
+
+namespace {
+
+using enum LockMode;
+
+constexpr std::size_t kModes = 9;
+
+// Table 13.2 "Conflicting Lock Modes", indexed by LockMode (none conflicts with nothing).
+// Order: none, ACCESS SHARE, ROW SHARE, ROW EXCLUSIVE, SHARE UPDATE EXCLUSIVE, SHARE,
+// SHARE ROW EXCLUSIVE, EXCLUSIVE, ACCESS EXCLUSIVE.
+constexpr std::array<std::array<bool, kModes>, kModes> kConflicts = {{
+    {0, 0, 0, 0, 0, 0, 0, 0, 0},  // none
+    {0, 0, 0, 0, 0, 0, 0, 0, 1},  // ACCESS SHARE
+    {0, 0, 0, 0, 0, 0, 0, 1, 1},  // ROW SHARE
+    {0, 0, 0, 0, 0, 1, 1, 1, 1},  // ROW EXCLUSIVE
+    {0, 0, 0, 0, 1, 1, 1, 1, 1},  // SHARE UPDATE EXCLUSIVE
+    {0, 0, 0, 1, 1, 0, 1, 1, 1},  // SHARE
+    {0, 0, 0, 1, 1, 1, 1, 1, 1},  // SHARE ROW EXCLUSIVE
+    {0, 0, 1, 1, 1, 1, 1, 1, 1},  // EXCLUSIVE
+    {0, 1, 1, 1, 1, 1, 1, 1, 1},  // ACCESS EXCLUSIVE
+}};
+
+std::string qualified(const QualifiedName& n) { return n.display(); }
+
+// One row of the table: the lock on the operation's own table and the work done.
+LockInfo row(LockMode mode, Work work, std::string note = {}) {
+  LockInfo info;
+  info.mode = mode;
+  info.blocks = blocks_of(mode);
+  info.work = work;
+  info.version_note = std::move(note);
+  return info;
+}
+
+LockInfo add_column(const AddColumn& op, int pg) {
+  const ColumnDef& c = op.column;
+  LockInfo info = row(access_exclusive, Work::catalog);
+  if (c.generated) {
+    info.work = Work::rewrite;  // every row gets the computed value
+  } else if (c.identity || c.serial) {
+    info.work = Work::rewrite;  // nextval() is volatile: each row gets its own value
+  } else if (c.default_value) {
+    if (c.default_value->volatile_) {
+      info.work = Work::rewrite;
+      info.version_note = "a volatile default rewrites the table on every version";
+    } else {
+      info.work = pg < 11 ? Work::rewrite : Work::catalog;
+      info.version_note = "rewrite before PostgreSQL 11, catalog-only from 11";
+    }
+  }
+  // An inline PRIMARY KEY or UNIQUE builds an index over the table.
+  if ((c.primary_key || c.unique) && info.work == Work::catalog) info.work = Work::scan;
+  if (c.references) {
+    info.other_table = qualified(*c.references);
+    info.other_mode = share_row_exclusive;
+  }
+  return info;
+}
+
+LockInfo alter_type(const AlterColumnType& op, const Step& step) {
+  LockInfo info = row(access_exclusive, Work::rewrite,
+                      "catalog-only when the old type is binary-coercible to the new one");
+  const std::optional<TypeName>& before = step.previous_type ? step.previous_type : op.from;
+  if (before && !op.has_using && binary_coercible(*before, op.to)) info.work = Work::catalog;
+  return info;
+}
+
+LockInfo set_not_null(const Step& step, int pg) {
+  LockInfo info = row(access_exclusive, Work::scan,
+                      "catalog-only from PostgreSQL 12 when a validated CHECK (column IS NOT "
+                      "NULL) exists");
+  if (step.not_null_proven && pg >= 12) info.work = Work::catalog;
+  return info;
+}
+
+LockInfo add_constraint(const AddConstraint& op) {
+  // Most forms of ADD table_constraint take ACCESS EXCLUSIVE; ADD FOREIGN KEY takes
+  // SHARE ROW EXCLUSIVE on both tables (from 9.5).
+  Work validate = op.not_valid ? Work::catalog : Work::scan;
+  switch (op.kind) {
+    case ConstraintKind::foreign_key: {
+      LockInfo info = row(share_row_exclusive, validate);
+      if (op.references) {
+        info.other_table = qualified(*op.references);
+        info.other_mode = share_row_exclusive;
+      }
+      return info;
+    }
+    case ConstraintKind::primary_key:
+    case ConstraintKind::unique:
+      // Builds the index, unless USING INDEX adopts an existing one.
+      return row(access_exclusive, op.using_index ? Work::catalog : Work::scan);
+    case ConstraintKind::exclusion:
+      return row(access_exclusive, Work::scan);
+    case ConstraintKind::check:
+    case ConstraintKind::not_null:
+      return row(access_exclusive, validate);
+  }
+  return row(access_exclusive, validate);
+}
+
+LockInfo reindex(const Reindex& op, int pg) {
+  LockInfo info;
+  if (op.concurrently) {
+    info =
+        row(share_update_exclusive, Work::scan, "REINDEX CONCURRENTLY exists from PostgreSQL 12");
+    info.no_transaction = true;
+    if (pg < 12) info.version_note = "REINDEX CONCURRENTLY is a syntax error before PostgreSQL 12";
+  } else {
+    // "REINDEX locks out writes but not reads of the index's parent table. It also takes an
+    // ACCESS EXCLUSIVE lock on the specific index being processed."
+    info = row(share, Work::scan,
+               "also ACCESS EXCLUSIVE on the index, which blocks reads that use it");
+  }
+  if (op.target_kind == "table") {
+    info.table = qualified(op.name);
+  } else if (op.target_kind == "index") {
+    info.target = "the table of index " + qualified(op.name);
+  } else {
+    info.target = "every table of " + op.target_kind + " " + qualified(op.name);
+    info.no_transaction = true;  // REINDEX SCHEMA/DATABASE/SYSTEM
+  }
+  return info;
+}
+
+std::string joined(const std::vector<QualifiedName>& names) {
+  std::string out;
+  for (const QualifiedName& n : names) out += (out.empty() ? "" : ", ") + qualified(n);
+  return out;
+}
+
+LockInfo lock_of_kind(const Step& step, int pg) {
+  return std::visit(
+      overloaded{
+          [](const CreateTable& o) {
+            // The new table is locked, but nobody can see it yet.
+            LockInfo info = row(none, o.as_select ? Work::rows : Work::catalog);
+            for (const ColumnDef& c : o.columns) {
+              if (!c.references) continue;
+              info.other_table = qualified(*c.references);
+              info.other_mode = share_row_exclusive;
+            }
+            return info;
+          },
+          [](const DropTable&) { return row(access_exclusive, Work::catalog); },
+          [](const RenameTable&) { return row(access_exclusive, Work::catalog); },
+          [pg](const AddColumn& o) { return add_column(o, pg); },
+          [](const DropColumn&) { return row(access_exclusive, Work::catalog); },
+          [](const RenameColumn&) { return row(access_exclusive, Work::catalog); },
+          [&step](const AlterColumnType& o) { return alter_type(o, step); },
+          [&step, pg](const SetNotNull&) { return set_not_null(step, pg); },
+          [](const DropNotNull&) { return row(access_exclusive, Work::catalog); },
+          [](const SetDefault&) { return row(access_exclusive, Work::catalog); },
+          [](const CreateIndex& o) {
+            if (!o.concurrently) return row(share, Work::scan);
+            LockInfo info = row(share_update_exclusive, Work::scan);
+            info.no_transaction = true;
+            return info;
+          },
+          [](const DropIndex& o) {
+            LockInfo info =
+                row(o.concurrently ? share_update_exclusive : access_exclusive, Work::catalog);
+            info.no_transaction = o.concurrently;
+            info.target = "the table of index " + qualified(o.index);
+            return info;
+          },
+          [pg](const Reindex& o) { return reindex(o, pg); },
+          [](const AddConstraint& o) { return add_constraint(o); },
+          [](const ValidateConstraint&) { return row(share_update_exclusive, Work::scan); },
+          [](const DropConstraint&) { return row(access_exclusive, Work::catalog); },
+          [](const DataChange&) { return row(row_exclusive, Work::rows); },
+          [](const Truncate& o) {
+            LockInfo info = row(access_exclusive, Work::catalog);
+            if (o.tables.size() > 1) info.target = joined(o.tables);
+            return info;
+          },
+          [](const SetSetting&) { return row(none, Work::none); },
+          [](const TransactionControl&) { return row(none, Work::none); },
+          [](const CreateType&) { return row(none, Work::catalog); },
+          [pg](const AlterEnum& o) {
+            LockInfo info = row(none, Work::catalog);
+            if (!o.rename) {
+              info.no_transaction = pg < 12;
+              info.version_note = "runs inside a transaction block from PostgreSQL 12";
+            }
+            return info;
+          },
+          [](const CreateDomain&) { return row(none, Work::catalog); },
+          [](const AlterDomain& o) {
+            if (!o.add_constraint) return row(none, Work::catalog);
+            // Checks every column of the domain's type.
+            LockInfo info = row(share, Work::scan);
+            info.target = "the tables using domain " + qualified(o.name);
+            return info;
+          },
+          [](const DropDatabase&) {
+            LockInfo info = row(none, Work::catalog);
+            info.no_transaction = true;
+            return info;
+          },
+          [](const DropSchema& o) {
+            LockInfo info = row(access_exclusive, Work::catalog);
+            info.target = "every table of schema " + o.name;
+            return info;
+          },
+          [](const Vacuum& o) {
+            LockInfo info = o.full ? row(access_exclusive, Work::rewrite)
+                                   : row(share_update_exclusive, Work::scan);
+            info.no_transaction = true;
+            if (o.tables.empty()) info.target = "every table";
+            if (o.tables.size() > 1) info.target = joined(o.tables);
+            if (o.tables.size() == 1) info.table = qualified(o.tables.front());
+            return info;
+          },
+          [](const Cluster&) { return row(access_exclusive, Work::rewrite); },
+          [](const Unanalyzable&) { return row(none, Work::none, "not analysed"); },
+          [](const Other&) { return row(none, Work::none); },
+      },
+      step.op->kind);
+}
+
+}  // namespace
+
+std::string_view to_string(LockMode mode) {
+  switch (mode) {
+    case none:
+      return "";
+    case access_share:
+      return "ACCESS SHARE";
+    case row_share:
+      return "ROW SHARE";
+    case row_exclusive:
+      return "ROW EXCLUSIVE";
+    case share_update_exclusive:
+      return "SHARE UPDATE EXCLUSIVE";
+    case share:
+      return "SHARE";
+    case share_row_exclusive:
+      return "SHARE ROW EXCLUSIVE";
+    case exclusive:
+      return "EXCLUSIVE";
+    case access_exclusive:
+      return "ACCESS EXCLUSIVE";
+  }
+  return "";
+}
+
+bool conflicts(LockMode a, LockMode b) {
+  return kConflicts.at(static_cast<std::size_t>(a)).at(static_cast<std::size_t>(b));
+}
+
+Blocks blocks_of(LockMode mode) {
+  if (conflicts(mode, access_share)) return Blocks::reads_and_writes;  // SELECT
+  if (conflicts(mode, row_exclusive)) return Blocks::writes;           // INSERT, UPDATE, DELETE
+  if (conflicts(mode, access_exclusive)) return Blocks::ddl;           // ALTER TABLE, ...
+  return Blocks::nothing;
+}
+
+std::string_view to_string(Blocks blocks) {
+  switch (blocks) {
+    case Blocks::nothing:
+      return "nothing";
+    case Blocks::ddl:
+      return "DDL only";
+    case Blocks::writes:
+      return "writes";
+    case Blocks::reads_and_writes:
+      return "all reads and writes";
+  }
+  return "";
+}
+
+std::string_view to_string(Work work) {
+  switch (work) {
+    case Work::none:
+      return "none";
+    case Work::catalog:
+      return "catalog-only";
+    case Work::rows:
+      return "rows";
+    case Work::scan:
+      return "scan";
+    case Work::rewrite:
+      return "rewrite";
+  }
+  return "";
+}
+
+std::string LockInfo::describe() const {
+  std::string what = !table.empty() ? table : !target.empty() ? target : std::string("the table");
+  std::string out;
+  if (mode == LockMode::none) {
+    out = "no lock on an existing table";
+  } else {
+    out =
+        std::string(to_string(mode)) + " on " + what + " blocks " + std::string(to_string(blocks));
+    switch (work) {
+      case Work::rewrite:
+        out += " while the table is rewritten";
+        break;
+      case Work::scan:
+        out += " while the table is scanned";
+        break;
+      case Work::rows:
+        out += " while the rows are written";
+        break;
+      case Work::catalog:
+        out += " for a catalog-only change";
+        break;
+      case Work::none:
+        break;
+    }
+  }
+  if (other_mode != LockMode::none) {
+    out += "; " + std::string(to_string(other_mode)) + " on " + other_table + " blocks " +
+           std::string(to_string(blocks_of(other_mode)));
+  }
+  return out;
+}
+
+LockInfo lock_of(const Step& step, int pg_version) {
+  LockInfo info = lock_of_kind(step, pg_version);
+  if (info.table.empty() && info.target.empty()) {
+    if (const QualifiedName* t = target_table(*step.op)) info.table = qualified(*t);
+  }
+  return info;
+}
+
+namespace {
+
+bool is_text_like(const TypeName& t) { return t.name == "text" || t.name == "varchar"; }
+
+std::int64_t modifier(const TypeName& t, std::size_t i) {
+  return i < t.modifiers.size() ? t.modifiers[i] : -1;
+}
+
+}  // namespace
+
+bool binary_coercible(const TypeName& from, const TypeName& to) {
+  // Array columns are rewritten whenever the element type changes.
+  if (from.array || to.array)
+    return from.array == to.array && from.name == to.name && from.modifiers == to.modifiers;
+  if (to.name == "text") return is_text_like(from);
+  if (to.name == "varchar" && is_text_like(from)) {
+    if (to.modifiers.empty()) return true;  // varchar without a limit
+    return from.name == "varchar" && !from.modifiers.empty() &&
+           modifier(to, 0) >= modifier(from, 0);
+  }
+  if (to.name == "numeric" && from.name == "numeric") {
+    if (to.modifiers.empty()) return true;
+    if (from.modifiers.empty()) return false;
+    return modifier(to, 0) >= modifier(from, 0) && modifier(to, 1) == modifier(from, 1);
+  }
+  if (to.name == "varbit" && (from.name == "varbit" || from.name == "bit")) {
+    return to.modifiers.empty() ||
+           (!from.modifiers.empty() && modifier(to, 0) >= modifier(from, 0));
+  }
+  if (to.name == "inet" && from.name == "cidr") return true;
+  return from.name == to.name && from.modifiers == to.modifiers;
+}
+
+}  // namespace schemagate

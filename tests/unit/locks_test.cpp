@@ -1,0 +1,159 @@
+// The lock model against a list written from the PostgreSQL documentation: statement →
+// lock mode on its table and the work done, at versions on both sides of a change.
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "engine/replay.hpp"
+#include "frontends/sql/sql_frontend.hpp"
+#include "schemagate/locks.hpp"
+
+namespace {
+
+using namespace schemagate;
+
+// The lock of the last statement of `sql`, replayed after the ones before it.
+LockInfo last_lock(const std::string& sql, int pg) {
+  SourceFile file{"t.sql", sql};
+  Migration m;
+  m.file = &file;
+  std::vector<FrontendIssue> issues;
+  sql::lower(
+      file.text, [](ByteRange r) { return r; }, {}, m.upgrade, issues);
+  REQUIRE(issues.empty());
+  REQUIRE(!m.upgrade.empty());
+  SchemaState state;
+  std::vector<Step> steps = state.replay(m, Phase::upgrade, m.upgrade);
+  return lock_of(steps.back(), pg);
+}
+
+struct Expect {
+  const char* sql;
+  int pg;
+  LockMode mode;
+  Work work;
+};
+
+constexpr const char* kTable = "CREATE TABLE skills (id bigint, name varchar(64), tier text);\n";
+
+}  // namespace
+
+TEST_CASE("lock model: statements against the PostgreSQL documentation") {
+  using enum LockMode;
+  const std::vector<Expect> cases = {
+      // ALTER TABLE ADD COLUMN: a non-volatile default is catalog-only from 11.
+      {"ALTER TABLE skills ADD COLUMN tier text DEFAULT 'x'", 10, access_exclusive, Work::rewrite},
+      {"ALTER TABLE skills ADD COLUMN tier text DEFAULT 'x'", 11, access_exclusive, Work::catalog},
+      {"ALTER TABLE skills ADD COLUMN tier text", 10, access_exclusive, Work::catalog},
+      {"ALTER TABLE skills ADD COLUMN r float8 DEFAULT random()", 15, access_exclusive,
+       Work::rewrite},
+      {"ALTER TABLE skills ADD COLUMN n bigserial", 15, access_exclusive, Work::rewrite},
+      {"ALTER TABLE skills DROP COLUMN tier", 15, access_exclusive, Work::catalog},
+      {"ALTER TABLE skills RENAME COLUMN tier TO level", 15, access_exclusive, Work::catalog},
+      {"ALTER TABLE skills RENAME TO abilities", 15, access_exclusive, Work::catalog},
+      {"ALTER TABLE skills ALTER COLUMN tier SET DEFAULT 'x'", 15, access_exclusive, Work::catalog},
+      {"ALTER TABLE skills ALTER COLUMN tier DROP DEFAULT", 15, access_exclusive, Work::catalog},
+      {"ALTER TABLE skills ALTER COLUMN tier DROP NOT NULL", 15, access_exclusive, Work::catalog},
+      // SET NOT NULL scans, unless a validated CHECK (col IS NOT NULL) proves it (from 12).
+      {"ALTER TABLE skills ALTER COLUMN tier SET NOT NULL", 15, access_exclusive, Work::scan},
+      {"ALTER TABLE skills ADD CONSTRAINT c CHECK (tier IS NOT NULL) NOT VALID;\n"
+       "ALTER TABLE skills VALIDATE CONSTRAINT c;\n"
+       "ALTER TABLE skills ALTER COLUMN tier SET NOT NULL",
+       12, access_exclusive, Work::catalog},
+      {"ALTER TABLE skills ADD CONSTRAINT c CHECK (tier IS NOT NULL) NOT VALID;\n"
+       "ALTER TABLE skills VALIDATE CONSTRAINT c;\n"
+       "ALTER TABLE skills ALTER COLUMN tier SET NOT NULL",
+       11, access_exclusive, Work::scan},
+      // ALTER COLUMN TYPE rewrites unless binary-coercible.
+      {"ALTER TABLE skills ALTER COLUMN name TYPE text", 15, access_exclusive, Work::catalog},
+      {"ALTER TABLE skills ALTER COLUMN name TYPE varchar(128)", 15, access_exclusive,
+       Work::catalog},
+      {"ALTER TABLE skills ALTER COLUMN name TYPE varchar(32)", 15, access_exclusive,
+       Work::rewrite},
+      {"ALTER TABLE skills ALTER COLUMN id TYPE int4", 15, access_exclusive, Work::rewrite},
+      // Constraints: ACCESS EXCLUSIVE, except FOREIGN KEY (SHARE ROW EXCLUSIVE on both).
+      {"ALTER TABLE skills ADD CONSTRAINT c CHECK (id > 0)", 15, access_exclusive, Work::scan},
+      {"ALTER TABLE skills ADD CONSTRAINT c CHECK (id > 0) NOT VALID", 15, access_exclusive,
+       Work::catalog},
+      {"ALTER TABLE skills ADD CONSTRAINT fk FOREIGN KEY (id) REFERENCES users (id)", 15,
+       share_row_exclusive, Work::scan},
+      {"ALTER TABLE skills ADD CONSTRAINT fk FOREIGN KEY (id) REFERENCES users (id) NOT VALID", 15,
+       share_row_exclusive, Work::catalog},
+      {"ALTER TABLE skills VALIDATE CONSTRAINT fk", 15, share_update_exclusive, Work::scan},
+      {"ALTER TABLE skills ADD CONSTRAINT u UNIQUE (name)", 15, access_exclusive, Work::scan},
+      {"ALTER TABLE skills ADD CONSTRAINT u UNIQUE USING INDEX ix", 15, access_exclusive,
+       Work::catalog},
+      {"ALTER TABLE skills DROP CONSTRAINT u", 15, access_exclusive, Work::catalog},
+      // Indexes.
+      {"CREATE INDEX ix ON skills (name)", 15, share, Work::scan},
+      {"CREATE INDEX CONCURRENTLY ix ON skills (name)", 15, share_update_exclusive, Work::scan},
+      {"DROP INDEX ix", 15, access_exclusive, Work::catalog},
+      {"DROP INDEX CONCURRENTLY ix", 15, share_update_exclusive, Work::catalog},
+      {"REINDEX TABLE skills", 15, share, Work::scan},
+      {"REINDEX INDEX ix", 11, share, Work::scan},
+      {"REINDEX TABLE CONCURRENTLY skills", 12, share_update_exclusive, Work::scan},
+      // Data and maintenance.
+      {"UPDATE skills SET tier = 'x'", 15, row_exclusive, Work::rows},
+      {"INSERT INTO skills (id) VALUES (1)", 15, row_exclusive, Work::rows},
+      {"DELETE FROM skills WHERE id = 1", 15, row_exclusive, Work::rows},
+      {"TRUNCATE skills", 15, access_exclusive, Work::catalog},
+      {"VACUUM FULL skills", 15, access_exclusive, Work::rewrite},
+      {"VACUUM skills", 15, share_update_exclusive, Work::scan},
+      {"CLUSTER skills USING ix", 15, access_exclusive, Work::rewrite},
+      {"DROP TABLE skills", 15, access_exclusive, Work::catalog},
+      // No lock on an existing table.
+      {"SET lock_timeout = '2s'", 15, none, Work::none},
+      {"CREATE TYPE mood AS ENUM ('a')", 15, none, Work::catalog},
+      {"ALTER TYPE mood ADD VALUE 'b'", 15, none, Work::catalog},
+  };
+  for (const Expect& e : cases) {
+    INFO(e.sql << " on PostgreSQL " << e.pg);
+    LockInfo info = last_lock(std::string(kTable) + e.sql, e.pg);
+    CHECK(to_string(info.mode) == to_string(e.mode));
+    CHECK(to_string(info.work) == to_string(e.work));
+  }
+}
+
+TEST_CASE("lock model: what each mode blocks, from the conflict matrix") {
+  CHECK(blocks_of(LockMode::access_exclusive) == Blocks::reads_and_writes);
+  CHECK(blocks_of(LockMode::exclusive) == Blocks::writes);
+  CHECK(blocks_of(LockMode::share_row_exclusive) == Blocks::writes);
+  CHECK(blocks_of(LockMode::share) == Blocks::writes);
+  CHECK(blocks_of(LockMode::share_update_exclusive) == Blocks::ddl);
+  CHECK(blocks_of(LockMode::row_exclusive) == Blocks::ddl);
+  CHECK(blocks_of(LockMode::none) == Blocks::nothing);
+  // The matrix is symmetric, and SHARE does not conflict with itself.
+  for (int a = 0; a < 9; ++a) {
+    for (int b = 0; b < 9; ++b) {
+      CHECK(conflicts(static_cast<LockMode>(a), static_cast<LockMode>(b)) ==
+            conflicts(static_cast<LockMode>(b), static_cast<LockMode>(a)));
+    }
+  }
+  CHECK_FALSE(conflicts(LockMode::share, LockMode::share));
+  CHECK(conflicts(LockMode::share_update_exclusive, LockMode::share_update_exclusive));
+}
+
+TEST_CASE("lock model: the foreign key's referenced table, transactions and messages") {
+  LockInfo fk =
+      last_lock(std::string(kTable) +
+                    "ALTER TABLE skills ADD CONSTRAINT fk FOREIGN KEY (id) REFERENCES users (id)",
+                15);
+  CHECK(fk.other_table == "users");
+  CHECK(fk.other_mode == LockMode::share_row_exclusive);
+  CHECK(fk.describe() ==
+        "SHARE ROW EXCLUSIVE on skills blocks writes while the table is scanned; "
+        "SHARE ROW EXCLUSIVE on users blocks writes");
+
+  LockInfo rewrite = last_lock("ALTER TABLE skills ADD COLUMN tier text DEFAULT 'x'", 10);
+  CHECK(rewrite.describe() ==
+        "ACCESS EXCLUSIVE on skills blocks all reads and writes while the table is rewritten");
+  CHECK_FALSE(rewrite.version_note.empty());
+
+  CHECK(last_lock("CREATE INDEX CONCURRENTLY ix ON skills (name)", 15).no_transaction);
+  CHECK_FALSE(last_lock("CREATE INDEX ix ON skills (name)", 15).no_transaction);
+  CHECK(last_lock("ALTER TYPE mood ADD VALUE 'b'", 11).no_transaction);
+  CHECK_FALSE(last_lock("ALTER TYPE mood ADD VALUE 'b'", 12).no_transaction);
+  CHECK(last_lock("DROP INDEX ix", 15).describe() ==
+        "ACCESS EXCLUSIVE on the table of index ix blocks all reads and writes for a "
+        "catalog-only change");
+}
