@@ -6,7 +6,8 @@
 //
 // An expectation comment after code marks its own line; one alone on its line marks the
 // next line that holds something else. A file without expectations must have no findings.
-// A first-line `-- fixture: pg-version N` (or `# fixture: ...`) sets the target version.
+// A first-line `-- fixture: pg-version N` (or `# fixture: ...`) sets the target version;
+// `-- fixture: enable RULE...` switches on opt-in rules.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -60,7 +61,11 @@ Fixture read_fixture(const std::string& text, const std::string& marker) {
       std::istringstream words(l.substr(fixture.size()));
       std::string key;
       int value = 0;
-      if (words >> key >> value && key == "pg-version") f.options.settings.pg_version = value;
+      if (words >> key && key == "enable") {
+        for (std::string id; words >> id;) f.options.enable.insert(id);
+      } else if (words >> value && key == "pg-version") {
+        f.options.settings.pg_version = value;
+      }
       continue;
     }
     if (at == std::string::npos) {

@@ -1,0 +1,28 @@
+// renaming-enum-value: ALTER TYPE ... RENAME VALUE.
+#include "rules/common.hpp"
+#include "rules/rules.hpp"
+
+namespace schemagate::rules {
+
+void renaming_enum_value(RuleContext& ctx) {
+  const bool alembic = ctx.migration().layout == "alembic";
+  for (const Step& step : ctx.steps()) {
+    const auto* op = step.as<AlterEnum>();
+    if (op == nullptr || !op->rename) continue;
+    std::string type = op->name.display();
+    std::string add = "ALTER TYPE " + type + " ADD VALUE '" + op->new_value + "'";
+    ctx.report(step,
+               "renaming the value '" + op->old_value + "' of enum " + quoted(op->name) + " to '" +
+                   op->new_value +
+                   "' breaks every running query and application build that still writes or "
+                   "compares '" +
+                   op->old_value + "'",
+               "add the new value instead (" +
+                   (alembic ? "op.execute(\"" + add + "\")" : add + ";") +
+                   "), move the rows (UPDATE ... SET ... = '" + op->new_value + "' WHERE ... = '" +
+                   op->old_value + "') and the application to it, then stop using '" +
+                   op->old_value + "'");
+  }
+}
+
+}  // namespace schemagate::rules

@@ -1,0 +1,96 @@
+// constraint-missing-not-valid: ADD CHECK or FOREIGN KEY without NOT VALID on an existing
+// table; or ADD ... NOT VALID followed by VALIDATE CONSTRAINT in the same transaction.
+#include <map>
+
+#include "rules/common.hpp"
+#include "rules/rules.hpp"
+
+namespace schemagate::rules {
+
+namespace {
+
+std::string key_of(const QualifiedName& table, const std::string& name) {
+  return table.key() + "/" + name;
+}
+
+}  // namespace
+
+void constraint_missing_not_valid(RuleContext& ctx) {
+  const bool alembic = ctx.migration().layout == "alembic";
+  // Constraints added NOT VALID, with the transaction they were added in.
+  std::map<std::string, int> not_valid;
+  int tx = 0;  // the current transaction; 0 outside any
+  int next_tx = 1;
+  bool was_in_tx = false;
+  Phase phase = Phase::upgrade;
+  for (const Step& step : ctx.steps()) {
+    if (step.phase != phase) {
+      phase = step.phase;
+      not_valid.clear();
+      was_in_tx = false;
+    }
+    // Each statement outside a transaction commits on its own; a new transaction starts
+    // when one is entered again (after COMMIT, after an autocommit block).
+    if (!step.in_transaction || step.op->autocommit) {
+      tx = 0;
+      was_in_tx = false;
+    } else if (!was_in_tx) {
+      tx = next_tx++;
+      was_in_tx = true;
+    }
+    if (const auto* tc = step.as<TransactionControl>()) {
+      if (tc->kind == TransactionKind::commit || tc->kind == TransactionKind::rollback ||
+          tc->kind == TransactionKind::prepare) {
+        was_in_tx = false;  // whatever follows is another transaction
+      }
+      continue;
+    }
+    if (const auto* op = step.as<AddConstraint>()) {
+      bool checked = op->kind == ConstraintKind::check || op->kind == ConstraintKind::foreign_key;
+      if (!checked || op->using_index) continue;
+      if (op->not_valid) {
+        if (!op->name.empty() && tx != 0) not_valid[key_of(op->table, op->name)] = tx;
+        continue;
+      }
+      if (!on_existing_table(step)) continue;
+      const bool fk = op->kind == ConstraintKind::foreign_key;
+      std::string name = op->name.empty() ? "<name>" : op->name;
+      std::string message = std::string(fk ? "ADD FOREIGN KEY" : "ADD CHECK") + " on " +
+                            quoted(op->table) + " validates every existing row while holding " +
+                            (fk ? "a SHARE ROW EXCLUSIVE lock, blocking all writes"
+                                : "an ACCESS EXCLUSIVE lock, blocking all reads and writes") +
+                            " until the whole table is scanned";
+      std::string help;
+      if (alembic) {
+        help = std::string(fk ? "op.create_foreign_key(\"" : "op.create_check_constraint(\"") +
+               name + "\", \"" + op->table.display() +
+               "\", ..., postgresql_not_valid=True), then in a later revision "
+               "op.execute(\"ALTER TABLE " +
+               op->table.display() + " VALIDATE CONSTRAINT " + name + "\")";
+      } else {
+        help = "add the constraint with NOT VALID (ALTER TABLE " + op->table.display() +
+               " ADD CONSTRAINT " + name +
+               " ... NOT VALID;), then, in a later migration, "
+               "ALTER TABLE " +
+               op->table.display() + " VALIDATE CONSTRAINT " + name + ";";
+      }
+      ctx.report(step, message, help);
+    } else if (const auto* v = step.as<ValidateConstraint>()) {
+      auto it = not_valid.find(key_of(v->table, v->name));
+      if (it == not_valid.end() || tx == 0 || it->second != tx) continue;
+      ctx.report(step,
+                 "VALIDATE CONSTRAINT " + v->name +
+                     " runs in the same transaction as the ADD "
+                     "CONSTRAINT ... NOT VALID, so the lock that ADD took on " +
+                     quoted(v->table) +
+                     " (ACCESS EXCLUSIVE, or SHARE ROW EXCLUSIVE for a foreign key) is still "
+                     "held while every row is checked",
+                 alembic ? "move op.execute(\"ALTER TABLE " + v->table.display() +
+                               " VALIDATE CONSTRAINT " + v->name + "\") to a later revision"
+                         : "move `ALTER TABLE " + v->table.display() + " VALIDATE CONSTRAINT " +
+                               v->name + ";` to a later migration (or after a COMMIT)");
+    }
+  }
+}
+
+}  // namespace schemagate::rules

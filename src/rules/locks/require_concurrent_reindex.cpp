@@ -1,0 +1,72 @@
+// require-concurrent-reindex: REINDEX without CONCURRENTLY on an existing table or index.
+#include <set>
+
+#include "rules/common.hpp"
+#include "rules/rules.hpp"
+
+namespace schemagate::rules {
+
+void require_concurrent_reindex(RuleContext& ctx) {
+  const bool alembic = ctx.migration().layout == "alembic";
+  const int pg = ctx.settings().pg_version;
+  // Tables and indexes created earlier in this migration (per phase): rebuilding them
+  // locks out nobody. Replay does not resolve REINDEX targets, so the rule tracks them.
+  std::set<std::string> new_tables;
+  std::set<std::string> new_indexes;
+  Phase phase = Phase::upgrade;
+  for (const Step& step : ctx.steps()) {
+    if (step.phase != phase) {
+      phase = step.phase;
+      new_tables.clear();
+      new_indexes.clear();
+    }
+    if (const auto* t = step.as<CreateTable>()) new_tables.insert(t->table.key());
+    if (const auto* i = step.as<CreateIndex>(); i != nullptr && !i->name.empty()) {
+      if (new_tables.contains(i->table.key())) {
+        new_indexes.insert(QualifiedName{i->table.schema, i->name}.key());
+      }
+    }
+    const auto* op = step.as<Reindex>();
+    if (op == nullptr || op->concurrently) continue;
+    if (op->target_kind == "table" && new_tables.contains(op->name.key())) continue;
+    if (op->target_kind == "index" && new_indexes.contains(op->name.key())) continue;
+    std::string kind = op->target_kind;
+    for (char& c : kind) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::string what = "REINDEX " + kind + (op->name.empty() ? "" : " " + op->name.display());
+    std::string message;
+    if (op->target_kind == "index") {
+      message = what + " takes an ACCESS EXCLUSIVE lock on the index and a SHARE lock on its " +
+                "table, blocking all writes to the table, and reads that use the index, " +
+                "until the index is rebuilt";
+    } else if (op->target_kind == "table") {
+      message = what + " takes a SHARE lock on " + quoted(op->name) +
+                " and an ACCESS EXCLUSIVE lock on each of its indexes, blocking all writes " +
+                "to it, and reads that use its indexes, until every index is rebuilt";
+    } else {
+      message = what + " takes a SHARE lock on every table it reaches and an ACCESS " +
+                "EXCLUSIVE lock on each of their indexes, blocking writes to them while " +
+                "they are rebuilt one by one";
+    }
+    std::string sql =
+        "REINDEX " + kind + " CONCURRENTLY" + (op->name.empty() ? "" : " " + op->name.display());
+    std::string help;
+    if (op->target_kind == "system") {
+      help =
+          "REINDEX SYSTEM can't run concurrently: run it in a maintenance window, not in a "
+          "migration";
+    } else if (pg < 12) {
+      help = "REINDEX CONCURRENTLY only exists from PostgreSQL 12 (the target is " +
+             std::to_string(pg) +
+             "): build a replacement with CREATE INDEX CONCURRENTLY, drop the old index with "
+             "DROP INDEX CONCURRENTLY and rename the new one (ALTER INDEX ... RENAME TO), "
+             "outside a transaction";
+    } else if (alembic) {
+      help = "with op.get_context().autocommit_block():\n    op.execute(\"" + sql + "\")";
+    } else {
+      help = "run `" + sql + ";` outside a transaction";
+    }
+    ctx.report(step, message, help);
+  }
+}
+
+}  // namespace schemagate::rules

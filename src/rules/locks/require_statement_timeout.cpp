@@ -1,0 +1,38 @@
+// require-statement-timeout (opt-in): a statement that takes a strong lock on an existing
+// table with no SET statement_timeout before it in the migration.
+#include "rules/locks/strong_lock.hpp"
+#include "rules/rules.hpp"
+
+namespace schemagate::rules {
+
+void require_statement_timeout(RuleContext& ctx) {
+  const bool alembic = ctx.migration().layout == "alembic";
+  bool set = false;
+  bool reported = false;
+  Phase phase = Phase::upgrade;
+  for (const Step& step : ctx.steps()) {
+    if (step.phase != phase) {
+      phase = step.phase;
+      set = false;
+      reported = false;
+    }
+    if (auto s = sets_timeout(step, "statement_timeout")) {
+      set = *s;
+      continue;
+    }
+    if (set || reported) continue;
+    auto what = strong_lock_statement(step);
+    if (!what) continue;
+    reported = true;
+    ctx.report(step,
+               *what +
+                   " holds a lock that blocks other sessions, and nothing limits how long it "
+                   "may run: no statement_timeout is set before it in this migration",
+               alembic ? "put op.execute(\"SET statement_timeout = '5min'\") at the start of "
+                         "the function, before this statement"
+                       : "put `SET statement_timeout = '5min';` at the start of the migration, "
+                         "before this statement");
+  }
+}
+
+}  // namespace schemagate::rules

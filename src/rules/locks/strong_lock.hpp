@@ -1,0 +1,61 @@
+// Shared by require-lock-timeout and require-statement-timeout: which statements queue
+// for an ACCESS EXCLUSIVE or SHARE (or stronger) lock on an existing table, and whether a
+// SET of a timeout setting switches it on.
+#pragma once
+
+#include <cctype>
+#include <optional>
+#include <string>
+
+#include "rules/common.hpp"
+
+namespace schemagate::rules {
+
+// A short description of the statement ("ALTER TABLE orders ADD COLUMN", ...), when it
+// takes ACCESS EXCLUSIVE, SHARE ROW EXCLUSIVE or SHARE on an existing table.
+inline std::optional<std::string> strong_lock_statement(const Step& step) {
+  if (!on_existing_table(step)) return std::nullopt;
+  const Operation& op = *step.op;
+  auto on = [&](const std::string& what) -> std::optional<std::string> {
+    const QualifiedName* t = target_table(op);
+    return t != nullptr ? what + " on " + quoted(*t) : what;
+  };
+  if (op.is<AddColumn>() || op.is<DropColumn>() || op.is<AlterColumnType>() ||
+      op.is<SetNotNull>() || op.is<DropNotNull>() || op.is<SetDefault>() ||
+      op.is<AddConstraint>() || op.is<DropConstraint>() || op.is<RenameColumn>() ||
+      op.is<RenameTable>() || op.is<DropTable>() || op.is<Cluster>()) {
+    return on(operation_name(op));
+  }
+  if (const auto* i = op.as<CreateIndex>(); i != nullptr && !i->concurrently) {
+    return on("CREATE INDEX");
+  }
+  if (const auto* d = op.as<DropIndex>(); d != nullptr && !d->concurrently) {
+    return "DROP INDEX " + quoted(d->index);
+  }
+  if (const auto* t = op.as<Truncate>()) {
+    return t->tables.empty() ? "TRUNCATE" : "TRUNCATE " + quoted(t->tables.front());
+  }
+  if (const auto* v = op.as<Vacuum>(); v != nullptr && v->full) {
+    return v->tables.empty() ? "VACUUM FULL" : "VACUUM FULL " + quoted(v->tables.front());
+  }
+  if (const auto* r = op.as<Reindex>(); r != nullptr && !r->concurrently) {
+    return "REINDEX " + r->name.display();
+  }
+  return std::nullopt;
+}
+
+// SET name = value with a non-zero value (0, '0', '0s', DEFAULT and RESET switch it off).
+inline std::optional<bool> sets_timeout(const Step& step, const std::string& name) {
+  const auto* s = step.as<SetSetting>();
+  if (s == nullptr || s->name != name) return std::nullopt;
+  const std::string& v = s->value;
+  if (v.empty() || v == "default") return false;
+  std::size_t i = 0;
+  while (i < v.size() && (std::isdigit(static_cast<unsigned char>(v[i])) != 0 || v[i] == '.')) {
+    if (v[i] != '0' && v[i] != '.') return true;
+    ++i;
+  }
+  return i == 0;  // not a number: some other spelling, assume it sets a timeout
+}
+
+}  // namespace schemagate::rules

@@ -1,0 +1,18 @@
+// prefer-jsonb: a new json column.
+#include "rules/rules.hpp"
+#include "rules/types/type_rules.hpp"
+
+namespace schemagate::rules {
+
+void prefer_jsonb(RuleContext& ctx) {
+  types::for_each_typed_column(ctx, true, [&](const types::TypedColumn& c) {
+    if (c.type->name != "json") return;
+    ctx.report(*c.step,
+               "column " + types::label(c) + " is " + types::written(*c.type) +
+                   ": json keeps the text as written and reparses it on every access, has no "
+                   "equality operator and can't be indexed with GIN",
+               types::write_instead(ctx, c, "jsonb", "postgresql.JSONB()"));
+  });
+}
+
+}  // namespace schemagate::rules

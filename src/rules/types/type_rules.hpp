@@ -1,0 +1,123 @@
+// Shared by the type hygiene rules: the columns whose type a migration chooses, and how
+// to spell a replacement in the migration's own language.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "rules/common.hpp"
+
+namespace schemagate::rules::types {
+
+// A column whose type the upgrade chooses: a CREATE TABLE column, an ADD COLUMN, or the
+// target of ALTER COLUMN TYPE. A downgrade only restores what was there before.
+struct TypedColumn {
+  const Step* step = nullptr;
+  const QualifiedName* table = nullptr;
+  const std::string* column = nullptr;
+  const TypeName* type = nullptr;
+  const ColumnDef* def = nullptr;  // null for ALTER COLUMN TYPE
+};
+
+template <typename F>
+void for_each_typed_column(RuleContext& ctx, bool include_type_changes, F&& f) {
+  for (const Step& step : ctx.steps()) {
+    if (step.phase != Phase::upgrade) continue;
+    if (const auto* t = step.as<CreateTable>()) {
+      for (const ColumnDef& c : t->columns) f(TypedColumn{&step, &t->table, &c.name, &c.type, &c});
+    } else if (const auto* a = step.as<AddColumn>()) {
+      f(TypedColumn{&step, &a->table, &a->column.name, &a->column.type, &a->column});
+    } else if (const auto* t2 = step.as<AlterColumnType>(); t2 != nullptr && include_type_changes) {
+      f(TypedColumn{&step, &t2->table, &t2->column, &t2->to, nullptr});
+    }
+  }
+}
+
+inline bool is_alembic(const RuleContext& ctx) { return ctx.migration().layout == "alembic"; }
+
+// A SQL identifier, double-quoted when it needs to be.
+inline std::string sql_ident(std::string_view name) {
+  bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) plain = false;
+  }
+  if (plain) return std::string(name);
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+inline std::string sql_table(const QualifiedName& t) {
+  return t.schema.empty() ? sql_ident(t.name) : sql_ident(t.schema) + "." + sql_ident(t.name);
+}
+
+// A Python string literal.
+inline std::string py_str(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// The type as the user wrote it, for messages.
+inline std::string written(const TypeName& t) { return quoted(t.text.empty() ? t.name : t.text); }
+
+// "`users.id`"
+inline std::string label(const TypedColumn& c) { return quoted(*c.table, *c.column); }
+
+// What to write instead, in the file's language: the column with the new type (SQL type
+// `sql_type`, SQLAlchemy type `sa_type`), or the ALTER COLUMN TYPE with the new target.
+// `sql_extra` / `sa_extra` follow the type (e.g. an identity clause).
+inline std::string replacement(const RuleContext& ctx, const TypedColumn& c,
+                               const std::string& sql_type, const std::string& sa_type,
+                               const std::string& sql_extra = "",
+                               const std::string& sa_extra = "") {
+  bool array = c.type->array;
+  std::string out;
+  if (is_alembic(ctx)) {
+    std::string type = array ? "postgresql.ARRAY(" + sa_type + ")" : sa_type;
+    if (c.def == nullptr) {
+      out =
+          "op.alter_column(" + py_str(c.table->name) + ", " + py_str(*c.column) + ", type_=" + type;
+      if (!c.table->schema.empty()) out += ", schema=" + py_str(c.table->schema);
+      return out + ")";
+    }
+    out = "sa.Column(" + py_str(*c.column) + ", " + type + sa_extra;
+    if (c.def->primary_key) out += ", primary_key=True";
+    if (c.def->not_null && !c.def->primary_key && sa_extra.empty()) out += ", nullable=False";
+    out += ")";
+  } else {
+    std::string type = array ? sql_type + "[]" : sql_type;
+    if (c.def == nullptr) {
+      return "ALTER TABLE " + sql_table(*c.table) + " ALTER COLUMN " + sql_ident(*c.column) +
+             " TYPE " + type + ";";
+    }
+    out = sql_ident(*c.column) + " " + type + sql_extra;
+    if (c.def->primary_key) {
+      out += " PRIMARY KEY";
+    } else if (c.def->not_null && sql_extra.empty()) {
+      out += " NOT NULL";
+    }
+  }
+  return out;
+}
+
+// The help: "write `<replacement>`", and what else of the column to keep.
+inline std::string write_instead(const RuleContext& ctx, const TypedColumn& c,
+                                 const std::string& sql_type, const std::string& sa_type,
+                                 const std::string& sql_extra = "",
+                                 const std::string& sa_extra = "") {
+  std::string out = "write `" + replacement(ctx, c, sql_type, sa_type, sql_extra, sa_extra) + "`";
+  if (c.def != nullptr && ((c.def->default_value && !c.def->serial) || c.def->references ||
+                           c.def->unique || c.def->generated)) {
+    out += ", keeping the column's other clauses";
+  }
+  return out;
+}
+
+}  // namespace schemagate::rules::types
