@@ -72,7 +72,15 @@ void write_text(std::ostream& out, const LintResult& result, const TextOptions& 
         << p.severity[static_cast<int>(d.severity)] << to_string(d.severity) << p.reset << "["
         << d.rule << "] " << p.bold << d.message << p.reset << "\n";
     write_excerpt(out, d, p);
-    if (!d.help.empty()) out << "  = help: " << d.help << "\n";
+    if (!d.help.empty()) {
+      // Continuation lines of a multi-line help (code to paste) line up under its first line.
+      out << "  = help: ";
+      for (char c : d.help) {
+        out << c;
+        if (c == '\n') out << "          ";
+      }
+      out << "\n";
+    }
     out << "\n";
   }
   std::size_t total = result.diagnostics.size();

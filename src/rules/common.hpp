@@ -2,7 +2,10 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "schemagate/locks.hpp"
 #include "schemagate/rule.hpp"
 
 namespace schemagate::rules {
@@ -30,6 +33,225 @@ inline bool has_syntax_error(const Migration& m) {
     if (issue.rule == "syntax-error") return true;
   }
   return false;
+}
+
+// ---- Messages and help in the migration's own language ----------------------------------
+
+// Is the migration an Alembic revision (help in Python) rather than a SQL file?
+inline bool alembic(const RuleContext& ctx) { return ctx.migration().layout == "alembic"; }
+
+// The lock an operation takes, for messages: "ACCESS EXCLUSIVE on skills blocks all reads
+// and writes while the table is rewritten".
+inline std::string lock_description(const RuleContext& ctx, const Step& step) {
+  return lock_of(step, ctx.settings().pg_version).describe();
+}
+
+// A SQL identifier, double-quoted when it needs to be.
+inline std::string sql_ident(std::string_view name) {
+  bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) plain = false;
+  }
+  if (plain) return std::string(name);
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+inline std::string sql_table(const QualifiedName& t) {
+  return t.schema.empty() ? sql_ident(t.name) : sql_ident(t.schema) + "." + sql_ident(t.name);
+}
+
+// A Python string literal.
+inline std::string py_str(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// ", schema=\"app\"" for a schema-qualified table in an op.* call; "" otherwise.
+inline std::string py_schema(const QualifiedName& t) {
+  return t.schema.empty() ? std::string() : ", schema=" + py_str(t.schema);
+}
+
+// The statement `sql` (without its semicolon) as the migration runs it: "sql;" in a SQL file,
+// op.execute("sql") in Alembic.
+inline std::string execute(const RuleContext& ctx, const std::string& sql) {
+  return alembic(ctx) ? "op.execute(" + py_str(sql) + ")" : sql + ";";
+}
+
+// A comment line in the migration's language.
+inline std::string comment(const RuleContext& ctx, const std::string& text) {
+  return (alembic(ctx) ? "# " : "-- ") + text;
+}
+
+// "a later revision" / "a later migration".
+inline std::string later_migration(const RuleContext& ctx) {
+  return alembic(ctx) ? "a later revision" : "a later migration";
+}
+
+// Lines of code, one per line.
+inline std::string lines(const std::vector<std::string>& code) {
+  std::string out;
+  for (const std::string& line : code) out += (out.empty() ? "" : "\n") + line;
+  return out;
+}
+
+// Alembic code run outside the revision's transaction.
+inline std::string autocommit_block(const std::vector<std::string>& code) {
+  std::string out = "with op.get_context().autocommit_block():";
+  for (const std::string& line : code) out += "\n    " + line;
+  return out;
+}
+
+// The SQL spelling of a column type, as the user wrote it when known.
+inline std::string sql_type(const TypeName& t) {
+  if (!t.text.empty()) return t.text;
+  return t.array ? t.name + "[]" : t.name;
+}
+
+// The SQLAlchemy spelling of a column type: "sa.Text()", "sa.String(64)", ...
+inline std::string sa_type(const TypeName& t) {
+  auto mod = [&](std::size_t i) { return std::to_string(t.modifiers[i]); };
+  auto with_mods = [&](const std::string& cls) {
+    std::string out = cls + "(";
+    for (std::size_t i = 0; i < t.modifiers.size(); ++i) out += (i == 0 ? "" : ", ") + mod(i);
+    return out + ")";
+  };
+  const std::string& n = t.name;
+  std::string out;
+  if (n == "int4" || n == "integer" || n == "int" || n == "serial" || n == "serial4") {
+    out = "sa.Integer()";
+  } else if (n == "int8" || n == "bigint" || n == "bigserial" || n == "serial8") {
+    out = "sa.BigInteger()";
+  } else if (n == "int2" || n == "smallint" || n == "smallserial" || n == "serial2") {
+    out = "sa.SmallInteger()";
+  } else if (n == "text") {
+    out = "sa.Text()";
+  } else if (n == "varchar") {
+    out = with_mods("sa.String");
+  } else if (n == "bpchar" || n == "char") {
+    out = with_mods("sa.CHAR");
+  } else if (n == "bool" || n == "boolean") {
+    out = "sa.Boolean()";
+  } else if (n == "date") {
+    out = "sa.Date()";
+  } else if (n == "time") {
+    out = "sa.Time()";
+  } else if (n == "timestamp") {
+    out = "sa.DateTime()";
+  } else if (n == "timestamptz") {
+    out = "sa.DateTime(timezone=True)";
+  } else if (n == "interval") {
+    out = "sa.Interval()";
+  } else if (n == "numeric" || n == "decimal") {
+    out = with_mods("sa.Numeric");
+  } else if (n == "float8") {
+    out = "sa.Float()";
+  } else if (n == "float4") {
+    out = "sa.REAL()";
+  } else if (n == "json") {
+    out = "sa.JSON()";
+  } else if (n == "jsonb") {
+    out = "postgresql.JSONB()";
+  } else if (n == "uuid") {
+    out = "sa.Uuid()";
+  } else if (n == "bytea") {
+    out = "sa.LargeBinary()";
+  } else {
+    std::string upper = n;
+    for (char& c : upper) {
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    out = "postgresql." + upper + "()";
+  }
+  return t.array ? "postgresql.ARRAY(" + out + ")" : out;
+}
+
+// Adding `column` of type `type` to `table` as a nullable column without a default: the
+// catalog-only way to add a column.
+inline std::string add_nullable_column(const RuleContext& ctx, const QualifiedName& table,
+                                       const std::string& column, const TypeName& type) {
+  if (alembic(ctx)) {
+    return "op.add_column(" + py_str(table.name) + ", sa.Column(" + py_str(column) + ", " +
+           sa_type(type) + ", nullable=True)" + py_schema(table) + ")";
+  }
+  return "ALTER TABLE " + sql_table(table) + " ADD COLUMN " + sql_ident(column) + " " +
+         sql_type(type) + ";";
+}
+
+// Making `column` NOT NULL without holding ACCESS EXCLUSIVE through a scan: a CHECK added
+// NOT VALID, validated in a later migration, then (from PostgreSQL 12) SET NOT NULL proven by
+// the check without a scan. One line of code each, with comments where a migration ends.
+inline std::vector<std::string> not_null_plan(const RuleContext& ctx, const QualifiedName& table,
+                                              const std::string& column) {
+  const std::string check = table.name + "_" + column + "_not_null";
+  const std::string t = sql_table(table);
+  const std::string validate = "ALTER TABLE " + t + " VALIDATE CONSTRAINT " + sql_ident(check);
+  std::vector<std::string> out;
+  if (alembic(ctx)) {
+    out.push_back("op.create_check_constraint(" + py_str(check) + ", " + py_str(table.name) + ", " +
+                  py_str(sql_ident(column) + " IS NOT NULL") + py_schema(table) +
+                  ", postgresql_not_valid=True)");
+  } else {
+    out.push_back("ALTER TABLE " + t + " ADD CONSTRAINT " + sql_ident(check) + " CHECK (" +
+                  sql_ident(column) + " IS NOT NULL) NOT VALID;");
+  }
+  out.push_back(comment(ctx, "then, in " + later_migration(ctx) + ":"));
+  out.push_back(execute(ctx, validate));
+  if (ctx.settings().pg_version < 12) return out;  // SET NOT NULL would scan again
+  if (alembic(ctx)) {
+    out.push_back("op.alter_column(" + py_str(table.name) + ", " + py_str(column) +
+                  ", nullable=False" + py_schema(table) + ")");
+    out.push_back("op.drop_constraint(" + py_str(check) + ", " + py_str(table.name) +
+                  py_schema(table) + ")");
+  } else {
+    out.push_back("ALTER TABLE " + t + " ALTER COLUMN " + sql_ident(column) + " SET NOT NULL;");
+    out.push_back("ALTER TABLE " + t + " DROP CONSTRAINT " + sql_ident(check) + ";");
+  }
+  return out;
+}
+
+// CREATE INDEX CONCURRENTLY for `op`, in the migration's language (Alembic: inside an
+// autocommit block).
+inline std::string create_index_concurrently(const RuleContext& ctx, const CreateIndex& op) {
+  std::string name = op.name;
+  if (name.empty()) {
+    name = op.table.name;
+    for (const std::string& c : op.columns) name += "_" + c;
+    name += "_idx";
+  }
+  if (alembic(ctx)) {
+    std::string cols;
+    for (const std::string& c : op.columns) cols += (cols.empty() ? "" : ", ") + py_str(c);
+    if (op.columns.empty()) cols = "...";
+    return autocommit_block({"op.create_index(" + py_str(name) + ", " + py_str(op.table.name) +
+                             ", [" + cols + "]" + (op.unique ? ", unique=True" : "") +
+                             py_schema(op.table) + ", postgresql_concurrently=True)"});
+  }
+  std::string cols;
+  for (const std::string& c : op.columns) cols += (cols.empty() ? "" : ", ") + sql_ident(c);
+  if (op.columns.empty()) cols = "...";
+  return std::string("CREATE ") + (op.unique ? "UNIQUE " : "") + "INDEX CONCURRENTLY " +
+         (op.if_not_exists ? "IF NOT EXISTS " : "") + sql_ident(name) + " ON " +
+         sql_table(op.table) + " (" + cols + ");";
+}
+
+// DROP INDEX CONCURRENTLY for `op`, in the migration's language.
+inline std::string drop_index_concurrently(const RuleContext& ctx, const DropIndex& op) {
+  if (alembic(ctx)) {
+    return autocommit_block({"op.drop_index(" + py_str(op.index.name) + py_schema(op.index) +
+                             (op.if_exists ? ", if_exists=True" : "") +
+                             ", postgresql_concurrently=True)"});
+  }
+  return std::string("DROP INDEX CONCURRENTLY ") + (op.if_exists ? "IF EXISTS " : "") +
+         sql_table(op.index) + ";";
 }
 
 }  // namespace schemagate::rules

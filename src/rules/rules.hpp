@@ -39,6 +39,7 @@ void renaming_table(RuleContext& ctx);
 void require_concurrent_index_creation(RuleContext& ctx);
 void require_concurrent_index_deletion(RuleContext& ctx);
 void require_concurrent_reindex(RuleContext& ctx);
+void require_lock_timeout(RuleContext& ctx);
 void require_statement_timeout(RuleContext& ctx);
 void revision_header_mismatch(RuleContext& ctx);
 void transaction_nesting(RuleContext& ctx);

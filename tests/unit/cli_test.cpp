@@ -173,20 +173,29 @@ TEST_CASE("cli: graph prints heads, bases and merge points as `alembic heads` wo
 
 TEST_CASE("cli: a revision named alone is linted with its siblings as context") {
   fs::path projects = fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "fixtures" / "projects";
-  // c3's parent b2 lives next to it: no missing-parent-revision, and only c3 is reported.
+  // c3's parent b2 lives next to it: no missing-parent-revision, and only c3 is reported
+  // (its upgrade and downgrade set no lock_timeout).
   Run r = run("lint --format json linear_ok/versions/c3_third.py", projects);
-  CHECK(r.exit_code == 0);
+  CHECK(r.exit_code == 1);
   auto doc = nlohmann::json::parse(r.out);
-  CHECK(doc["diagnostics"].empty());
+  REQUIRE(doc["diagnostics"].size() == 2);
+  for (const auto& d : doc["diagnostics"]) {
+    CHECK(d["rule"] == "require-lock-timeout");
+    CHECK(d["migration"] == "c3");
+  }
   CHECK(doc["summary"]["files"] == 1);
   // b2 is one of two heads: named alone, its own finding is reported, c3's is not.
   Run heads = run("lint --format json multiple_heads/versions/b2_left.py", projects);
   CHECK(heads.exit_code == 1);
   auto h = nlohmann::json::parse(heads.out);
-  REQUIRE(h["diagnostics"].size() == 1);
+  REQUIRE(h["diagnostics"].size() == 3);
   CHECK(h["diagnostics"][0]["rule"] == "multiple-heads");
-  CHECK(h["diagnostics"][0]["path"] == "multiple_heads/versions/b2_left.py");
-  CHECK(h["diagnostics"][0]["migration"] == "b2");
+  for (const auto& d : h["diagnostics"]) {
+    CHECK(d["path"] == "multiple_heads/versions/b2_left.py");
+    CHECK(d["migration"] == "b2");
+  }
+  CHECK(h["diagnostics"][1]["rule"] == "require-lock-timeout");
+  CHECK(h["diagnostics"][2]["rule"] == "require-lock-timeout");
 }
 
 TEST_CASE("cli: the configuration file is found, applied, and overridden by flags") {
@@ -196,7 +205,7 @@ TEST_CASE("cli: the configuration file is found, applied, and overridden by flag
   std::ofstream(dir / "migrations" / "001.sql") << "DROP TABLE t;\nCREATE INDEX i ON t (a);\n";
   std::ofstream(dir / ".schemagate.yaml")
       << "rules:\n  disable: [ban-drop-table]\n  severity:\n    require-concurrent-index-creation: "
-         "info\nfail_on: error\n";
+         "info\nfail_on: error\nlock_timeout_set_by_runner: true\n";
   Run r = run("lint --format json migrations", dir);
   CHECK(r.exit_code == 0);  // only an info finding is left, and fail_on is error
   auto doc = nlohmann::json::parse(r.out);
@@ -258,15 +267,21 @@ TEST_CASE("cli: --since reports only what changed since the merge base, replayin
   CHECK(seen == std::multiset<std::string>{
                     "migrations/001_create.sql ban-drop-table",
                     "migrations/001_create.sql modified-applied-migration",
+                    "migrations/001_create.sql require-lock-timeout",
                     "migrations/002_index.sql require-concurrent-index-creation",
+                    "migrations/002_index.sql require-lock-timeout",
                     "migrations/003_rename.sql renaming-column",
+                    "migrations/003_rename.sql require-lock-timeout",
                 });
   CHECK(doc["summary"]["files"] == 3);
   // Nothing changed since HEAD but the untracked file.
   Run head = run("lint --format json --since HEAD migrations", dir);
   auto h = nlohmann::json::parse(head.out);
-  REQUIRE(h["diagnostics"].size() == 1);
+  REQUIRE(h["diagnostics"].size() == 2);
   CHECK(h["diagnostics"][0]["rule"] == "renaming-column");
+  CHECK(h["diagnostics"][0]["path"] == "migrations/003_rename.sql");
+  CHECK(h["diagnostics"][1]["rule"] == "require-lock-timeout");
+  CHECK(h["diagnostics"][1]["path"] == "migrations/003_rename.sql");
   CHECK(run("lint --since no-such-ref migrations", dir).exit_code == 2);
   fs::remove_all(dir);
 }
@@ -290,7 +305,8 @@ TEST_CASE("cli: configuration reaches layouts: flyway.undo, placeholders, exclud
   };
   // Without configuration: no undo expected, the legacy drop is reported.
   CHECK(rules(run("lint --format json db", dir)) ==
-        std::multiset<std::string>{"db/legacy/old.sql ban-drop-table"});
+        std::multiset<std::string>{"db/legacy/old.sql ban-drop-table",
+                                   "db/legacy/old.sql require-lock-timeout"});
   std::ofstream(dir / ".schemagate.yaml")
       << "flyway:\n  undo: true\nexclude: [\"db/legacy/**\"]\nplaceholders:\n  prefix: app\n";
   CHECK(rules(run("lint --format json db", dir)) ==
@@ -299,6 +315,27 @@ TEST_CASE("cli: configuration reaches layouts: flyway.undo, placeholders, exclud
   std::ofstream(dir / ".schemagate.yaml")
       << "flyway:\n  undo: true\nexclude: [\"db/legacy/**\"]\nlayouts:\n  \"*migrations\": sql\n";
   CHECK(rules(run("lint --format json db", dir)).empty());
+  fs::remove_all(dir);
+}
+
+TEST_CASE("cli: lock_timeout_set_by_runner silences require-lock-timeout") {
+  fs::path dir =
+      fs::temp_directory_path() / ("schemagate-cli-lock-timeout-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "migrations");
+  std::ofstream(dir / "migrations" / "001.sql") << "ALTER TABLE users ADD COLUMN bio text;\n";
+  auto rules = [](const Run& r) {
+    std::multiset<std::string> out;
+    auto doc = nlohmann::json::parse(r.out);
+    for (const auto& d : doc["diagnostics"]) out.insert(d["rule"].get<std::string>());
+    return out;
+  };
+  CHECK(rules(run("lint --format json migrations", dir)) ==
+        std::multiset<std::string>{"require-lock-timeout"});
+  std::ofstream(dir / ".schemagate.yaml") << "lock_timeout_set_by_runner: true\n";
+  CHECK(rules(run("lint --format json migrations", dir)).empty());
+  std::ofstream(dir / ".schemagate.yaml") << "lock_timeout_set_by_runner: false\n";
+  CHECK(rules(run("lint --format json migrations", dir)) ==
+        std::multiset<std::string>{"require-lock-timeout"});
   fs::remove_all(dir);
 }
 
@@ -317,15 +354,19 @@ TEST_CASE("cli: --start-after treats a revision or version and its past as histo
   Run alembic = run("lint --format json --start-after a1 cross_revision", projects);
   CHECK(rules(alembic) ==
         std::multiset<std::string>{"b2_index.py require-concurrent-index-creation",
-                                   "b2_index.py require-concurrent-index-deletion"});
+                                   "b2_index.py require-concurrent-index-deletion",
+                                   "b2_index.py require-lock-timeout",
+                                   "b2_index.py require-lock-timeout"});
   CHECK(nlohmann::json::parse(alembic.out)["summary"]["files"] == 1);
   // SQL versions: 1 and 2 are history (000002 sorts as 2).
   Run sql = run("lint --format json --start-after 2 golang_migrate", projects);
-  CHECK(rules(sql) == std::multiset<std::string>{"000003_concurrent.up.sql missing-downgrade",
-                                                 "000003_other.down.sql ban-drop-column",
-                                                 "000003_other.up.sql duplicate-migration-version",
-                                                 "000003_other.up.sql incomplete-downgrade",
-                                                 "10_after_nine.up.sql ban-drop-table"});
+  CHECK(rules(sql) ==
+        std::multiset<std::string>{
+            "000003_concurrent.up.sql missing-downgrade", "000003_other.down.sql ban-drop-column",
+            "000003_other.down.sql require-lock-timeout",
+            "000003_other.up.sql duplicate-migration-version",
+            "000003_other.up.sql incomplete-downgrade", "000003_other.up.sql require-lock-timeout",
+            "10_after_nine.up.sql ban-drop-table", "10_after_nine.up.sql require-lock-timeout"});
   Run unknown = run("lint --start-after nope cross_revision", projects);
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.err.find("--start-after nope") != std::string::npos);
@@ -336,8 +377,8 @@ TEST_CASE("cli: each linted path gets the configuration found above it") {
   fs::remove_all(dir);
   fs::create_directories(dir / "a");
   fs::create_directories(dir / "b");
-  std::ofstream(dir / "a" / "1.sql") << "DROP TABLE t;\n";
-  std::ofstream(dir / "b" / "1.sql") << "DROP TABLE t;\n";
+  std::ofstream(dir / "a" / "1.sql") << "SET lock_timeout = '5s';\nDROP TABLE t;\n";
+  std::ofstream(dir / "b" / "1.sql") << "SET lock_timeout = '5s';\nDROP TABLE t;\n";
   std::ofstream(dir / "a" / ".schemagate.yaml") << "rules:\n  disable: [ban-drop-table]\n";
   Run r = run("lint --format json a b", dir);
   CHECK(r.exit_code == 1);

@@ -99,8 +99,8 @@ TEST_CASE("a SQL file named alone is linted with its folder as context") {
     rules.push_back(diag.rule);
   }
   std::sort(rules.begin(), rules.end());
-  CHECK(rules ==
-        std::vector<std::string>{"missing-downgrade", "require-concurrent-index-creation"});
+  CHECK(rules == std::vector<std::string>{"missing-downgrade", "require-concurrent-index-creation",
+                                          "require-lock-timeout"});
 }
 
 TEST_CASE("templates are expanded to neutral identifiers of the same length") {

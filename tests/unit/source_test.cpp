@@ -34,12 +34,22 @@ TEST_CASE("UTF-8 validation finds the first bad byte") {
   CHECK(code_point_offset("日本x", 2) == 6);
 }
 
+// These tests look at one finding: the runner sets lock_timeout, so require-lock-timeout
+// stays silent.
+namespace {
+LintOptions runner_sets_lock_timeout() {
+  LintOptions options;
+  options.settings.lock_timeout_set_by_runner = true;
+  return options;
+}
+}  // namespace
+
 TEST_CASE("findings keep exact columns with CRLF, tabs and multibyte text before them") {
   std::string text =
       "-- 注释 ünïcödé\r\n"
       "SELECT 'é';\r\n"
       "\t\tDROP TABLE users;\r\n";
-  LintResult r = lint_text("t.sql", text, {});
+  LintResult r = lint_text("t.sql", text, runner_sets_lock_timeout());
   REQUIRE(r.diagnostics.size() == 1);
   const Diagnostic& d = r.diagnostics[0];
   CHECK(d.rule == "ban-drop-table");
@@ -50,7 +60,7 @@ TEST_CASE("findings keep exact columns with CRLF, tabs and multibyte text before
 
 TEST_CASE("a syntax error after multibyte text is reported at its character column") {
   std::string text = "SELECT 'ééé'; CREATE TABLE x (a int,);\nDROP TABLE users;\n";
-  LintResult r = lint_text("t.sql", text, {});
+  LintResult r = lint_text("t.sql", text, runner_sets_lock_timeout());
   REQUIRE(r.diagnostics.size() == 2);
   CHECK(r.diagnostics[0].rule == "syntax-error");
   CHECK(r.diagnostics[0].begin == Position{1, 37});
@@ -65,7 +75,7 @@ TEST_CASE("a UTF-8 byte order mark takes no column and is not SQL") {
   LineIndex idx(text);
   CHECK(idx.position(3) == Position{1, 1});
   CHECK(idx.line_text(1) == "DROP TABLE users;");
-  LintResult r = lint_text("bom.sql", text, {});
+  LintResult r = lint_text("bom.sql", text, runner_sets_lock_timeout());
   REQUIRE(r.diagnostics.size() == 1);
   CHECK(r.diagnostics[0].rule == "ban-drop-table");
   CHECK(r.diagnostics[0].begin == Position{1, 1});
@@ -73,7 +83,7 @@ TEST_CASE("a UTF-8 byte order mark takes no column and is not SQL") {
 }
 
 TEST_CASE("an exception inside a rule becomes an internal-error naming the rule") {
-  LintOptions options;
+  LintOptions options = runner_sets_lock_timeout();
   options.extra_rules.push_back(
       RuleInfo{"exploding-rule", Severity::warning, "test", "throws", [](RuleContext& ctx) {
                  ctx.report(ctx.steps().front(), "half a finding", "");

@@ -8,11 +8,16 @@ void ban_drop_column(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<DropColumn>();
     if (op == nullptr || !on_existing_object(step)) continue;
+    std::string drop = alembic(ctx) ? "op.drop_column(" + py_str(op->table.name) + ", " +
+                                          py_str(op->column) + py_schema(op->table) + ")"
+                                    : "ALTER TABLE " + sql_table(op->table) + " DROP COLUMN " +
+                                          sql_ident(op->column) + ";";
     ctx.report(step,
                "dropping column " + quoted(op->table, op->column) +
                    " breaks running code that still reads or writes it, and loses its data",
-               "remove the column in phases: stop using it in the application and deploy, "
-               "then drop it in a later migration");
+               "stop using the column in the application (and in its ORM models) and deploy, "
+               "then drop it in " +
+                   later_migration(ctx) + ": " + drop);
   }
 }
 

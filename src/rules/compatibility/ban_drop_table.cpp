@@ -8,11 +8,15 @@ void ban_drop_table(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<DropTable>();
     if (op == nullptr || !on_existing_table(step)) continue;
+    std::string drop = alembic(ctx)
+                           ? "op.drop_table(" + py_str(op->table.name) + py_schema(op->table) + ")"
+                           : "DROP TABLE " + sql_table(op->table) + ";";
     ctx.report(step,
                "dropping table " + quoted(op->table) +
                    " breaks running code that still uses it, and loses its data",
-               "stop using the table in the application and deploy first; keep a backup, then "
-               "drop it in a later migration");
+               "stop using the table in the application and deploy, back it up (pg_dump -t " +
+                   sql_table(op->table) + "), then drop it in " + later_migration(ctx) + ": " +
+                   drop);
   }
 }
 

@@ -9,12 +9,18 @@ void ban_truncate_cascade(RuleContext& ctx) {
     const auto* op = step.as<Truncate>();
     if (op == nullptr || !op->cascade) continue;
     std::string tables;
-    for (const QualifiedName& t : op->tables) tables += (tables.empty() ? "" : ", ") + quoted(t);
+    std::string sql_tables;
+    for (const QualifiedName& t : op->tables) {
+      tables += (tables.empty() ? "" : ", ") + quoted(t);
+      sql_tables += (sql_tables.empty() ? "" : ", ") + sql_table(t);
+    }
     ctx.report(step,
                "TRUNCATE " + tables +
                    " CASCADE also empties every table with a foreign key to it, recursively, "
-                   "under ACCESS EXCLUSIVE locks",
-               "truncate the tables you mean by name, without CASCADE");
+                   "each under an ACCESS EXCLUSIVE lock that blocks all reads and writes",
+               "name every table you mean to empty, without CASCADE (PostgreSQL then refuses if "
+               "another table still references them): " +
+                   execute(ctx, "TRUNCATE " + sql_tables));
   }
 }
 

@@ -12,17 +12,14 @@ void adding_not_nullable_field(RuleContext& ctx) {
     if (step.not_null_proven && ctx.settings().pg_version >= 12) continue;
     std::string help =
         ctx.settings().pg_version >= 12
-            ? "first ADD CONSTRAINT ... CHECK (" + op->column +
-                  " IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT in a separate "
-                  "migration, then SET NOT NULL (no scan) and drop the check"
-            : "before PostgreSQL 12 SET NOT NULL always scans; add CHECK (" + op->column +
-                  " IS NOT NULL) NOT VALID and VALIDATE it in a separate migration instead of "
-                  "the NOT NULL constraint";
+            ? "add a CHECK NOT VALID and validate it in a later migration; SET NOT NULL then "
+              "skips the scan:\n"
+            : "before PostgreSQL 12 SET NOT NULL always scans; use a CHECK NOT VALID, validated "
+              "in a later migration, instead:\n";
     ctx.report(step,
-               "SET NOT NULL on " + quoted(op->table, op->column) +
-                   " takes an ACCESS EXCLUSIVE lock, blocking all reads and writes while the "
-                   "whole table is scanned",
-               help);
+               "SET NOT NULL on " + quoted(op->table, op->column) + ": " +
+                   lock_description(ctx, step) + " to check that no row is NULL",
+               help + lines(not_null_plan(ctx, op->table, op->column)));
   }
 }
 

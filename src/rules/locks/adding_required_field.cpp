@@ -10,12 +10,18 @@ void adding_required_field(RuleContext& ctx) {
     if (op == nullptr || !on_existing_table(step)) continue;
     const ColumnDef& c = op->column;
     if (!c.not_null || c.default_value || c.generated || c.identity || c.serial) continue;
+    std::vector<std::string> code = {
+        add_nullable_column(ctx, op->table, c.name, c.type),
+        comment(ctx, "backfill it in batches and make the application write it, then, in " +
+                         later_migration(ctx) + ":")};
+    for (std::string& line : not_null_plan(ctx, op->table, c.name)) code.push_back(line);
     ctx.report(step,
                "adding NOT NULL column " + quoted(c.name) + " without a default to " +
                    quoted(op->table) +
                    " fails if the table has rows, and breaks running code that inserts without it",
-               "add the column as nullable (or with a default), backfill it in a separate "
-               "migration, then add the NOT NULL constraint");
+               "add it as nullable, backfill it, then enforce NOT NULL without a long lock (or "
+               "give it a constant default):\n" +
+                   lines(code));
   }
 }
 

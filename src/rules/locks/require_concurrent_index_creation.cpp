@@ -8,11 +8,12 @@ void require_concurrent_index_creation(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<CreateIndex>();
     if (op == nullptr || op->concurrently || !on_existing_table(step)) continue;
+    std::string index = op->name.empty() ? "CREATE INDEX" : "CREATE INDEX " + quoted(op->name);
     ctx.report(step,
-               "CREATE INDEX takes a SHARE lock on " + quoted(op->table) +
-                   ", blocking all writes until the whole index is built",
-               "use CREATE INDEX CONCURRENTLY, outside a transaction (in Alembic: "
-               "postgresql_concurrently=True inside op.get_context().autocommit_block())");
+               index + " without CONCURRENTLY: " + lock_description(ctx, step) +
+                   ", for as long as the index takes to build",
+               alembic(ctx) ? create_index_concurrently(ctx, *op)
+                            : "run outside a transaction: " + create_index_concurrently(ctx, *op));
   }
 }
 

@@ -10,10 +10,10 @@ void require_concurrent_index_deletion(RuleContext& ctx) {
     if (op == nullptr || op->concurrently || !on_existing_table(step)) continue;
     ctx.report(step,
                "DROP INDEX " + quoted(op->index) +
-                   " takes an ACCESS EXCLUSIVE lock on its table, blocking all reads and writes "
-                   "while it waits for running queries",
-               "use DROP INDEX CONCURRENTLY, outside a transaction (in Alembic: "
-               "postgresql_concurrently=True inside op.get_context().autocommit_block())");
+                   " without CONCURRENTLY: " + lock_description(ctx, step) +
+                   ", but first it waits for running queries, and every new query queues behind it",
+               alembic(ctx) ? drop_index_concurrently(ctx, *op)
+                            : "run outside a transaction: " + drop_index_concurrently(ctx, *op));
   }
 }
 

@@ -35,11 +35,21 @@ void mixed_schema_and_data(RuleContext& ctx) {
     if (schema == nullptr || data == nullptr) continue;
     const QualifiedName* table = target_table(*data->op);
     std::string what = operation_name(*data->op) + (table ? " of " + quoted(*table) : "");
+    const LockInfo lock = lock_of(*schema, ctx.settings().pg_version);
+    std::string held = "the schema change's locks";
+    if (lock.mode != LockMode::none) {
+      const std::string on = !lock.table.empty() ? quoted(lock.table) : lock.target;
+      held = "the schema change's " + std::string(to_string(lock.mode)) + " lock" +
+             (on.empty() ? "" : " on " + on) + ", which blocks " +
+             std::string(to_string(lock.blocks)) + ",";
+    }
     ctx.report(*data,
                what + " in the same migration as " + operation_name(*schema->op) +
-                   ": schema and data changes run and roll back together, holding the schema "
-                   "change's locks for as long as the data change takes",
-               "move the data change into its own migration, after the schema change");
+                   ": schema and data changes run and roll back together, holding " + held +
+                   " for as long as the data change takes",
+               "move the " + operation_name(*data->op) + " into its own " +
+                   (alembic(ctx) ? "revision" : "migration") + ", after this one" +
+                   (data->op->is<Truncate>() ? "" : ", and batch it (see unbatched-backfill)"));
   }
 }
 

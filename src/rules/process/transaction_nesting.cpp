@@ -12,18 +12,22 @@ void transaction_nesting(RuleContext& ctx) {
     if (op == nullptr) continue;
     const std::string name = operation_name(*step.op);
     if (op->kind == TransactionKind::begin && step.explicit_transaction) {
-      ctx.report(step,
-                 "BEGIN while a transaction is already open: PostgreSQL ignores it with a warning, "
-                 "and the first COMMIT ends both",
-                 "remove the inner BEGIN");
+      ctx.report(
+          step,
+          "BEGIN while a transaction is already open: PostgreSQL ignores it with a warning, "
+          "and the first COMMIT ends both",
+          alembic(ctx) ? "remove the inner op.execute(\"BEGIN\")" : "remove the inner `BEGIN;`");
     } else if (runner && !step.op->autocommit &&
                (op->kind == TransactionKind::begin || op->kind == TransactionKind::commit ||
                 op->kind == TransactionKind::rollback)) {
-      std::string help = ctx.migration().layout == "alembic"
-                             ? "don't manage transactions yourself; use "
-                               "`with op.get_context().autocommit_block():` for statements that "
-                               "must run outside a transaction"
-                             : "remove it, or configure the runner not to wrap this migration";
+      std::string help =
+          alembic(ctx)
+              ? "remove the op.execute(\"" + name +
+                    "\") and let Alembic manage the transaction; for statements that must run "
+                    "outside one, write:\n" +
+                    autocommit_block({"op.execute(...)"})
+              : "remove the `" + name +
+                    ";`, or configure the runner not to wrap this migration in a transaction";
       ctx.report(step,
                  name +
                      " inside the transaction the migration runner manages: it ends or confuses "

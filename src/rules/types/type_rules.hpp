@@ -33,36 +33,10 @@ void for_each_typed_column(RuleContext& ctx, bool include_type_changes, F&& f) {
   }
 }
 
-inline bool is_alembic(const RuleContext& ctx) { return ctx.migration().layout == "alembic"; }
-
-// A SQL identifier, double-quoted when it needs to be.
-inline std::string sql_ident(std::string_view name) {
-  bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
-  for (char c : name) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) plain = false;
-  }
-  if (plain) return std::string(name);
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-inline std::string sql_table(const QualifiedName& t) {
-  return t.schema.empty() ? sql_ident(t.name) : sql_ident(t.schema) + "." + sql_ident(t.name);
-}
-
-// A Python string literal.
-inline std::string py_str(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
+inline bool is_alembic(const RuleContext& ctx) { return alembic(ctx); }
+using rules::py_str;
+using rules::sql_ident;
+using rules::sql_table;
 
 // The type as the user wrote it, for messages.
 inline std::string written(const TypeName& t) { return quoted(t.text.empty() ? t.name : t.text); }

@@ -15,9 +15,11 @@ depends_on = None
 
 
 def upgrade():
-    # Safe: a nullable column is a catalog-only change.
+    # Safe: a nullable column is a catalog-only change, and the lock wait is bounded.
+    op.execute("SET lock_timeout = '5s'")
     op.add_column("skills", sa.Column("tier", sa.String(20), nullable=True))
 
 
 def downgrade():
+    op.execute("SET lock_timeout = '5s'")
     op.drop_column("skills", "tier")

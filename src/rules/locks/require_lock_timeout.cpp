@@ -1,0 +1,59 @@
+// require-lock-timeout: a statement that queues for ACCESS EXCLUSIVE or SHARE (or stronger)
+// on an existing table with no SET lock_timeout before it in the migration.
+#include "rules/locks/strong_lock.hpp"
+#include "rules/rules.hpp"
+#include "schemagate/locks.hpp"
+
+namespace schemagate::rules {
+
+namespace {
+
+// "ALTER TABLE ... ADD COLUMN", "CREATE INDEX", "TRUNCATE", ...
+std::string statement_name(const Operation& op) {
+  const bool alter_table = op.is<AddColumn>() || op.is<DropColumn>() || op.is<RenameColumn>() ||
+                           op.is<AlterColumnType>() || op.is<SetNotNull>() ||
+                           op.is<DropNotNull>() || op.is<SetDefault>() || op.is<AddConstraint>() ||
+                           op.is<DropConstraint>() || op.is<ValidateConstraint>() ||
+                           op.is<RenameTable>();
+  return alter_table ? "ALTER TABLE ... " + operation_name(op) : operation_name(op);
+}
+
+}  // namespace
+
+void require_lock_timeout(RuleContext& ctx) {
+  if (ctx.settings().lock_timeout_set_by_runner) return;
+  const bool alembic = ctx.migration().layout == "alembic";
+  bool set = false;
+  bool reported = false;
+  Phase phase = Phase::upgrade;
+  for (const Step& step : ctx.steps()) {
+    if (step.phase != phase) {
+      phase = step.phase;
+      set = false;
+      reported = false;
+    }
+    if (auto s = sets_timeout(step, "lock_timeout")) {
+      set = *s;
+      continue;
+    }
+    if (set || reported || !on_existing_table(step)) continue;
+    LockInfo lock = lock_of(step, ctx.settings().pg_version);
+    if (lock.mode < LockMode::share) continue;
+    const std::string what = !lock.table.empty()    ? lock.table
+                             : !lock.target.empty() ? lock.target
+                                                    : "the table";
+    reported = true;
+    ctx.report(step,
+               statement_name(*step.op) + " takes " + std::string(to_string(lock.mode)) + " on " +
+                   what +
+                   ": without lock_timeout it waits behind any long query and blocks every "
+                   "other query on " +
+                   what + " meanwhile",
+               alembic ? "put op.execute(\"SET lock_timeout = '5s'\") at the start of upgrade(), "
+                         "before this statement"
+                       : "put `SET lock_timeout = '5s';` at the start of the migration, before "
+                         "this statement");
+  }
+}
+
+}  // namespace schemagate::rules
