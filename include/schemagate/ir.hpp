@@ -118,6 +118,7 @@ struct DropIndex {
   QualifiedName index;
   bool concurrently = false;
   bool if_exists = false;
+  QualifiedName table;  // when the migration says (Alembic's table_name=)
 };
 struct Reindex {
   std::string target_kind;  // "index", "table", "schema", "database", "system"

@@ -38,6 +38,8 @@ struct Step {
   // The column, index or constraint the operation drops, renames or changes was created
   // earlier in this same migration (e.g. a downgrade undoing its own upgrade).
   bool object_is_new = false;
+  // DROP INDEX / REINDEX INDEX: the index's table, when replay or the migration knows it.
+  std::optional<QualifiedName> index_table;
   // The table is listed in the configuration's large_tables.
   bool table_is_large = false;
   // SET NOT NULL: a validated CHECK (column IS NOT NULL) exists on the column.

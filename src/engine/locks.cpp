@@ -329,6 +329,10 @@ std::string LockInfo::describe() const {
 
 LockInfo lock_of(const Step& step, int pg_version) {
   LockInfo info = lock_of_kind(step, pg_version);
+  if (step.index_table) {  // DROP INDEX / REINDEX INDEX whose table is known
+    info.table = qualified(*step.index_table);
+    info.target.clear();
+  }
   if (info.table.empty() && info.target.empty()) {
     if (const QualifiedName* t = target_table(*step.op)) info.table = qualified(*t);
   }

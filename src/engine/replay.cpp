@@ -6,6 +6,14 @@ namespace schemagate {
 
 namespace {
 
+// A table key ("schema.name") as a name again.
+QualifiedName table_name_of(const std::string& key) {
+  auto dot = key.find('.');
+  if (dot == std::string::npos) return {{}, key};
+  std::string schema = key.substr(0, dot);
+  return {schema == "public" ? std::string() : schema, key.substr(dot + 1)};
+}
+
 // Indexes live in their table's schema.
 std::string index_key(const QualifiedName& index, const QualifiedName& table) {
   QualifiedName q{index.schema.empty() ? table.schema : index.schema, index.name};
@@ -135,14 +143,21 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             step.object_is_new = c->second == &migration;
             t->constraints.erase(c);
           },
+          [&](const Reindex& o) {
+            if (o.target_kind != "index") return;
+            auto it = indexes_.find(o.name.key());
+            if (it != indexes_.end()) step.index_table = table_name_of(it->second.table);
+          },
           [&](const CreateIndex& o) {
             if (o.name.empty()) return;
             indexes_[index_key({{}, o.name}, o.table)] = Index{o.table.key(), &migration};
           },
           [&](const DropIndex& o) {
+            if (!o.table.empty()) step.index_table = o.table;
             // Unqualified index names resolve in the default schema.
             auto it = indexes_.find(o.index.key());
             if (it == indexes_.end()) return;
+            if (!step.index_table) step.index_table = table_name_of(it->second.table);
             auto table = tables_.find(it->second.table);
             step.object_is_new = it->second.created_by == &migration;
             step.table_is_new = table != tables_.end() && table->second.created_by == &migration;

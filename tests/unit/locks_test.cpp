@@ -157,3 +157,12 @@ TEST_CASE("lock model: the foreign key's referenced table, transactions and mess
         "ACCESS EXCLUSIVE on the table of index ix blocks all reads and writes for a "
         "catalog-only change");
 }
+
+TEST_CASE("lock model: DROP INDEX and REINDEX INDEX name the index's table when replay knows it") {
+  std::string prefix = std::string(kTable) + "CREATE INDEX ix_skills_tier ON skills (tier);\n";
+  CHECK(last_lock(prefix + "DROP INDEX ix_skills_tier;", 15).table == "skills");
+  CHECK(last_lock(prefix + "REINDEX INDEX ix_skills_tier;", 15).table == "skills");
+  LockInfo unknown = last_lock("DROP INDEX ix_elsewhere;", 15);
+  CHECK(unknown.table.empty());
+  CHECK(unknown.target == "the table of index ix_elsewhere");
+}

@@ -103,7 +103,8 @@ class OpReader {
     }
     if (name_ == "drop_index") {
       QualifiedName index{str_kw("schema"), str("index_name")};
-      return emit(DropIndex{index, flag("postgresql_concurrently"), flag("if_exists")});
+      return emit(DropIndex{index, flag("postgresql_concurrently"), flag("if_exists"),
+                            table("table_name")});
     }
     if (name_ == "create_unique_constraint" || name_ == "create_primary_key" ||
         name_ == "create_exclude_constraint") {

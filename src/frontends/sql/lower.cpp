@@ -161,7 +161,7 @@ class Lowerer {
       if (type == "OBJECT_TABLE") {
         emit(DropTable{name, if_exists, cascade});
       } else if (type == "OBJECT_INDEX") {
-        emit(DropIndex{name, json::boolean(v, "concurrent"), if_exists});
+        emit(DropIndex{name, json::boolean(v, "concurrent"), if_exists, {}});
       } else if (type == "OBJECT_SCHEMA") {
         emit(DropSchema{name.name, cascade});
       } else {
