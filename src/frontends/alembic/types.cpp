@@ -126,6 +126,16 @@ std::optional<TypeName> sa_type(const TypeReader& r, py::Node n, int depth) {
     // sa.String(64).with_variant(...), .evaluates_none(), ...: the type they start from.
     if (py::is(callee, "attribute")) {
       std::string_view method = py::text(r.source, py::field(callee, "attribute"));
+      if (method == "with_variant") {
+        // with_variant(T, "postgresql", ...): PostgreSQL gets T.
+        std::vector<py::Node> pos = positional(n);
+        for (std::size_t i = 1; i < pos.size(); ++i) {
+          std::optional<std::string> dialect = string_value(r.eval(pos[i]));
+          if (dialect && (*dialect == "postgresql" || *dialect == "postgres")) {
+            return sa_type(r, pos[0], depth + 1);
+          }
+        }
+      }
       if (method == "with_variant" || method == "evaluates_none" || method == "as_generic" ||
           method == "copy") {
         return sa_type(r, py::field(callee, "object"), depth + 1);
@@ -153,14 +163,17 @@ std::optional<TypeName> sa_type(const TypeReader& r, py::Node n, int depth) {
     if (py::null(x)) return std::nullopt;
     return int_value(r.eval(x), r.source);
   };
-  auto flag = [&](std::string_view kw) {
+  // A boolean argument, by keyword or at its position (sa.DateTime(True)).
+  auto flag = [&](std::string_view kw, std::size_t index) {
     if (py::null(call)) return false;
     py::Node k = keyword(call, r.source, kw);
-    return !py::null(k) && bool_value(r.eval(k)).value_or(false);
+    std::vector<py::Node> pos = positional(call);
+    py::Node x = !py::null(k) ? k : (index < pos.size() ? pos[index] : py::Node{});
+    return !py::null(x) && bool_value(r.eval(x)).value_or(false);
   };
   if (key == "datetime" || key == "timestamp") {
-    t.name = flag("timezone") ? "timestamptz" : "timestamp";
-  } else if (key == "time" && flag("timezone")) {
+    t.name = flag("timezone", 0) ? "timestamptz" : "timestamp";
+  } else if (key == "time" && flag("timezone", 0)) {
     t.name = "timetz";
   } else if (key == "enum") {
     py::Node name = py::null(call) ? py::Node{} : keyword(call, r.source, "name");
