@@ -23,26 +23,13 @@ std::string statement_name(const Operation& op) {
 void require_lock_timeout(RuleContext& ctx) {
   if (ctx.settings().lock_timeout_set_by_runner) return;
   const bool alembic = ctx.migration().layout == "alembic";
-  bool set = false;
-  bool reported = false;
-  Phase phase = Phase::upgrade;
-  for (const Step& step : ctx.steps()) {
-    if (step.phase != phase) {
-      phase = step.phase;
-      set = false;
-      reported = false;
-    }
-    if (auto s = sets_timeout(step, "lock_timeout")) {
-      set = *s;
-      continue;
-    }
-    if (set || reported || !on_existing_table(step)) continue;
+  first_step_without_timeout(ctx, "lock_timeout", [&](const Step& step) {
+    if (!on_existing_table(step)) return false;
     LockInfo lock = lock_of(step, ctx.settings().pg_version);
-    if (lock.mode < LockMode::share) continue;
+    if (lock.mode < LockMode::share) return false;
     const std::string what = !lock.table.empty()    ? lock.table
                              : !lock.target.empty() ? lock.target
                                                     : "the table";
-    reported = true;
     ctx.report(step,
                statement_name(*step.op) + " takes " + std::string(to_string(lock.mode)) + " on " +
                    what +
@@ -53,7 +40,8 @@ void require_lock_timeout(RuleContext& ctx) {
                          "before this statement"
                        : "put `SET lock_timeout = '5s';` at the start of the migration, before "
                          "this statement");
-  }
+    return true;
+  });
 }
 
 }  // namespace schemagate::rules

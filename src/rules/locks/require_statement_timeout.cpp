@@ -7,23 +7,9 @@ namespace schemagate::rules {
 
 void require_statement_timeout(RuleContext& ctx) {
   const bool alembic = ctx.migration().layout == "alembic";
-  bool set = false;
-  bool reported = false;
-  Phase phase = Phase::upgrade;
-  for (const Step& step : ctx.steps()) {
-    if (step.phase != phase) {
-      phase = step.phase;
-      set = false;
-      reported = false;
-    }
-    if (auto s = sets_timeout(step, "statement_timeout")) {
-      set = *s;
-      continue;
-    }
-    if (set || reported) continue;
+  first_step_without_timeout(ctx, "statement_timeout", [&](const Step& step) {
     auto what = strong_lock_statement(step);
-    if (!what) continue;
-    reported = true;
+    if (!what) return false;
     ctx.report(step,
                *what +
                    " holds a lock that blocks other sessions, and nothing limits how long it "
@@ -32,7 +18,8 @@ void require_statement_timeout(RuleContext& ctx) {
                          "the function, before this statement"
                        : "put `SET statement_timeout = '5min';` at the start of the migration, "
                          "before this statement");
-  }
+    return true;
+  });
 }
 
 }  // namespace schemagate::rules

@@ -58,4 +58,25 @@ inline std::optional<bool> sets_timeout(const Step& step, const std::string& nam
   return i == 0;  // not a number: some other spelling, assume it sets a timeout
 }
 
+// The walk both timeout rules share: per phase, the first step `flag` picks (it returns
+// true to report), unless a SET of `setting` to a non-zero value came before it.
+template <typename Flag>
+void first_step_without_timeout(RuleContext& ctx, const std::string& setting, Flag&& flag) {
+  bool set = false;
+  bool reported = false;
+  Phase phase = Phase::upgrade;
+  for (const Step& step : ctx.steps()) {
+    if (step.phase != phase) {
+      phase = step.phase;
+      set = false;
+      reported = false;
+    }
+    if (auto s = sets_timeout(step, setting)) {
+      set = *s;
+      continue;
+    }
+    if (!set && !reported) reported = flag(step);
+  }
+}
+
 }  // namespace schemagate::rules
