@@ -31,6 +31,8 @@ struct LintOptions {
   // Adopting the tool on an old project: this Alembic revision (or SQL version) and what
   // came before it are replayed for context but not reported.
   std::string start_after;
+  // Files are read and parsed on this many threads; 0: one per core.
+  unsigned jobs = 0;
   // Rules run after the registered ones (embedders' own checks; tests).
   std::vector<RuleInfo> extra_rules;
 };

@@ -250,6 +250,12 @@ int run_config(const std::vector<std::string>& paths, const cli::Flags& flags) {
   return 0;
 }
 
+void add_jobs_flag(CLI::App* app, cli::Flags& flags) {
+  app->add_option("-j,--jobs", flags.jobs,
+                  "Threads reading and parsing files (default: one per core)")
+      ->check(CLI::Range(1, 1024));
+}
+
 // The flags that settle the configuration, shared by `lint` and `config`.
 void add_setting_flags(CLI::App* app, cli::Flags& flags) {
   app->add_option("--config", flags.config_file,
@@ -374,6 +380,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   add_setting_flags(lint, flags);
+  add_jobs_flag(lint, flags);
   std::string since;
   std::string start_after;
   lint->add_option("--start-after", start_after,
@@ -400,6 +407,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   add_setting_flags(explain, flags);
+  add_jobs_flag(explain, flags);
 
   std::vector<std::string> graph_paths;
   std::string graph_format = "text";

@@ -74,6 +74,7 @@ std::optional<Settings> resolve(const Flags& flags, const std::vector<std::strin
   o.layouts = c.layouts;
   o.placeholders = c.placeholders;
   o.settings.flyway_undo = c.flyway_undo.value_or(false);
+  o.jobs = flags.jobs;
   s.fail_on = c.fail_on.value_or(Severity::warning);
   return s;
 }

@@ -21,6 +21,7 @@ struct Flags {
   std::vector<std::string> disable;
   std::vector<std::string> exclude;
   std::optional<std::string> fail_on;
+  unsigned jobs = 0;  // --jobs (not configuration: how this machine runs it)
 };
 
 struct Settings {

@@ -1,5 +1,13 @@
 // The engine: discover → read → frontend → replay → rules → diagnostics.
+//
+// Files are read and parsed on every core, a window of them ahead of the linter; replay and
+// the rules then take each project's migrations in the order they run, on the calling
+// thread. A file's text and operations are dropped as soon as it has been linted, so memory
+// holds the replayed schema state and a window of files, however long the history is.
+// Alembic revisions are ordered by a first, cheap pass over their headers.
 #include "schemagate/engine.hpp"
+
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -9,8 +17,10 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include "engine/discover.hpp"
+#include "engine/parallel.hpp"
 #include "engine/replay.hpp"
 #include "engine/suppress.hpp"
 #include "frontends/alembic/alembic_frontend.hpp"
@@ -54,139 +64,183 @@ std::optional<std::string> guarded(std::string_view rule, Findings& findings, Fn
   }
 }
 
-// One file in memory, with what the frontend made of it.
-struct Loaded {
-  SourceFile file;
-  LineIndex lines;
-  Migration migration;
-  SourceKind kind = SourceKind::sql;
-  bool reported = true;  // false for context files (siblings of a revision named alone)
-  SqlRole role;          // SQL files: what the file is in its layout
-  // The second half of a pair (a .down.sql, ...): its operations became the downgrade of
-  // another file's migration, which is linted, not this one.
-  bool companion = false;
+std::optional<std::string> read_file(const std::string& path, std::string& why) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    why = std::strerror(errno);
+    return std::nullopt;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) {
+    why = "read failed";
+    return std::nullopt;
+  }
+  return std::move(buffer).str();
+}
+
+// Frees a container's memory, not just its elements.
+template <typename T>
+void release(T& value) {
+  T().swap(value);
+}
+
+// One file of a group, from discovery to its findings. Only what ordering needs stays
+// once it has been linted: its path and its migration's header.
+struct Unit {
+  SourceRef ref;
+  SourceFile file;                  // the path; the text while the file is loaded
+  std::optional<LineIndex> lines;   // while loaded
+  Migration migration;              // the header (id, parents) always, the rest while loaded
+  bool reported = true;             // false for context files and --start-after history
+  bool linted = true;               // false: unreadable, not text, or not a revision
+  bool not_revision = false;        // a Python file that is no migration: not even counted
+  bool companion = false;           // a downgrade file, linted with its upgrade
+  bool headed = false;              // its header was read first (Alembic): it keeps those ids
+  Unit* down = nullptr;             // the downgrade file paired with this upgrade
+  std::optional<std::string> text;  // lint_text: the text instead of the file's
+  std::optional<std::string> io_problem;
   std::vector<Diagnostic> diagnostics;  // this file's, until finish() applies its ignores
-  explicit Loaded(SourceFile f) : file(std::move(f)), lines(file.text) {}
+  std::vector<RawFinding> pending;      // graph findings, placed once the text is read again
+  explicit Unit(SourceRef r) : ref(std::move(r)) {
+    file.path = ref.path;
+    reported = !ref.context_only;
+    migration.file = &file;
+  }
 };
 
 class GroupLinter {
  public:
-  GroupLinter(const LintOptions& options, LintResult& result)
-      : options_(options), result_(result) {}
+  GroupLinter(const LintOptions& options, LintResult& result, Workers* workers,
+              std::string project_root)
+      : options_(options),
+        result_(result),
+        workers_(workers),
+        project_root_(std::move(project_root)) {}
 
-  // Reads and parses one file; null when it is not linted (unreadable, binary, not a revision).
-  Loaded* load(const SourceRef& ref, const std::string& project_root) {
-    if (!ref.context_only) {
-      ++result_.files;
-      result_.paths.push_back(ref.path);
-    }
-    std::ifstream in(ref.path, std::ios::binary);
-    if (!in) return io_error(ref.path, std::strerror(errno));
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) return io_error(ref.path, "read failed");
-    return load_text(ref, std::move(buffer).str(), project_root);
+  void add(const SourceRef& ref, std::optional<std::string> text = std::nullopt) {
+    units_.push_back(std::make_unique<Unit>(ref));
+    units_.back()->text = std::move(text);
   }
 
-  Loaded* load_text(const SourceRef& ref, std::string text, const std::string& project_root) {
-    auto loaded = std::make_unique<Loaded>(SourceFile{ref.path, std::move(text)});
-    loaded->reported = !ref.context_only;
-    loaded->kind = ref.kind;
-    if (ref.kind == SourceKind::python && !ref.explicit_path &&
-        !alembic::looks_like_revision(loaded->file.text)) {
-      if (loaded->reported) {  // an ordinary Python file, not a migration
-        --result_.files;
-        result_.paths.pop_back();
-      }
-      return nullptr;
-    }
-    if (!check_encoding(*loaded)) {
-      move_diagnostics(*loaded);
-      return nullptr;
-    }
-    if (ref.kind == SourceKind::python) {
-      alembic::AlembicOptions options;
-      options.project_root = project_root;
-      options.read_file = [](const std::string& path) -> std::optional<std::string> {
-        std::ifstream f(path, std::ios::binary);
-        if (!f) return std::nullopt;
-        std::ostringstream b;
-        b << f.rdbuf();
-        return std::move(b).str();
-      };
-      loaded->migration = alembic::parse_file(loaded->file, options);
-    } else {
-      loaded->role = ref.role;
-      loaded->migration = parse_sql_migration(loaded->file, ref.role, options_.placeholders);
-      if (options_.assume_in_transaction && !versioned_layout(ref.role.layout)) {
-        loaded->migration.runner_transaction = RunnerTransaction::per_migration;
-      }
-    }
-    loaded->migration.file = &loaded->file;
-    for (FrontendIssue& issue : loaded->migration.issues) {
-      emit(*loaded, issue.rule, issue.range, std::move(issue.message), std::move(issue.help));
-    }
-    files_.push_back(std::move(loaded));
-    return files_.back().get();
-  }
+  void explain_into(std::vector<ExplainRow>* rows) { explain_ = rows; }
 
-  // Graph rules, then replay in revision order with the rules of each migration.
-  void lint_project() {
+  // An Alembic project: headers first (all files, in parallel), then the revision graph and
+  // its rules, then replay in revision order.
+  void lint_alembic() {
+    read_headers();
     std::vector<const Migration*> migrations;
-    for (const auto& f : files_) migrations.push_back(&f->migration);
-    RevisionGraph graph(migrations);
-    run_graph_rules(graph);
-    // Revision order first; what the graph can't order (cycles, files without an id) after.
-    std::vector<Loaded*> order;
-    std::set<const Migration*> placed;
-    for (const Migration* m : graph.order()) {
-      placed.insert(m);
-      order.push_back(loaded_of(m));
+    std::unordered_map<const Migration*, Unit*> unit_of;
+    for (const auto& u : units_) {
+      if (!u->linted) continue;
+      migrations.push_back(&u->migration);
+      unit_of[&u->migration] = u.get();
     }
-    for (const auto& f : files_) {
-      if (!placed.contains(&f->migration)) order.push_back(f.get());
-    }
-    if (!options_.start_after.empty()) {
-      if (const Migration* from = graph.find(options_.start_after)) {
-        // --start-after: the revision and its ancestors are history, replayed but not reported.
-        result_.start_after_found = true;
-        std::vector<const Migration*> todo{from};
-        std::set<const Migration*> seen;
-        while (!todo.empty()) {
-          const Migration* m = todo.back();
-          todo.pop_back();
-          if (!seen.insert(m).second) continue;
-          if (Loaded* f = loaded_of(m)) silence(*f);
-          for (const std::string& p : m->parents) {
-            if (const Migration* parent = graph.find(p)) todo.push_back(parent);
+    std::vector<Unit*> order;
+    {
+      RevisionGraph graph(migrations);
+      run_graph_rules(graph, {}, unit_of);
+      // Revision order first; what the graph can't order (cycles, files without an id) after.
+      std::set<const Unit*> placed;
+      for (const Migration* m : graph.order()) {
+        placed.insert(unit_of.at(m));
+        order.push_back(unit_of.at(m));
+      }
+      for (const auto& u : units_) {
+        if (u->linted && !placed.contains(u.get())) order.push_back(u.get());
+      }
+      if (!options_.start_after.empty()) {
+        if (const Migration* from = graph.find(options_.start_after)) {
+          // --start-after: the revision and its ancestors are history, replayed but not
+          // reported.
+          result_.start_after_found = true;
+          std::vector<const Migration*> todo{from};
+          std::set<const Migration*> seen;
+          while (!todo.empty()) {
+            const Migration* m = todo.back();
+            todo.pop_back();
+            if (!seen.insert(m).second) continue;
+            silence(*unit_of.at(m));
+            for (const std::string& p : m->parents) {
+              if (const Migration* parent = graph.find(p)) todo.push_back(parent);
+            }
           }
         }
       }
     }
     SchemaState state;
-    for (Loaded* f : order) lint_migration(*f, state);
+    run_in_order(order, &state);
+    finish_unlinted();
   }
 
-  // Makes a loaded file context only: replayed, never reported.
-  void silence(Loaded& f) {
-    if (!f.reported) return;
-    f.reported = false;
-    f.diagnostics.clear();
-    auto it = std::find(result_.paths.begin(), result_.paths.end(), f.file.path);
-    if (it != result_.paths.end()) {
-      result_.paths.erase(it);
-      --result_.files;
+  // A layout folder of versioned SQL migrations: each downgrade file paired with its
+  // upgrade, then replayed in version order with one schema state. The order and the pairs
+  // come from the file names, so files are read once.
+  void lint_sql_project() {
+    std::vector<Unit*> ups;
+    std::vector<Unit*> downs;
+    for (const auto& u : units_) {
+      (u->ref.role.down ? downs : ups).push_back(u.get());
+      u->migration.id = u->ref.role.version;
+      u->migration.layout = u->ref.role.layout;
     }
-  }
-
-  [[nodiscard]] bool has_revisions() const {
-    return std::any_of(files_.begin(), files_.end(),
-                       [](const auto& f) { return !f->migration.id.empty(); });
-  }
-
-  [[nodiscard]] ProjectGraph describe(const std::string& key) const {
+    std::stable_sort(ups.begin(), ups.end(), [](const Unit* a, const Unit* b) {
+      return runs_before(a->ref.role, b->ref.role);
+    });
+    std::vector<Unit*> orphans;
+    for (Unit* down : downs) {
+      if (Unit* up = pair_of(*down, ups)) {
+        up->down = down;
+        down->companion = true;
+      } else {
+        orphans.push_back(down);  // a downgrade of nothing: linted on its own
+      }
+    }
     std::vector<const Migration*> migrations;
-    for (const auto& f : files_) migrations.push_back(&f->migration);
+    std::unordered_map<const Migration*, Unit*> unit_of;
+    for (Unit* u : ups) {
+      migrations.push_back(&u->migration);
+      unit_of[&u->migration] = u;
+    }
+    RevisionGraph none({});  // versions, not revisions: the Alembic graph rules see nothing
+    run_graph_rules(none, migrations, unit_of);
+    if (!options_.start_after.empty()) {
+      // --start-after: versions up to it are history, replayed but not reported.
+      for (Unit* u : ups) {
+        int c = compare_versions(u->migration.id, options_.start_after);
+        if (c == 0) result_.start_after_found = true;
+        if (c <= 0) {
+          silence(*u);
+          if (u->down != nullptr) silence(*u->down);
+        }
+      }
+    }
+    SchemaState state;
+    run_in_order(ups, &state);
+    run_in_order(orphans, nullptr);
+    finish_unlinted();
+  }
+
+  // Each file on its own (bare SQL files).
+  void lint_each() {
+    std::vector<Unit*> all;
+    for (const auto& u : units_) all.push_back(u.get());
+    run_in_order(all, nullptr);
+    finish_unlinted();
+  }
+
+  // `schemagate graph`: the revision graph from the headers alone; nullopt without revisions.
+  std::optional<ProjectGraph> describe(const std::string& key) {
+    read_headers();
+    finish_unlinted();
+    std::vector<const Migration*> migrations;
+    for (const auto& u : units_) {
+      if (u->linted) migrations.push_back(&u->migration);
+    }
+    if (std::none_of(migrations.begin(), migrations.end(),
+                     [](const Migration* m) { return !m->id.empty(); })) {
+      return std::nullopt;
+    }
     RevisionGraph graph(migrations);
     ProjectGraph out;
     out.key = key;
@@ -199,9 +253,9 @@ class GroupLinter {
     out.bases = ids(graph.bases());
     out.merges = ids(graph.merges());
     out.cycles = graph.cycles();
-    auto contains = [](const std::vector<std::string>& v, const std::string& x) {
-      return std::find(v.begin(), v.end(), x) != v.end();
-    };
+    std::set<std::string> heads(out.heads.begin(), out.heads.end());
+    std::set<std::string> bases(out.bases.begin(), out.bases.end());
+    std::set<std::string> merges(out.merges.begin(), out.merges.end());
     for (const Migration* m : graph.order()) {
       RevisionEntry e{m->id,
                       m->parents,
@@ -209,117 +263,209 @@ class GroupLinter {
                       m->revision.depends_on,
                       m->file->path,
                       m->revision.message,
-                      contains(out.heads, m->id),
-                      contains(out.bases, m->id),
-                      contains(out.merges, m->id)};
+                      heads.contains(m->id),
+                      bases.contains(m->id),
+                      merges.contains(m->id)};
       out.history.push_back(std::move(e));
     }
     return out;
   }
 
-  // A layout folder of versioned SQL migrations: each downgrade file paired with its
-  // upgrade, then replayed in version order with one schema state.
-  void lint_sql_project() {
-    std::vector<Loaded*> ups;
-    std::vector<Loaded*> downs;
-    for (const auto& f : files_) (f->role.down ? downs : ups).push_back(f.get());
-    std::stable_sort(ups.begin(), ups.end(), [](const Loaded* a, const Loaded* b) {
-      return runs_before(a->role, b->role);
-    });
-    std::vector<Loaded*> orphans;
-    for (Loaded* down : downs) {
-      Loaded* up = pair_of(*down, ups);
-      if (up == nullptr) {
-        orphans.push_back(down);  // a downgrade of nothing: linted on its own
-        continue;
-      }
-      Migration& m = up->migration;
-      m.down_file = &down->file;
-      m.downgrade = std::move(down->migration.upgrade);
-      if (down->migration.runner_transaction == RunnerTransaction::none &&
-          m.runner_transaction == RunnerTransaction::per_migration) {
-        for (Operation& op : m.downgrade) op.autocommit = true;
-      }
-      bool broken = !down->migration.issues.empty();
-      m.downgrade_kind =
-          m.downgrade.empty() && !broken ? DowngradeKind::empty : DowngradeKind::real;
-      down->companion = true;
-    }
-    std::vector<const Migration*> migrations;
-    for (Loaded* f : ups) migrations.push_back(&f->migration);
-    RevisionGraph none({});  // versions, not revisions: the Alembic graph rules see nothing
-    run_graph_rules(none, migrations);
-    if (!options_.start_after.empty()) {
-      // --start-after: versions up to it are history, replayed but not reported.
-      for (Loaded* f : ups) {
-        int c = compare_versions(f->migration.id, options_.start_after);
-        if (c == 0) result_.start_after_found = true;
-        if (c <= 0) {
-          silence(*f);
-          if (f->migration.down_file != nullptr) {
-            for (const auto& d : files_) {
-              if (&d->file == f->migration.down_file) silence(*d);
-            }
-          }
-        }
-      }
-    }
-    SchemaState state;
-    for (Loaded* f : ups) lint_migration(*f, state);
-    for (Loaded* f : orphans) {
-      SchemaState alone;
-      lint_migration(*f, alone);
-    }
-  }
-
-  // Each file on its own (bare SQL files).
-  void lint_each() {
-    for (const auto& f : files_) {
-      SchemaState state;
-      lint_migration(*f, state);
-    }
-  }
-
-  // `schemagate explain`: lint_migration also records one row per operation here.
-  void explain_into(std::vector<ExplainRow>* rows) { explain_ = rows; }
-
-  // Applies each file's inline ignores and hands its findings over to the result.
-  void finish() {
-    for (const auto& f : files_) {
-      if (!f->reported) continue;  // context files report nothing, their ignores included
-      apply_ignores(f->file,
-                    f->kind == SourceKind::python ? CommentSyntax::python : CommentSyntax::sql,
-                    f->lines, f->diagnostics);
-      move_diagnostics(*f);
+  // Counts the files and hands their findings over, in discovery order.
+  void count() {
+    for (const auto& u : units_) {
+      if (u->io_problem) add_io_error(result_, u->ref.path, *u->io_problem);
+      if (!u->reported || u->not_revision) continue;
+      ++result_.files;
+      result_.paths.push_back(u->ref.path);
     }
   }
 
  private:
-  Loaded* loaded_of(const Migration* m) {
-    for (const auto& f : files_) {
-      if (&f->migration == m) return f.get();
+  // Reads a unit's text (the file's, or the one it was given).
+  bool read(Unit& u) {
+    if (u.text) {
+      u.file.text = std::move(*u.text);
+      u.text.reset();
+    } else {
+      std::string why;
+      auto text = read_file(u.ref.path, why);
+      if (!text) {
+        u.io_problem = why;
+        u.linted = false;
+        return false;
+      }
+      u.file.text = std::move(*text);
     }
-    return nullptr;
+    if (u.ref.kind == SourceKind::python && !u.ref.explicit_path &&
+        !alembic::looks_like_revision(u.file.text)) {
+      u.not_revision = true;  // an ordinary Python file, not a migration
+      u.linted = false;
+      drop(u);
+      return false;
+    }
+    u.lines.emplace(u.file.text);
+    if (!check_encoding(u)) {
+      u.linted = false;
+      drop(u);
+      return false;
+    }
+    return true;
   }
 
-  Loaded* loaded_of(const SourceFile* file) {
-    for (const auto& f : files_) {
-      if (&f->file == file) return f.get();
+  alembic::AlembicOptions alembic_options() const {
+    alembic::AlembicOptions options;
+    options.project_root = project_root_;
+    options.read_file = [](const std::string& path) -> std::optional<std::string> {
+      std::string why;
+      return read_file(path, why);
+    };
+    return options;
+  }
+
+  // The header pass of an Alembic project, on the workers.
+  void read_headers() {
+    parallel_for(workers_, units_.size(), [&](std::size_t i) {
+      Unit& u = *units_[i];
+      try {
+        if (!read(u)) return;
+        if (u.ref.kind == SourceKind::python) {
+          u.migration = alembic::read_revision_header(u.file, alembic_options());
+          u.migration.file = &u.file;
+          u.headed = true;
+        }
+        drop(u);
+      } catch (const std::exception& e) {
+        u.io_problem = std::string("out of resources: ") + e.what();
+        u.linted = false;
+        drop(u);
+      }
+    });
+  }
+
+  // Reads and parses a unit (and its downgrade file) in full; on a worker.
+  void load(Unit& u) {
+    try {
+      if (!u.linted || !read(u)) return;
+      if (u.ref.kind == SourceKind::python) {
+        Migration m = alembic::parse_file(u.file, alembic_options());
+        if (u.headed) {
+          // The order was decided on the header: keep the file to it.
+          m.id = std::move(u.migration.id);
+          m.parents = std::move(u.migration.parents);
+        }
+        u.migration = std::move(m);
+      } else {
+        u.migration = parse_sql_migration(u.file, u.ref.role, options_.placeholders);
+        if (options_.assume_in_transaction && !versioned_layout(u.ref.role.layout)) {
+          u.migration.runner_transaction = RunnerTransaction::per_migration;
+        }
+      }
+      u.migration.file = &u.file;
+      emit_issues(u);
+      // A downgrade file only matters when it is reported on: history and context files
+      // are replayed for their upgrades.
+      if (u.down != nullptr && (u.reported || u.down->reported)) pair(u, *u.down);
+    } catch (const std::exception& e) {
+      // Only memory can run out here: the frontends report everything else as findings.
+      u.io_problem = std::string("out of resources: ") + e.what();
+      u.linted = false;
+      drop(u);
     }
-    return nullptr;
+  }
+
+  void emit_issues(Unit& u) {
+    for (FrontendIssue& issue : u.migration.issues) {
+      emit(u, issue.rule, issue.range, std::move(issue.message), std::move(issue.help));
+    }
+  }
+
+  // Reads the downgrade file of `up` and makes its operations the upgrade's downgrade.
+  void pair(Unit& up, Unit& down) {
+    if (!read(down)) return;  // unreadable or not text: reported there; no downgrade here
+    down.migration = parse_sql_migration(down.file, down.ref.role, options_.placeholders);
+    down.migration.file = &down.file;
+    emit_issues(down);
+    Migration& m = up.migration;
+    m.down_file = &down.file;
+    m.downgrade = std::move(down.migration.upgrade);
+    if (down.migration.runner_transaction == RunnerTransaction::none &&
+        m.runner_transaction == RunnerTransaction::per_migration) {
+      for (Operation& op : m.downgrade) op.autocommit = true;
+    }
+    bool broken = !down.migration.issues.empty();
+    m.downgrade_kind = m.downgrade.empty() && !broken ? DowngradeKind::empty : DowngradeKind::real;
+  }
+
+  // Loads `order` ahead on the workers and lints it in order: with `shared` as the one
+  // schema state of a project, or each file on its own.
+  void run_in_order(const std::vector<Unit*>& order, SchemaState* shared) {
+    std::size_t window = workers_ == nullptr ? 1 : 4 * static_cast<std::size_t>(workers_->size());
+    ordered_pipeline(
+        workers_, order.size(), window, [&](std::size_t i) { load(*order[i]); },
+        [&](std::size_t i) {
+          Unit& u = *order[i];
+          if (u.linted) {
+            SchemaState alone;
+            lint_migration(u, shared != nullptr ? *shared : alone);
+          }
+          finish(u);
+          if (u.down != nullptr) finish(*u.down);
+        });
+  }
+
+  // Hands over the findings of files that were never linted (unreadable, not text).
+  void finish_unlinted() {
+    for (const auto& u : units_) {
+      if (!u->linted) finish(*u);
+    }
+  }
+
+  // Applies a file's inline ignores, hands its findings over to the result and frees what
+  // it no longer needs.
+  void finish(Unit& u) {
+    if (u.reported && u.lines) {
+      apply_ignores(u.file,
+                    u.ref.kind == SourceKind::python ? CommentSyntax::python : CommentSyntax::sql,
+                    *u.lines, u.diagnostics);
+    }
+    if (u.reported) {
+      for (Diagnostic& d : u.diagnostics) result_.diagnostics.push_back(std::move(d));
+    }
+    release(u.diagnostics);
+    release(u.pending);
+    drop(u);
+  }
+
+  // Drops a file's text and operations (its header stays).
+  static void drop(Unit& u) {
+    u.lines.reset();
+    release(u.file.text);
+    release(u.migration.upgrade);
+    release(u.migration.downgrade);
+    release(u.migration.issues);
+  }
+
+  // Makes a file context only: replayed, never reported.
+  static void silence(Unit& u) {
+    u.reported = false;
+    u.diagnostics.clear();
   }
 
   // The upgrade a downgrade file undoes: same version (and name, among duplicates), not yet
-  // paired.
-  static Loaded* pair_of(const Loaded& down, const std::vector<Loaded*>& ups) {
-    Loaded* found = nullptr;
-    for (Loaded* up : ups) {
-      if (up->migration.down_file != nullptr || up->role.repeatable ||
-          compare_versions(up->role.version, down.role.version) != 0) {
-        continue;
-      }
-      if (up->role.name == down.role.name) return up;
-      if (found == nullptr) found = up;
+  // paired. `ups` is in run order, repeatable migrations last.
+  static Unit* pair_of(const Unit& down, const std::vector<Unit*>& ups) {
+    const SqlRole& role = down.ref.role;
+    auto first = std::partition_point(ups.begin(), ups.end(), [&](const Unit* up) {
+      return !up->ref.role.repeatable && compare_versions(up->ref.role.version, role.version) < 0;
+    });
+    Unit* found = nullptr;
+    for (auto it = first; it != ups.end(); ++it) {
+      const SqlRole& up = (*it)->ref.role;
+      if (up.repeatable || compare_versions(up.version, role.version) != 0) break;
+      if ((*it)->down != nullptr) continue;
+      if (up.name == role.name) return *it;
+      if (found == nullptr) found = *it;
     }
     return found;
   }
@@ -335,34 +481,27 @@ class GroupLinter {
     return info != nullptr ? info->severity : Severity::error;
   }
 
-  void move_diagnostics(Loaded& f) {
-    for (Diagnostic& d : f.diagnostics) result_.diagnostics.push_back(std::move(d));
-    f.diagnostics.clear();
-  }
-
-  void emit(Loaded& f, std::string_view rule, ByteRange range, std::string message,
-            std::string help) {
+  // Records a finding of file `f`. Called on workers too: it reads only the options and `f`.
+  void emit(Unit& f, std::string_view rule, ByteRange range, std::string message,
+            std::string help) const {
     if (!f.reported || options_.disable.contains(std::string(rule))) return;
     Diagnostic d;
     d.rule = std::string(rule);
     const RuleInfo* info = find_rule(rule);
     d.severity = severity_of(rule, info);
     d.path = f.file.path;
-    d.begin = f.lines.position(range.begin);
-    d.end = f.lines.position(std::max(range.end, range.begin));
+    if (f.lines) {
+      d.begin = f.lines->position(range.begin);
+      d.end = f.lines->position(std::max(range.end, range.begin));
+      d.source_line = std::string(f.lines->line_text(d.begin.line));
+    }
     d.message = std::move(message);
     d.help = std::move(help);
-    d.source_line = std::string(f.lines.line_text(d.begin.line));
     if (!f.migration.id.empty()) d.migration = f.migration.id;
     f.diagnostics.push_back(std::move(d));
   }
 
-  Loaded* io_error(const std::string& path, const std::string& why) {
-    add_io_error(result_, path, why);
-    return nullptr;
-  }
-
-  bool check_encoding(Loaded& f) {
+  bool check_encoding(Unit& f) const {
     const std::string& text = f.file.text;
     if (std::size_t nul = text.find('\0'); nul != std::string::npos) {
       emit(f, "invalid-encoding", {nul, nul + 1},
@@ -379,13 +518,15 @@ class GroupLinter {
     return true;
   }
 
-  void lint_migration(Loaded& f, SchemaState& state) {
+  void lint_migration(Unit& f, SchemaState& state) {
+    for (RawFinding& r : f.pending) {
+      emit(f, r.rule, r.range, std::move(r.message), std::move(r.help));
+    }
     const Migration& m = f.migration;
     std::vector<Step> steps = state.replay(m, Phase::upgrade, m.upgrade);
     // The downgrade runs against the state after the upgrade, but later migrations build on
-    // the upgrade: replay it on a copy.
-    SchemaState after_downgrade = state;
-    std::vector<Step> down = after_downgrade.replay(m, Phase::downgrade, m.downgrade);
+    // the upgrade: its changes are undone.
+    std::vector<Step> down = state.replay_and_undo(m, Phase::downgrade, m.downgrade);
     steps.insert(steps.end(), down.begin(), down.end());
     const auto& large = options_.settings.large_tables;
     if (!large.empty()) {
@@ -396,6 +537,8 @@ class GroupLinter {
             (large.contains(t->name) || large.contains(t->key()) || large.contains(t->display()));
       }
     }
+    // Context files and history are replayed; their findings would go nowhere.
+    if (!f.reported && (f.down == nullptr || !f.down->reported)) return;
     explain(f, steps);
     RuleContext ctx(m, steps, options_.settings);
     auto run = [&](const RuleInfo& rule) {
@@ -409,39 +552,39 @@ class GroupLinter {
     for (const RuleInfo& rule : options_.extra_rules) run(rule);
     for (RawFinding& r : ctx.findings()) {
       // A downgrade kept in a file of its own is reported there.
-      Loaded* target =
-          r.phase == Phase::downgrade && m.down_file != nullptr ? loaded_of(m.down_file) : &f;
-      emit(target != nullptr ? *target : f, r.rule, r.range, std::move(r.message),
-           std::move(r.help));
+      Unit& target = r.phase == Phase::downgrade && m.down_file != nullptr ? *f.down : f;
+      emit(target, r.rule, r.range, std::move(r.message), std::move(r.help));
     }
   }
 
-  void run_graph_rules(const RevisionGraph& graph, std::vector<const Migration*> migrations = {}) {
+  // Graph rules; their findings wait in each file until it is read again.
+  void run_graph_rules(const RevisionGraph& graph, std::vector<const Migration*> migrations,
+                       const std::unordered_map<const Migration*, Unit*>& unit_of) {
     GraphContext ctx(graph, std::move(migrations));
     for (const RuleInfo& rule : all_rules()) {
       if (rule.graph_check == nullptr || !enabled(rule)) continue;
       ctx.begin_rule(rule.id);
       auto failure = guarded(rule.id, ctx.findings(), [&] { rule.graph_check(ctx); });
-      if (failure && !files_.empty())
-        emit(*files_.front(), "internal-error", {0, 0}, *failure, kBugHelp);
+      auto first = std::find_if(units_.begin(), units_.end(),
+                                [&](const auto& u) { return unit_of.contains(&u->migration); });
+      if (failure && first != units_.end()) {
+        (*first)->pending.push_back({"internal-error", {0, 0}, *failure, kBugHelp});
+      }
     }
     for (auto& [m, r] : ctx.findings()) {
-      if (Loaded* f = loaded_of(m))
-        emit(*f, r.rule, r.range, std::move(r.message), std::move(r.help));
+      if (auto it = unit_of.find(m); it != unit_of.end()) it->second->pending.push_back(r);
     }
   }
 
   // Records the operations of a linted migration for `schemagate explain`.
-  void explain(const Loaded& f, const std::vector<Step>& steps) {
+  void explain(const Unit& f, const std::vector<Step>& steps) {
     if (explain_ == nullptr || !f.reported) return;
     const Migration& m = f.migration;
     for (const Step& step : steps) {
-      const Loaded* in =
-          step.phase == Phase::downgrade && m.down_file != nullptr ? loaded_of(m.down_file) : &f;
-      if (in == nullptr) in = &f;
+      const Unit* in = step.phase == Phase::downgrade && m.down_file != nullptr ? f.down : &f;
       ExplainRow row;
       row.path = in->file.path;
-      row.begin = in->lines.position(step.op->range.begin);
+      if (in->lines) row.begin = in->lines->position(step.op->range.begin);
       if (!m.id.empty()) row.migration = m.id;
       row.phase = step.phase;
       row.operation = operation_name(*step.op);
@@ -451,42 +594,62 @@ class GroupLinter {
     }
   }
 
-  const LintOptions options_;
+  const LintOptions& options_;
   LintResult& result_;
+  Workers* workers_;
+  std::string project_root_;
   std::vector<ExplainRow>* explain_ = nullptr;
-  std::vector<std::unique_ptr<Loaded>> files_;
-  // Values of templated SQL's placeholders (template.hpp).
+  std::vector<std::unique_ptr<Unit>> units_;
 };
 
 void sort(LintResult& result) {
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
 }
 
-}  // namespace
-
-namespace {
+// Workers for a run over `files` files: none for a single file (as pre-commit runs it).
+std::unique_ptr<Workers> start_workers(std::size_t files, unsigned jobs) {
+  unsigned count = worker_count(jobs);
+  if (files <= 1 || count <= 1) return nullptr;
+  // The frontends recurse: give each worker the main thread's stack (at least 8 MiB).
+  constexpr std::size_t kMinStack = std::size_t{8} << 20U;
+  constexpr std::size_t kMaxStack = std::size_t{64} << 20U;
+  std::size_t stack = kMinStack;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_STACK, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    stack = std::clamp<std::size_t>(limit.rlim_cur, kMinStack, kMaxStack);
+  }
+  try {
+    return std::make_unique<Workers>(static_cast<unsigned>(std::min<std::size_t>(count, files)),
+                                     stack);
+  } catch (const std::exception&) {
+    return nullptr;  // no threads to be had: lint on this one
+  }
+}
 
 LintResult lint_groups(const std::vector<std::string>& paths, const LintOptions& options,
                        std::vector<ExplainRow>* explain) {
   LintResult result;
   Discovery found = discover(paths, DiscoverOptions{options.layouts, options.exclude});
   for (const IoProblem& p : found.problems) add_io_error(result, p.path, p.why);
+  std::size_t files = 0;
+  for (const SourceGroup& g : found.groups) files += g.files.size();
+  std::unique_ptr<Workers> workers = start_workers(files, options.jobs);
   for (const SourceGroup& g : found.groups) {
-    GroupLinter linter(options, result);
+    GroupLinter linter(options, result, workers.get(), g.project_root);
     linter.explain_into(explain);
     bool python = false;
     for (const SourceRef& ref : g.files) {
-      linter.load(ref, g.project_root);
+      linter.add(ref);
       python = python || ref.kind == SourceKind::python;
     }
     if (python) {
-      linter.lint_project();
+      linter.lint_alembic();
     } else if (versioned_layout(g.layout)) {
       linter.lint_sql_project();
     } else {
       linter.lint_each();
     }
-    linter.finish();
+    linter.count();
   }
   sort(result);
   return result;
@@ -518,31 +681,37 @@ GraphResult read_graphs(const std::vector<std::string>& paths) {
   GraphResult out;
   Discovery found = discover(paths);
   for (const IoProblem& p : found.problems) add_io_error(out.problems, p.path, p.why);
+  std::size_t files = 0;
+  for (const SourceGroup& g : found.groups) files += g.files.size();
+  std::unique_ptr<Workers> workers = start_workers(files, 0);
+  LintOptions options;
   for (const SourceGroup& g : found.groups) {
-    GroupLinter linter(LintOptions{}, out.problems);
+    GroupLinter linter(options, out.problems, workers.get(), g.project_root);
     bool python = false;
     for (const SourceRef& ref : g.files) {
       if (ref.kind != SourceKind::python) continue;
       python = true;
-      linter.load(ref, g.project_root);
+      linter.add(ref);
     }
-    if (python && linter.has_revisions()) out.projects.push_back(linter.describe(g.name));
+    if (!python) continue;
+    if (auto graph = linter.describe(g.name)) out.projects.push_back(std::move(*graph));
+    linter.count();
   }
+  out.problems.files = 0;  // a graph reports projects, not files
+  out.problems.paths.clear();
   sort(out.problems);
   return out;
 }
 
 LintResult lint_text(std::string path, std::string text, const LintOptions& options) {
   LintResult result;
-  GroupLinter linter(options, result);
+  GroupLinter linter(options, result, nullptr, ".");
   bool python = path.size() > 3 && path.ends_with(".py");
   SourceRef ref{path, python ? SourceKind::python : SourceKind::sql, true, false, {}};
-  ++result.files;
-  result.paths.push_back(ref.path);
-  linter.load_text(ref, std::move(text), ".");
+  linter.add(ref, std::move(text));
   // One text alone has no revision graph: graph rules need the project (lint_paths).
   linter.lint_each();
-  linter.finish();
+  linter.count();
   sort(result);
   return result;
 }

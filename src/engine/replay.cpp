@@ -48,6 +48,53 @@ std::vector<Step> SchemaState::replay(const Migration& migration, Phase phase,
   return steps;
 }
 
+std::vector<Step> SchemaState::replay_and_undo(const Migration& migration, Phase phase,
+                                               const std::vector<Operation>& ops) {
+  journaling_ = true;
+  std::vector<Step> steps = replay(migration, phase, ops);
+  journaling_ = false;
+  for (auto& [key, table] : saved_tables_) {
+    if (table) {
+      tables_[key] = std::move(*table);
+    } else {
+      tables_.erase(key);
+    }
+  }
+  for (auto& [key, index] : saved_indexes_) {
+    if (index) {
+      indexes_[key] = std::move(*index);
+    } else {
+      indexes_.erase(key);
+    }
+  }
+  saved_tables_.clear();
+  saved_indexes_.clear();
+  return steps;
+}
+
+namespace {
+
+template <typename Map, typename Saved>
+void save_once(bool journaling, const Map& live, Saved& saved, const std::string& key) {
+  if (!journaling || saved.contains(key)) return;
+  auto it = live.find(key);
+  if (it == live.end()) {
+    saved.emplace(key, std::nullopt);
+  } else {
+    saved.emplace(key, it->second);
+  }
+}
+
+}  // namespace
+
+void SchemaState::touch_table(const std::string& key) {
+  save_once(journaling_, tables_, saved_tables_, key);
+}
+
+void SchemaState::touch_index(const std::string& key) {
+  save_once(journaling_, indexes_, saved_indexes_, key);
+}
+
 void SchemaState::apply(const Migration& migration, const Operation& op, Step& step) {
   auto is_new = [&](const QualifiedName& t) {
     auto it = tables_.find(t.key());
@@ -63,10 +110,17 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
     auto it = tables_.find(t.key());
     return it == tables_.end() ? nullptr : &it->second;
   };
+  // The same, for an operation that changes the table.
+  auto find_to_change = [&](const QualifiedName& t) -> Table* {
+    if (find(t) == nullptr) return nullptr;
+    touch_table(t.key());
+    return find(t);
+  };
   std::visit(
       overloaded{
           [&](const CreateTable& o) {
             if (o.if_not_exists && find(o.table) != nullptr) return;
+            touch_table(o.table.key());
             Table table;
             table.created_by = &migration;
             table.named_by = &migration;
@@ -75,26 +129,33 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             }
             tables_[o.table.key()] = std::move(table);
           },
-          [&](const DropTable& o) { tables_.erase(o.table.key()); },
+          [&](const DropTable& o) {
+            touch_table(o.table.key());
+            tables_.erase(o.table.key());
+          },
           [&](const RenameTable& o) {
+            std::string to = QualifiedName{o.table.schema, o.new_name}.key();
+            touch_table(o.table.key());
+            touch_table(to);
             Table table;
             if (Table* t = find(o.table)) table = std::move(*t);
             step.object_is_new = table.named_by == &migration;
             table.named_by = &migration;
             tables_.erase(o.table.key());
-            tables_[QualifiedName{o.table.schema, o.new_name}.key()] = std::move(table);
+            tables_[to] = std::move(table);
           },
           [&](const AddColumn& o) {
+            touch_table(o.table.key());
             tables_[o.table.key()].columns[o.column.name] = {o.column.type, &migration, &migration};
           },
           [&](const DropColumn& o) {
-            Table* t = find(o.table);
+            Table* t = find_to_change(o.table);
             if (t == nullptr) return;
             step.object_is_new = column_is_new(*t, o.column);
             t->columns.erase(o.column);
           },
           [&](const RenameColumn& o) {
-            Table* t = find(o.table);
+            Table* t = find_to_change(o.table);
             if (t == nullptr) return;
             auto c = t->columns.find(o.column);
             if (c == t->columns.end()) return;
@@ -109,7 +170,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
           },
           [&](const AlterColumnType& o) {
             step.previous_type = o.from;
-            Table* t = find(o.table);
+            Table* t = find_to_change(o.table);
             if (t == nullptr) return;
             auto c = t->columns.find(o.column);
             if (c == t->columns.end()) return;
@@ -124,18 +185,19 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
                 [&](const auto& c) { return c.second.validated && c.second.column == o.column; });
           },
           [&](const AddConstraint& o) {
+            touch_table(o.table.key());
             Table& t = tables_[o.table.key()];
             if (!o.name.empty()) t.constraints[o.name] = &migration;
             if (o.not_null_column) t.not_null_checks[o.name] = {*o.not_null_column, !o.not_valid};
           },
           [&](const ValidateConstraint& o) {
-            Table* t = find(o.table);
+            Table* t = find_to_change(o.table);
             if (t == nullptr) return;
             auto c = t->not_null_checks.find(o.name);
             if (c != t->not_null_checks.end()) c->second.validated = true;
           },
           [&](const DropConstraint& o) {
-            Table* t = find(o.table);
+            Table* t = find_to_change(o.table);
             if (t == nullptr) return;
             t->not_null_checks.erase(o.name);
             auto c = t->constraints.find(o.name);
@@ -150,6 +212,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
           },
           [&](const CreateIndex& o) {
             if (o.name.empty()) return;
+            touch_index(index_key({{}, o.name}, o.table));
             indexes_[index_key({{}, o.name}, o.table)] = Index{o.table.key(), &migration};
           },
           [&](const DropIndex& o) {
@@ -161,6 +224,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             auto table = tables_.find(it->second.table);
             step.object_is_new = it->second.created_by == &migration;
             step.table_is_new = table != tables_.end() && table->second.created_by == &migration;
+            touch_index(it->first);
             indexes_.erase(it);
           },
           [](const auto&) {},

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -17,6 +18,12 @@ class SchemaState {
   // Replays `ops` (one phase of `migration`), returning one Step per operation.
   std::vector<Step> replay(const Migration& migration, Phase phase,
                            const std::vector<Operation>& ops);
+
+  // The same, then puts the state back as it was: a downgrade is checked against the state
+  // after its upgrade, while later migrations build on the upgrade. Costs what the
+  // operations touch, not the size of the schema.
+  std::vector<Step> replay_and_undo(const Migration& migration, Phase phase,
+                                    const std::vector<Operation>& ops);
 
  private:
   // created_by: the migration that made the object; named_by: the one that gave it its
@@ -44,9 +51,16 @@ class SchemaState {
   };
 
   void apply(const Migration& migration, const Operation& op, Step& step);
+  // Before a table or index changes: keeps its value for replay_and_undo (when journaling).
+  void touch_table(const std::string& key);
+  void touch_index(const std::string& key);
 
   std::unordered_map<std::string, Table> tables_;
   std::unordered_map<std::string, Index> indexes_;
+  // While journaling: the value each touched key had before (nullopt: it did not exist).
+  bool journaling_ = false;
+  std::unordered_map<std::string, std::optional<Table>> saved_tables_;
+  std::unordered_map<std::string, std::optional<Index>> saved_indexes_;
 };
 
 }  // namespace schemagate
