@@ -7,16 +7,17 @@
 // Alembic revisions are ordered by a first, cheap pass over their headers.
 #include "schemagate/engine.hpp"
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <exception>
-#include <fstream>
 #include <memory>
 #include <set>
-#include <sstream>
 #include <unordered_map>
 
 #include "engine/discover.hpp"
@@ -64,19 +65,54 @@ std::optional<std::string> guarded(std::string_view rule, Findings& findings, Fn
   }
 }
 
+// Reads a whole file with as few system calls as possible: regular files and pipes, not
+// devices (which may never end).
 std::optional<std::string> read_file(const std::string& path, std::string& why) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
     why = std::strerror(errno);
     return std::nullopt;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) {
-    why = "read failed";
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    why = std::strerror(errno);
     return std::nullopt;
   }
-  return std::move(buffer).str();
+  if (S_ISFIFO(st.st_mode)) {
+    // A pipe named on the command line (`<(...)`); directory walks never yield one.
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  } else if (!S_ISREG(st.st_mode)) {
+    why = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file (a socket or a device)";
+    return std::nullopt;
+  }
+  constexpr off_t kMaxBytes = off_t{1} << 30U;
+  if (st.st_size > kMaxBytes) {
+    why = "larger than 1 GiB; not read";
+    return std::nullopt;
+  }
+  std::string text(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t got = 0;
+  for (;;) {
+    if (got == text.size()) text.resize(got + 4096);  // the file grew, or stat said 0
+    ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      why = std::strerror(errno);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+    if (got > static_cast<std::size_t>(kMaxBytes)) {
+      why = "larger than 1 GiB; not read";
+      return std::nullopt;
+    }
+  }
+  text.resize(got);
+  return text;
 }
 
 // Frees a container's memory, not just its elements.
