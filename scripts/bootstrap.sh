@@ -4,6 +4,7 @@
 #   scripts/bootstrap.sh            install dependencies and build (build/)
 #   scripts/bootstrap.sh examples   ... then lint the bundled examples/
 #   scripts/bootstrap.sh test       ... then run the whole test suite (also an ASan/UBSan build)
+#                                   and a minute of each fuzz target (scripts/fuzz.sh)
 #
 # Idempotent and quiet when everything is already in place. Needs root (or sudo) only when
 # a Debian package is missing.
@@ -19,7 +20,7 @@ packages=(
   g++ cmake make pkg-config git ca-certificates
   libpg-query-dev libtree-sitter-dev libyaml-cpp-dev libcli11-dev catch2
   libprotobuf-c-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev
-  clang-format
+  clang-format clang libclang-rt-14-dev python3-jsonschema
 )
 # npm fetches the Python grammar; a Node.js installed some other way (which bundles npm and
 # conflicts with Debian's npm package) is fine too.
@@ -67,11 +68,14 @@ case "$job" in
     [ "$status" -le 1 ] || exit "$status"
     ;;
   test)
-    # Both builds first, then both suites, so a failing test never hides the sanitizer run.
+    # All builds first, then the suites and the fuzzers, so that a failure never hides the
+    # others. The fuzz targets build with Clang in build-fuzz/ (fuzz/README.md).
     configure_and_build "$root/build-sanitize" -DSCHEMAGATE_SANITIZE=ON
     status=0
+    bash "$root/scripts/fuzz.sh" 0 || status=1
     ctest --test-dir "$root/build" --output-on-failure -j "$jobs" || status=1
     ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs" || status=1
+    bash "$root/scripts/fuzz.sh" "${SCHEMAGATE_FUZZ_SECONDS:-60}" || status=1
     exit "$status"
     ;;
   *)

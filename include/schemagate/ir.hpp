@@ -240,6 +240,10 @@ template <class... Fs>
 struct overloaded : Fs... {
   using Fs::operator()...;
 };
+// Spelled out for compilers without C++20's aggregate deduction (Clang 14, which builds the
+// fuzz targets).
+template <class... Fs>
+overloaded(Fs...) -> overloaded<Fs...>;
 
 // The table an operation works on, if it works on exactly one.
 [[nodiscard]] const QualifiedName* target_table(const Operation& op);

@@ -3,6 +3,9 @@
 // mistake is an error at file:line:col.
 #include "schemagate/config.hpp"
 
+#include "config/config_text.hpp"
+
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <toml++/toml.h>
@@ -19,6 +22,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+struct Entry;
+
 // A configuration value, whatever file format it came from.
 struct Value {
   enum class Kind { map, list, text, integer, boolean, null } kind = Kind::null;
@@ -26,9 +31,17 @@ struct Value {
   std::string text;  // text scalars; also the spelling of YAML scalars
   std::int64_t integer = 0;
   bool boolean = false;
-  std::vector<std::pair<std::string, Value>> entries;  // maps (with the key's position in at)
+  std::vector<Entry> entries;  // maps (with the key's position in at)
   std::vector<Position> key_positions;
   std::vector<Value> items;  // lists
+};
+
+// One key of a map and its value. (A class of its own rather than a std::pair: a pair of an
+// incomplete Value can't be a member of Value with libstdc++ under Clang.)
+struct Entry {
+  Entry(std::string k, Value v) : first(std::move(k)), second(std::move(v)) {}
+  std::string first;
+  Value second;
 };
 
 Position position(const YAML::Mark& m) {
@@ -36,71 +49,103 @@ Position position(const YAML::Mark& m) {
   return {static_cast<std::uint32_t>(m.line + 1), static_cast<std::uint32_t>(m.column + 1)};
 }
 
-Value from_yaml(const YAML::Node& n) {
-  Value v;
-  v.at = position(n.Mark());
-  switch (n.Type()) {
-    case YAML::NodeType::Map:
-      v.kind = Value::Kind::map;
-      for (const auto& kv : n) {
-        v.entries.emplace_back(kv.first.Scalar(), from_yaml(kv.second));
-        v.key_positions.push_back(position(kv.first.Mark()));
-      }
-      break;
-    case YAML::NodeType::Sequence:
-      v.kind = Value::Kind::list;
-      for (const auto& item : n) v.items.push_back(from_yaml(item));
-      break;
-    case YAML::NodeType::Scalar: {
-      v.text = n.Scalar();
-      v.kind = Value::Kind::text;
-      if (n.Tag() == "!") break;  // quoted: always text
-      if (v.text == "true" || v.text == "false") {
-        v.kind = Value::Kind::boolean;
-        v.boolean = v.text == "true";
-      } else if (!v.text.empty() && v.text.find_first_not_of("-0123456789") == std::string::npos) {
-        try {
-          std::size_t used = 0;
-          v.integer = std::stoll(v.text, &used);
-          if (used == v.text.size()) v.kind = Value::Kind::integer;
-        } catch (const std::exception&) {
-        }
-      }
-      break;
-    }
-    default:
-      v.kind = Value::Kind::null;
-  }
-  return v;
-}
+// Bounds on the tree built from a file: YAML aliases can repeat a large subtree many times
+// over (a few lines expanding to billions of values), and no configuration nests deeper than
+// three levels.
+constexpr std::size_t kMaxValues = 100000;
+constexpr int kMaxNesting = 64;
 
-Value from_toml(const toml::node& n) {
-  Value v;
-  const toml::source_region& src = n.source();
-  v.at = {src.begin.line, src.begin.column};
-  if (const auto* t = n.as_table()) {
-    v.kind = Value::Kind::map;
-    for (const auto& [k, child] : *t) {
-      v.entries.emplace_back(std::string(k.str()), from_toml(child));
-      v.key_positions.push_back({k.source().begin.line, k.source().begin.column});
+struct TooLarge {
+  Position at;
+  std::string message;
+};
+
+// Builds Values from a parsed YAML or TOML document, within the bounds above.
+class Builder {
+ public:
+  Value from_yaml(const YAML::Node& n, int depth = 0) {
+    Value v;
+    v.at = position(n.Mark());
+    count(v.at, depth);
+    switch (n.Type()) {
+      case YAML::NodeType::Map:
+        v.kind = Value::Kind::map;
+        for (const auto& kv : n) {
+          v.entries.emplace_back(kv.first.Scalar(), from_yaml(kv.second, depth + 1));
+          v.key_positions.push_back(position(kv.first.Mark()));
+        }
+        break;
+      case YAML::NodeType::Sequence:
+        v.kind = Value::Kind::list;
+        for (const auto& item : n) v.items.push_back(from_yaml(item, depth + 1));
+        break;
+      case YAML::NodeType::Scalar: {
+        v.text = n.Scalar();
+        v.kind = Value::Kind::text;
+        if (n.Tag() == "!") break;  // quoted: always text
+        if (v.text == "true" || v.text == "false") {
+          v.kind = Value::Kind::boolean;
+          v.boolean = v.text == "true";
+        } else if (!v.text.empty() &&
+                   v.text.find_first_not_of("-0123456789") == std::string::npos) {
+          try {
+            std::size_t used = 0;
+            v.integer = std::stoll(v.text, &used);
+            if (used == v.text.size()) v.kind = Value::Kind::integer;
+          } catch (const std::exception&) {
+          }
+        }
+        break;
+      }
+      default:
+        v.kind = Value::Kind::null;
     }
-  } else if (const auto* a = n.as_array()) {
-    v.kind = Value::Kind::list;
-    for (const auto& item : *a) v.items.push_back(from_toml(item));
-  } else if (const auto* s = n.as_string()) {
-    v.kind = Value::Kind::text;
-    v.text = s->get();
-  } else if (const auto* i = n.as_integer()) {
-    v.kind = Value::Kind::integer;
-    v.integer = i->get();
-    v.text = std::to_string(v.integer);
-  } else if (const auto* b = n.as_boolean()) {
-    v.kind = Value::Kind::boolean;
-    v.boolean = b->get();
-    v.text = v.boolean ? "true" : "false";
+    return v;
   }
-  return v;
-}
+
+  Value from_toml(const toml::node& n, int depth = 0) {
+    Value v;
+    const toml::source_region& src = n.source();
+    v.at = {src.begin.line, src.begin.column};
+    count(v.at, depth);
+    if (const auto* t = n.as_table()) {
+      v.kind = Value::Kind::map;
+      for (const auto& [k, child] : *t) {
+        v.entries.emplace_back(std::string(k.str()), from_toml(child, depth + 1));
+        v.key_positions.push_back({k.source().begin.line, k.source().begin.column});
+      }
+    } else if (const auto* a = n.as_array()) {
+      v.kind = Value::Kind::list;
+      for (const auto& item : *a) v.items.push_back(from_toml(item, depth + 1));
+    } else if (const auto* s = n.as_string()) {
+      v.kind = Value::Kind::text;
+      v.text = s->get();
+    } else if (const auto* i = n.as_integer()) {
+      v.kind = Value::Kind::integer;
+      v.integer = i->get();
+      v.text = std::to_string(v.integer);
+    } else if (const auto* b = n.as_boolean()) {
+      v.kind = Value::Kind::boolean;
+      v.boolean = b->get();
+      v.text = v.boolean ? "true" : "false";
+    }
+    return v;
+  }
+
+ private:
+  void count(Position at, int depth) {
+    if (depth > kMaxNesting) {
+      throw TooLarge{at, "the configuration is nested more than " + std::to_string(kMaxNesting) +
+                             " levels deep"};
+    }
+    if (++values_ > kMaxValues) {
+      throw TooLarge{at, "the configuration holds more than " + std::to_string(kMaxValues) +
+                             " values (with its aliases expanded)"};
+    }
+  }
+
+  std::size_t values_ = 0;
+};
 
 std::string_view kind_name(Value::Kind k) {
   switch (k) {
@@ -306,7 +351,7 @@ const std::vector<std::string>& known_layouts() {
   return layouts;
 }
 
-ConfigResult load_config(const std::string& path) {
+ConfigResult parse_config_text(const std::string& path, std::string_view text) {
   ConfigResult out;
   Config config;
   config.source = path;
@@ -314,7 +359,7 @@ ConfigResult load_config(const std::string& path) {
   if (is_pyproject(path)) {
     toml::table parsed;
     try {
-      parsed = toml::parse_file(path);
+      parsed = toml::parse(text, path);
     } catch (const toml::parse_error& e) {
       out.errors.push_back(
           {path, {e.source().begin.line, e.source().begin.column}, std::string(e.description())});
@@ -323,22 +368,44 @@ ConfigResult load_config(const std::string& path) {
     const toml::node* tool = parsed.get("tool");
     const toml::node* section =
         tool != nullptr && tool->is_table() ? tool->as_table()->get("schemagate") : nullptr;
-    if (section != nullptr) validator.root(from_toml(*section), config);
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      out.errors.push_back({path, {}, "cannot read the configuration file"});
-      return out;
+    if (section != nullptr) {
+      try {
+        validator.root(Builder().from_toml(*section), config);
+      } catch (const TooLarge& e) {
+        out.errors.push_back({path, e.at, e.message});
+      }
     }
+  } else {
     try {
-      validator.root(from_yaml(YAML::Load(in)), config);
+      validator.root(Builder().from_yaml(YAML::Load(std::string(text))), config);
+    } catch (const YAML::DeepRecursion& e) {
+      // yaml-cpp's own message for it is "bad file".
+      out.errors.push_back({path, position(e.mark),
+                            "the configuration is nested too deeply (" + std::to_string(e.depth()) +
+                                " levels) for the YAML reader"});
+      return out;
     } catch (const YAML::Exception& e) {
       out.errors.push_back({path, position(e.mark), e.msg});
+      return out;
+    } catch (const TooLarge& e) {
+      out.errors.push_back({path, e.at, e.message});
       return out;
     }
   }
   if (out.errors.empty()) out.config = std::move(config);
   return out;
+}
+
+ConfigResult load_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    ConfigResult out;
+    out.errors.push_back({path, {}, "cannot read the configuration file"});
+    return out;
+  }
+  return parse_config_text(path, text.str());
 }
 
 std::string find_config(const std::string& start) {

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 #include <system_error>
+#include <unordered_map>
 
 #include <fnmatch.h>
 
@@ -49,6 +50,22 @@ std::string project_root_for(const fs::path& start) {
   return dir.generic_string();
 }
 
+// Is `path` (canonical) `root` (canonical) or below it?
+bool inside(const fs::path& path, const fs::path& root) {
+  auto rel = path.lexically_relative(root);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+// A symbolic link whose target is not below `root` (or that can't be resolved).
+bool links_outside(const fs::path& p, const fs::path& root) {
+  std::error_code ec;
+  if (!fs::is_symlink(p, ec)) return false;
+  fs::path target = fs::canonical(p, ec);
+  if (ec) return true;
+  fs::path real_root = fs::weakly_canonical(root, ec);
+  return ec || !inside(target, real_root);
+}
+
 bool glob_match(const std::string& glob, const std::string& path) {
   return !path.empty() && fnmatch(glob.c_str(), path.c_str(), 0) == 0;
 }
@@ -79,8 +96,10 @@ class Walker {
     add(SourceRef{arg, SourceKind::python, true, false, {}}, key, arg);
     fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      // Context only: siblings that are not regular files, or links out of the folder, are
+      // left alone (a directory walk would report them).
       if (it->path().extension() == ".py" && it->is_regular_file(ec) &&
-          !fs::equivalent(it->path(), p, ec)) {
+          !links_outside(it->path(), dir) && !fs::equivalent(it->path(), p, ec)) {
         add(SourceRef{it->path().generic_string(), SourceKind::python, false, true, {}}, key, arg);
       }
     }
@@ -92,8 +111,7 @@ class Walker {
       // Canonical paths are computed once per file (each costs system calls).
       std::vector<std::pair<std::string, SourceRef>> keyed;
       keyed.reserve(g.files.size());
-      for (SourceRef& ref : g.files)
-        keyed.emplace_back(canonical_or_given(ref.path), std::move(ref));
+      for (SourceRef& ref : g.files) keyed.emplace_back(canonical_file(ref.path), std::move(ref));
       std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
         return a.first != b.first ? a.first < b.first
                                   : a.second.context_only < b.second.context_only;
@@ -108,6 +126,26 @@ class Walker {
   }
 
  private:
+  // canonical_or_given of a folder, remembered: files of one folder ask for it many times.
+  const std::string& canonical_dir(const fs::path& dir) {
+    std::string spelled = dir.generic_string();
+    auto it = canonical_dirs_.find(spelled);
+    if (it == canonical_dirs_.end())
+      it = canonical_dirs_.emplace(spelled, canonical_or_given(dir)).first;
+    return it->second;
+  }
+
+  // canonical_or_given of a file: its folder's (remembered) and its name, unless the file is
+  // a symbolic link (one lstat instead of one per path component).
+  std::string canonical_file(const std::string& path) {
+    fs::path p(path);
+    std::error_code ec;
+    fs::file_status st = fs::symlink_status(p, ec);
+    if (ec || fs::is_symlink(st) || !p.has_filename()) return canonical_or_given(p);
+    fs::path parent = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+    return (fs::path(canonical_dir(parent)) / p.filename()).generic_string();
+  }
+
   void problem(const fs::path& p, const std::string& why) {
     out_.problems.push_back({p.generic_string(), why});
   }
@@ -125,7 +163,10 @@ class Walker {
     std::string key = project_key(place);
     add(SourceRef{arg, SourceKind::sql, true, false, place.role}, key, arg, place.role.layout);
     for (const fs::path& sibling : layouts_.project_files(place.project_dir, place.role.layout)) {
-      if (fs::equivalent(sibling, p, ec) || excluded(sibling.generic_string(), arg)) continue;
+      if (fs::equivalent(sibling, p, ec) || excluded(sibling.generic_string(), arg) ||
+          links_outside(sibling, place.project_dir)) {
+        continue;
+      }
       SqlPlacement other = layouts_.place(sibling);
       if (other.role.skip || project_key(other) != key) continue;
       add(SourceRef{sibling.generic_string(), SourceKind::sql, false, true, other.role}, key, arg,
@@ -134,7 +175,7 @@ class Walker {
   }
 
   std::string project_key(const SqlPlacement& place) {
-    std::string dir = canonical_or_given(place.project_dir);
+    std::string dir = canonical_dir(place.project_dir);
     std::string key = dir + "#" + place.role.layout;
     display_names_.emplace(key, place.project_dir.generic_string());
     return key;
@@ -162,7 +203,11 @@ class Walker {
       g.layout = layout;
       auto named = display_names_.find(key);
       g.name = named != display_names_.end() ? named->second : key;
-      g.project_root = project_root_for(root_hint);
+      auto known = project_roots_.find(root_hint);
+      if (known == project_roots_.end()) {
+        known = project_roots_.emplace(root_hint, project_root_for(root_hint)).first;
+      }
+      g.project_root = known->second;
     }
     g.files.push_back(ref);
   }
@@ -213,25 +258,33 @@ class Walker {
           continue;
         }
         const fs::path& p = entry.path();
+        bool ini = p.filename() == "alembic.ini";
+        if (!ini && p.extension() != ".sql" && p.extension() != ".py") continue;
         if (excluded(p.generic_string(), root)) continue;
-        if (p.filename() == "alembic.ini") {
-          read_alembic_ini(p, arg);
-          continue;
-        }
-        if (p.extension() != ".sql" && p.extension() != ".py") continue;
         if (fs::is_symlink(link)) {
           fs::path target = fs::canonical(p, ec);
           if (ec) {
             problem(p, ec.message());
+            ec.clear();
             continue;
           }
-          auto rel = target.lexically_relative(real_root);
-          if (rel.empty() || *rel.begin() == "..") {
+          if (!inside(target, real_root)) {
             problem(p, "symbolic link to a file outside the linted directory; not followed");
             continue;
           }
         }
-        if (entry.is_regular_file(ec)) files.push_back(p);
+        // A FIFO would block the run, a device never end: only regular files are read.
+        fs::file_status st = entry.status(ec);
+        if (!fs::is_regular_file(st)) {
+          if (!ec && !fs::is_directory(st)) problem(p, "not a regular file; not read");
+          ec.clear();
+          continue;
+        }
+        if (ini) {
+          read_alembic_ini(p, arg);
+        } else {
+          files.push_back(p);
+        }
       }
       if (ec) problem(dir, ec.message());
     }
@@ -260,10 +313,8 @@ class Walker {
   }
 
   bool inside_walked(const std::string& dir) const {
-    return std::any_of(walked_.begin(), walked_.end(), [&](const std::string& root) {
-      auto rel = fs::path(dir).lexically_relative(root);
-      return !rel.empty() && *rel.begin() != "..";
-    });
+    return std::any_of(walked_.begin(), walked_.end(),
+                       [&](const std::string& root) { return inside(dir, root); });
   }
 
   Discovery& out_;
@@ -272,19 +323,30 @@ class Walker {
   std::map<std::string, SourceGroup> groups_;
   std::map<std::string, std::string> version_dir_owner_;
   std::map<std::string, std::string> display_names_;  // key → as the user would write it
+  std::unordered_map<std::string, std::string> canonical_dirs_;  // as spelled → canonical
   std::set<std::string> walked_;
+  std::map<std::string, std::string> project_roots_;  // argument → project_root_for(argument)
   std::vector<std::pair<std::string, std::string>> pending_;
 };
 
 }  // namespace
 
 std::vector<std::string> alembic_version_dirs(const std::string& ini_path) {
-  std::ifstream in(ini_path);
-  if (!in) return {};
   std::error_code ec;
+  if (!fs::is_regular_file(ini_path, ec)) return {};
+  std::ifstream in(ini_path, std::ios::binary);
+  if (!in) return {};
+  std::ostringstream text;
+  text << in.rdbuf();
   fs::path here = fs::absolute(
       fs::path(ini_path).parent_path().empty() ? fs::path(".") : fs::path(ini_path).parent_path(),
       ec);
+  return alembic_ini_version_dirs(text.str(), here.generic_string());
+}
+
+std::vector<std::string> alembic_ini_version_dirs(std::string_view text, const std::string& dir) {
+  const fs::path here(dir);
+  std::istringstream in{std::string(text)};
   std::string section;
   std::string script_location;
   std::string version_locations;
@@ -301,8 +363,11 @@ std::vector<std::string> alembic_version_dirs(const std::string& ini_path) {
     if (eq == std::string::npos) continue;
     std::string key = trim(line.substr(0, eq));
     std::string value = trim(line.substr(eq + 1));
-    for (std::size_t at; (at = value.find("%(here)s")) != std::string::npos;) {
-      value.replace(at, 8, here.generic_string());
+    // Searched on after each replacement: the folder's own name may hold "%(here)s".
+    const std::string here_text = here.generic_string();
+    for (std::size_t at = 0; (at = value.find("%(here)s", at)) != std::string::npos;
+         at += here_text.size()) {
+      value.replace(at, 8, here_text);
     }
     if (key == "script_location") script_location = value;
     if (key == "version_locations") version_locations = value;
@@ -311,7 +376,8 @@ std::vector<std::string> alembic_version_dirs(const std::string& ini_path) {
   auto resolve = [&](const std::string& v) {
     fs::path p(v);
     // "package:folder" names a package; only plain paths can be resolved statically.
-    if (v.find(':') != std::string::npos && !fs::exists(p)) return std::string();
+    std::error_code ec;  // a name too long for the file system is not an existing path
+    if (v.find(':') != std::string::npos && !fs::exists(p, ec)) return std::string();
     return (p.is_absolute() ? p : here / p).lexically_normal().generic_string();
   };
   std::vector<std::string> dirs;

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/layouts.hpp"
@@ -54,5 +55,8 @@ struct DiscoverOptions {
 // script_location and version_locations of an alembic.ini, resolved against its folder
 // (`%(here)s` included). Empty when the file has none.
 [[nodiscard]] std::vector<std::string> alembic_version_dirs(const std::string& ini_path);
+// The same, from the text of an alembic.ini in folder `dir` (an absolute path).
+[[nodiscard]] std::vector<std::string> alembic_ini_version_dirs(std::string_view text,
+                                                                const std::string& dir);
 
 }  // namespace schemagate

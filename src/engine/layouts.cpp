@@ -28,9 +28,9 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <system_error>
+#include <unordered_set>
 
 #include <fnmatch.h>
 
@@ -60,13 +60,122 @@ bool starts_with_digit(const std::string& s) {
   return !s.empty() && std::isdigit(static_cast<unsigned char>(s[0]));
 }
 
-const std::regex kGolang(R"(^(\d+)_(.*)\.(up|down)\.sql$)");
-const std::regex kPopx(R"(^(\d+)(?:_([^.]*))?((?:\.[A-Za-z0-9]+)*)\.(up|down)\.sql$)");
-const std::regex kFlyway(R"(^([VU])(\d[0-9._]*)__(.+)\.sql$|^R__(.+)\.sql$)");
-const std::regex kDbmateName(R"(^(\d+)(?:_(.*))?\.sql$)");
-const std::regex kDbmateMarker(R"((^|\n)--\s*migrate:up)");
-const std::regex kDieselDir(R"(^(\d[0-9-]*)_(.+)$)");
-const std::regex kPrismaDir(R"(^(\d+)_(.+)$)");
+// File-name patterns, matched by hand: std::regex costs more per name than reading the file.
+std::size_t digits_at(std::string_view s, std::size_t at) {
+  std::size_t end = at;
+  while (end < s.size() && s[end] >= '0' && s[end] <= '9') ++end;
+  return end - at;
+}
+
+// `<stem>.up.sql` / `<stem>.down.sql`: the stem and whether it is the downgrade.
+std::optional<std::pair<std::string_view, bool>> up_down(std::string_view name) {
+  if (name.ends_with(".up.sql")) return std::pair{name.substr(0, name.size() - 7), false};
+  if (name.ends_with(".down.sql")) return std::pair{name.substr(0, name.size() - 9), true};
+  return std::nullopt;
+}
+
+// golang-migrate: N_name.up.sql / N_name.down.sql
+struct GolangName {
+  std::string_view version, name;
+  bool down = false;
+};
+std::optional<GolangName> golang_name(std::string_view fname) {
+  auto ud = up_down(fname);
+  if (!ud) return std::nullopt;
+  std::string_view stem = ud->first;
+  std::size_t n = digits_at(stem, 0);
+  if (n == 0 || n >= stem.size() || stem[n] != '_') return std::nullopt;
+  return GolangName{stem.substr(0, n), stem.substr(n + 1), ud->second};
+}
+
+// popx: N[_name][.dialect][.autocommit].up.sql
+struct PopxName {
+  std::string_view version, name, segments;  // segments: ".postgres.autocommit" or empty
+  bool has_name = false;
+  bool down = false;
+};
+std::optional<PopxName> popx_name(std::string_view fname) {
+  auto ud = up_down(fname);
+  if (!ud) return std::nullopt;
+  std::string_view stem = ud->first;
+  PopxName out;
+  out.down = ud->second;
+  std::size_t n = digits_at(stem, 0);
+  if (n == 0) return std::nullopt;
+  out.version = stem.substr(0, n);
+  std::size_t at = n;
+  if (at < stem.size() && stem[at] == '_') {
+    std::size_t dot = stem.find('.', at + 1);
+    if (dot == std::string_view::npos) dot = stem.size();
+    out.has_name = true;
+    out.name = stem.substr(at + 1, dot - at - 1);
+    at = dot;
+  }
+  out.segments = stem.substr(at);
+  // The rest: `.segment` parts of letters and digits.
+  for (std::size_t i = at; i < stem.size();) {
+    if (stem[i] != '.') return std::nullopt;
+    std::size_t j = i + 1;
+    while (j < stem.size() && std::isalnum(static_cast<unsigned char>(stem[j]))) ++j;
+    if (j == i + 1) return std::nullopt;
+    i = j;
+  }
+  return out;
+}
+
+// Flyway: V<version>__<name>.sql, U<version>__<name>.sql, R__<name>.sql
+struct FlywayName {
+  char prefix = 'V';  // V, U or R
+  std::string_view version, name;
+};
+std::optional<FlywayName> flyway_name(std::string_view fname) {
+  if (!fname.ends_with(".sql")) return std::nullopt;
+  std::string_view stem = fname.substr(0, fname.size() - 4);
+  if (stem.size() < 2) return std::nullopt;
+  if (stem[0] == 'V' || stem[0] == 'U') {
+    if (stem[1] < '0' || stem[1] > '9') return std::nullopt;
+    std::size_t run = 1;
+    while (1 + run < stem.size() && (std::isdigit(static_cast<unsigned char>(stem[1 + run])) ||
+                                     stem[1 + run] == '.' || stem[1 + run] == '_')) {
+      ++run;
+    }
+    // The longest version followed by `__` and a name.
+    for (std::size_t len = run; len >= 1; --len) {
+      std::size_t sep = 1 + len;
+      if (stem.substr(sep, 2) == "__" && stem.size() > sep + 2) {
+        return FlywayName{stem[0], stem.substr(1, len), stem.substr(sep + 2)};
+      }
+    }
+    return std::nullopt;
+  }
+  if (stem.starts_with("R__") && stem.size() > 3) return FlywayName{'R', {}, stem.substr(3)};
+  return std::nullopt;
+}
+
+// dbmate: N[_name].sql
+std::optional<std::pair<std::string_view, std::string_view>> dbmate_name(std::string_view fname) {
+  if (!fname.ends_with(".sql")) return std::nullopt;
+  std::string_view stem = fname.substr(0, fname.size() - 4);
+  std::size_t n = digits_at(stem, 0);
+  if (n == 0) return std::nullopt;
+  if (n == stem.size()) return std::pair{stem, std::string_view()};
+  if (stem[n] != '_') return std::nullopt;
+  return std::pair{stem.substr(0, n), stem.substr(n + 1)};
+}
+
+// diesel (`<version>_<name>`, the version of digits and dashes) and Prisma (`<digits>_<name>`)
+// migration folders.
+std::optional<std::pair<std::string_view, std::string_view>> folder_name(std::string_view folder,
+                                                                         bool dashes) {
+  if (folder.empty() || folder[0] < '0' || folder[0] > '9') return std::nullopt;
+  std::size_t n = 0;
+  while (n < folder.size() &&
+         ((folder[n] >= '0' && folder[n] <= '9') || (dashes && folder[n] == '-'))) {
+    ++n;
+  }
+  if (n + 1 >= folder.size() || folder[n] != '_') return std::nullopt;
+  return std::pair{folder.substr(0, n), folder.substr(n + 1)};
+}
 
 bool popx_segments(const std::string& segments, std::string* dialect, bool* autocommit) {
   static const char* dialects[] = {"postgres", "mysql", "sqlite", "sqlite3", "cockroach"};
@@ -91,6 +200,8 @@ bool popx_segments(const std::string& segments, std::string* dialect, bool* auto
 
 // `key = value` of a small config file (Flyway .conf, diesel metadata.toml).
 std::optional<std::string> config_value(const fs::path& p, const std::string& key) {
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec)) return std::nullopt;  // a FIFO would block the run
   std::ifstream in(p);
   for (std::string line; std::getline(in, line);) {
     auto eq = line.find('=');
@@ -111,14 +222,17 @@ std::optional<std::string> config_value(const fs::path& p, const std::string& ke
 // Sqitch plan: change names in order (tags, pragmas and reworked duplicates left out).
 std::vector<std::string> read_plan(const fs::path& plan) {
   std::vector<std::string> changes;
+  std::error_code ec;
+  if (!fs::is_regular_file(plan, ec)) return changes;  // a FIFO would block the run
   std::ifstream in(plan);
+  std::unordered_set<std::string> seen;
   for (std::string line; std::getline(in, line);) {
     std::size_t b = line.find_first_not_of(" \t");
     if (b == std::string::npos) continue;
     char c = line[b];
     if (c == '%' || c == '#' || c == '@') continue;
     std::string name = line.substr(b, line.find_first_of(" \t\r", b) - b);
-    if (std::find(changes.begin(), changes.end(), name) == changes.end()) changes.push_back(name);
+    if (seen.insert(name).second) changes.push_back(std::move(name));
   }
   return changes;
 }
@@ -158,20 +272,49 @@ struct Section {
   bool transaction = true;
 };
 
+// The direction of a dbmate marker `--[ \t]*migrate:up|down` starting at `at`, or empty.
+// (Hand-written rather than std::regex: libstdc++'s regex recurses once per character
+// matched, and a long enough line overflows the stack.)
+std::string_view dbmate_marker(std::string_view text, std::size_t at, bool any_space) {
+  if (text.substr(at, 2) != "--") return {};
+  at += 2;
+  while (at < text.size() && (text[at] == ' ' || text[at] == '\t' ||
+                              (any_space && std::isspace(static_cast<unsigned char>(text[at]))))) {
+    ++at;
+  }
+  std::string_view rest = text.substr(at);
+  if (rest.starts_with("migrate:up")) return "up";
+  if (rest.starts_with("migrate:down")) return "down";
+  return {};
+}
+
+// Does a dbmate file start here: a line starting `--\s*migrate:up` in `head`?
+bool has_dbmate_marker(std::string_view head) {
+  for (std::size_t at = 0;;) {
+    if (dbmate_marker(head, at, true) == "up") return true;
+    std::size_t nl = head.find('\n', at);
+    if (nl == std::string_view::npos) return false;
+    at = nl + 1;
+  }
+}
+
 // dbmate's `-- migrate:up` / `-- migrate:down` sections.
 void dbmate_sections(const std::string& text, std::optional<Section>& up,
                      std::optional<Section>& down) {
-  static const std::regex marker(R"(--[ \t]*migrate:(up|down)([^\r\n]*))");
-  std::vector<std::pair<std::string, Section>> found;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), marker);
-       it != std::sregex_iterator(); ++it) {
-    auto at = static_cast<std::size_t>(it->position(0));
-    if (at != 0 && text[at - 1] != '\n') continue;  // only at the start of a line
-    Section s;
-    s.marker = line_at(text, at);
-    s.body.begin = s.marker.end;
-    s.transaction = (*it)[2].str().find("transaction:false") == std::string::npos;
-    found.emplace_back((*it)[1].str(), s);
+  std::vector<std::pair<std::string_view, Section>> found;
+  for (std::size_t at = 0; at < text.size();) {
+    std::string_view direction = dbmate_marker(text, at, false);
+    if (!direction.empty()) {
+      Section s;
+      s.marker = line_at(text, at);
+      s.body.begin = s.marker.end;
+      std::string_view options(text.data() + at, s.marker.end - at);
+      s.transaction = options.find("transaction:false") == std::string_view::npos;
+      found.emplace_back(direction, s);
+    }
+    std::size_t nl = text.find('\n', at);
+    if (nl == std::string::npos) break;
+    at = nl + 1;
   }
   for (std::size_t i = 0; i < found.size(); ++i) {
     Section& s = found[i].second;
@@ -227,15 +370,13 @@ std::string detect_layout(const fs::path& dir) {
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (it->path().extension() != ".sql" || !it->is_regular_file(ec)) continue;
     std::string name = it->path().filename().string();
-    std::smatch m;
-    if (std::regex_match(name, m, kPopx) && popx_segments(m[3].str(), nullptr, nullptr)) {
+    if (auto p = popx_name(name); p && popx_segments(std::string(p->segments), nullptr, nullptr)) {
       ++popx;
-    } else if (std::regex_match(name, kGolang)) {
+    } else if (golang_name(name)) {
       ++golang;
-    } else if (std::regex_match(name, kFlyway)) {
+    } else if (flyway_name(name)) {
       ++flyway;
-    } else if (std::regex_match(name, kDbmateName) &&
-               std::regex_search(read_text(it->path(), 4096), kDbmateMarker)) {
+    } else if (dbmate_name(name) && has_dbmate_marker(read_text(it->path(), 4096))) {
       ++dbmate;
     }
   }
@@ -332,51 +473,57 @@ std::vector<fs::path> LayoutResolver::project_files(const fs::path& project_dir,
 SqlRole sql_role(const std::string& layout, const fs::path& file, const fs::path& project_dir) {
   SqlRole r;
   std::string fname = file.filename().string();
-  std::smatch m;
   std::error_code ec;
-  if (layout == "golang-migrate" && std::regex_match(fname, m, kGolang)) {
+  std::optional<PopxName> popx;
+  std::optional<FlywayName> flyway;
+  std::optional<std::pair<std::string_view, std::string_view>> dbmate;
+  if (auto golang = layout == "golang-migrate" ? golang_name(fname) : std::nullopt) {
     r.layout = layout;
-    r.version = m[1].str();
-    r.name = m[2].str();
-    r.down = m[3].str() == "down";
-  } else if (layout == "popx" && std::regex_match(fname, m, kPopx)) {
+    r.version = golang->version;
+    r.name = golang->name;
+    r.down = golang->down;
+  } else if (layout == "popx" && (popx = popx_name(fname))) {
     std::string dialect;
     bool autocommit = false;
-    if (!m[3].str().empty() && !popx_segments(m[3].str(), &dialect, &autocommit)) return r;
+    if (!popx->segments.empty() &&
+        !popx_segments(std::string(popx->segments), &dialect, &autocommit)) {
+      return r;
+    }
     r.layout = layout;
-    r.version = m[1].str();
-    r.name = m[2].str();
-    r.down = m[4].str() == "down";
+    r.version = popx->version;
+    r.name = popx->name;
+    r.down = popx->down;
     r.no_transaction = autocommit;
     // Other databases' files are not run on PostgreSQL; a postgres file replaces the generic
     // one of the same migration.
     if (!dialect.empty() && dialect != "postgres") r.skip = true;
     if (dialect.empty()) {
-      std::string stem = m[1].str() + (m[2].matched ? "_" + m[2].str() : std::string());
-      std::string dir = m[4].str() + ".sql";
+      std::string stem = std::string(popx->version) +
+                         (popx->has_name ? "_" + std::string(popx->name) : std::string());
+      std::string dir = popx->down ? "down.sql" : "up.sql";
       for (const char* pg : {".postgres.", ".postgres.autocommit."}) {
         if (fs::exists(file.parent_path() / (stem + pg + dir), ec)) r.skip = true;
       }
     }
-  } else if (layout == "flyway" && std::regex_match(fname, m, kFlyway)) {
+  } else if (layout == "flyway" && (flyway = flyway_name(fname))) {
     r.layout = layout;
-    if (m[4].matched) {
+    if (flyway->prefix == 'R') {
       r.repeatable = true;
-      r.name = m[4].str();
+      r.name = flyway->name;
     } else {
-      r.version = m[2].str();
+      r.version = flyway->version;
       std::replace(r.version.begin(), r.version.end(), '_', '.');
-      r.name = m[3].str();
-      r.down = m[1].str() == "U";
+      r.name = flyway->name;
+      r.down = flyway->prefix == 'U';
     }
     fs::path conf = file;
     conf += ".conf";
     if (auto v = config_value(conf, "executeInTransaction"); v && *v == "false")
       r.no_transaction = true;
-  } else if (layout == "dbmate" && std::regex_match(fname, m, kDbmateName)) {
+  } else if (layout == "dbmate" && (dbmate = dbmate_name(fname))) {
     r.layout = layout;
-    r.version = m[1].str();
-    r.name = m[2].str();
+    r.version = dbmate->first;
+    r.name = dbmate->second;
   } else if (layout == "sqitch") {
     std::string folder = file.parent_path().filename().string();
     if (folder == "verify") {
@@ -394,12 +541,13 @@ SqlRole sql_role(const std::string& layout, const fs::path& file, const fs::path
     r.plan_order = it == plan.end() ? 0 : static_cast<std::size_t>(it - plan.begin()) + 1;
   } else if (layout == "diesel" || layout == "prisma") {
     std::string folder = file.parent_path().filename().string();
-    if (!std::regex_match(folder, m, layout == "diesel" ? kDieselDir : kPrismaDir)) return r;
+    auto parts = folder_name(folder, layout == "diesel");
+    if (!parts) return r;
     if (layout == "diesel" ? fname != "up.sql" && fname != "down.sql" : fname != "migration.sql")
       return r;
     r.layout = layout;
-    r.version = m[1].str();
-    r.name = m[2].str();
+    r.version = parts->first;
+    r.name = parts->second;
     r.down = fname == "down.sql";
     if (layout == "diesel") {
       auto v = config_value(file.parent_path() / "metadata.toml", "run_in_transaction");

@@ -4,7 +4,9 @@
 
 #include <simdjson.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +14,21 @@
 #include <vector>
 
 namespace schemagate::sql::json {
+
+// How deeply the JSON that libpg_query prints may nest: statements are parsed only when their
+// tree is at most kMaxNesting (split.hpp) levels deep, a level of which takes a few levels of
+// JSON; PL/pgSQL blocks nest as deep as PostgreSQL's parser lets them.
+inline constexpr std::size_t kMaxDepth = 16384;
+
+// A parser for libpg_query's output, with room for kMaxDepth levels.
+inline std::unique_ptr<simdjson::dom::parser> make_parser() {
+  auto parser = std::make_unique<simdjson::dom::parser>();
+  // On failure (out of memory) the parser allocates with the default depth when first used.
+  if (parser->allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, kMaxDepth) != simdjson::SUCCESS) {
+    return std::make_unique<simdjson::dom::parser>();
+  }
+  return parser;
+}
 
 using simdjson::dom::array;
 using simdjson::dom::element;

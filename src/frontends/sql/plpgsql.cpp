@@ -2,7 +2,9 @@
 #include <pg_query.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "frontends/sql/lower.hpp"
@@ -21,6 +23,36 @@ struct PlpgsqlResult {
   ~PlpgsqlResult() { pg_query_free_plpgsql_parse_result(result); }
 };
 
+// DO blocks inside DO blocks (EXECUTE-free: written out in the body) followed.
+constexpr int kMaxDoNesting = 8;
+
+// A DO block (or part of one) that is not analysed: reported, and an operation nobody can see
+// through.
+void not_checked(const StatementContext& ctx, std::string message) {
+  Operation op;
+  op.kind = Unanalyzable{message};
+  op.range = ctx.map(ctx.range);
+  op.in_loop = ctx.options.in_loop;
+  op.in_function = true;
+  op.autocommit = ctx.options.autocommit;
+  ctx.ops.push_back(std::move(op));
+  ctx.issues.push_back({"unsupported-operation", ctx.map(ctx.range), std::move(message),
+                        "simplify the DO block, or check it by hand"});
+}
+
+// Does the statement start with the keyword DO?
+bool starts_with_do(std::string_view query) {
+  std::size_t at = query.find_first_not_of(" \t\r\n");
+  if (at == std::string_view::npos || query.size() - at < 3) return false;
+  auto upper = [](char c) {
+    return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  };
+  char after = query[at + 2];
+  return upper(query[at]) == 'D' && upper(query[at + 1]) == 'O' &&
+         (after == ' ' || after == '\t' || after == '\r' || after == '\n' || after == '$' ||
+          after == '\'');
+}
+
 bool is_loop(std::string_view kind) {
   return kind == "PLpgSQL_stmt_loop" || kind == "PLpgSQL_stmt_while" ||
          kind == "PLpgSQL_stmt_fori" || kind == "PLpgSQL_stmt_fors" ||
@@ -34,7 +66,15 @@ class BodyWalker {
       : body_(body), where_(where), ctx_(ctx) {}
 
   void walk(element e, bool in_loop, int depth) {
-    if (depth > 256) return;
+    if (depth > kMaxWalkDepth) {
+      if (!deep_reported_) {
+        deep_reported_ = true;
+        not_checked(ctx_,
+                    "this DO block nests too deeply to analyse; the statements of its innermost "
+                    "blocks are not checked");
+      }
+      return;
+    }
     if (e.is_array()) {
       for (element c : simdjson::dom::array(e)) walk(c, in_loop, depth + 1);
       return;
@@ -46,6 +86,17 @@ class BodyWalker {
         if (auto q = json::field(v, "sqlstmt")) {
           if (auto expr = json::as(*q, "PLpgSQL_expr")) {
             embedded(json::str(*expr, "query"), json::integer(v, "lineno"), in_loop);
+          }
+        }
+        continue;
+      }
+      if (kind == "PLpgSQL_stmt_call") {
+        // DO inside a DO block runs its body now (CALL runs a procedure: not followed, as
+        // function bodies are not).
+        if (auto q = json::field(v, "expr")) {
+          if (auto expr = json::as(*q, "PLpgSQL_expr")) {
+            std::string_view query = json::str(*expr, "query");
+            if (starts_with_do(query)) embedded(query, json::integer(v, "lineno"), in_loop);
           }
         }
         continue;
@@ -82,6 +133,7 @@ class BodyWalker {
     LowerOptions options = ctx_.options;
     options.in_loop = options.in_loop || in_loop;
     options.in_function = true;
+    ++options.do_depth;
     if (at == std::string_view::npos) {
       // Not found verbatim: every finding points at the DO statement.
       ByteRange whole = ctx_.map(ctx_.range);
@@ -110,15 +162,24 @@ class BodyWalker {
     ctx_.issues.push_back(std::move(issue));
   }
 
+  // JSON levels of the PL/pgSQL tree followed (some three per nested block).
+  static constexpr int kMaxWalkDepth = 1000;
+
   std::string_view body_;
   ByteRange where_;
   const StatementContext& ctx_;
   std::size_t cursor_ = 0;
+  bool deep_reported_ = false;
 };
 
 }  // namespace
 
 void lower_do_block(std::string_view body_text, ByteRange body, const StatementContext& ctx) {
+  if (ctx.options.do_depth >= kMaxDoNesting) {
+    not_checked(ctx, "DO blocks nested more than " + std::to_string(kMaxDoNesting) +
+                         " deep; this one is not checked");
+    return;
+  }
   std::string tag = "$sg$";
   for (int i = 0; body_text.find(tag) != std::string_view::npos; ++i) {
     tag = "$sg" + std::to_string(i) + "$";
@@ -143,10 +204,18 @@ void lower_do_block(std::string_view body_text, ByteRange body, const StatementC
     ctx.issues.push_back(std::move(issue));
     return;
   }
-  simdjson::dom::parser parser;
+  std::unique_ptr<simdjson::dom::parser> parser = json::make_parser();
   element root;
   std::string_view json(parsed.result.plpgsql_funcs);
-  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return;
+  if (auto error = parser->parse(json.data(), json.size()).get(root); error != simdjson::SUCCESS) {
+    if (error == simdjson::DEPTH_ERROR) {
+      not_checked(ctx, "this DO block nests too deeply to analyse; it is not checked");
+    } else {
+      ctx.issues.push_back({"internal-error", ctx.map(ctx.range),
+                            "could not read the parser's output for this DO block", ""});
+    }
+    return;
+  }
   BodyWalker(body_text, body, ctx).walk(root, false, 0);
 }
 

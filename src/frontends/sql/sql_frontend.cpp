@@ -3,9 +3,11 @@
 
 #include <pg_query.h>
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "frontends/sql/lower.hpp"
 #include "frontends/sql/split.hpp"
@@ -70,7 +72,7 @@ struct ParseResult {
 class ParserLease {
  public:
   ParserLease() {
-    if (depth() == pool().size()) pool().push_back(std::make_unique<simdjson::dom::parser>());
+    if (depth() == pool().size()) pool().push_back(json::make_parser());
     parser_ = pool()[depth()++].get();
   }
   ParserLease(const ParserLease&) = delete;
@@ -113,26 +115,63 @@ class FileLowerer {
       : sql_(sql), map_(map), options_(options), ops_(ops), issues_(issues) {}
 
   void run() {
-    std::string text(sql_);
-    {
-      ParseResult whole(text);
-      if (whole.result.error == nullptr) {
-        lower_tree(whole.result.parse_tree, 0, sql_.size());
+    std::vector<Statement> batch;
+    std::size_t batch_bytes = 0;
+    auto error = scan_statements(sql_, [&](const Statement& s) {
+      batch.push_back(s);
+      batch_bytes += s.range.end - s.range.begin;
+      if (batch_bytes >= kBatchBytes) {
+        lower_batch(batch);
+        batch.clear();
+        batch_bytes = 0;
+      }
+    });
+    lower_batch(batch);
+    if (error) {
+      // The scanner itself failed (an unterminated quote or comment): what follows the bad
+      // token can't be read as SQL.
+      report_syntax_error(error->message.c_str(), error->at, sql_.size());
+    }
+  }
+
+ private:
+  // Statements are parsed this many bytes at a time (at least one statement at a time), so
+  // that the parser's memory stays bounded however large the file.
+  static constexpr std::size_t kBatchBytes = std::size_t{1} << 20U;
+
+  // Consecutive statements: parsed together when they all can be; when something does not
+  // parse, one by one, so that the error lands on its statement and the others are linted.
+  void lower_batch(const std::vector<Statement>& batch) {
+    if (batch.empty()) return;
+    bool together = std::all_of(batch.begin(), batch.end(), [](const Statement& s) {
+      return s.nesting <= kMaxNesting && s.range.end - s.range.begin <= kMaxStatementBytes;
+    });
+    if (together) {
+      std::size_t begin = batch.front().range.begin;
+      std::size_t end = batch.back().range.end;
+      ParseResult whole(std::string(sql_.substr(begin, end - begin)));
+      if (whole.result.error == nullptr &&
+          lower_tree(whole.result.parse_tree, begin, end, batch.size() > 1)) {
         return;
       }
     }
-    // Something does not parse: split into statements and parse each on its own, so that
-    // the error lands on its statement and the others are still linted.
-    SplitOutcome split = split_statements(sql_);
-    if (split.failed) {
-      // The scanner itself failed (an unterminated quote or comment).
-      report_syntax_error(split.error.c_str(), split.error_at, sql_.size());
-    }
-    for (ByteRange raw : split.statements) {
-      ByteRange r = trim(sql_, raw.begin, raw.end);
+    for (const Statement& s : batch) {
+      ByteRange r = trim(sql_, s.range.begin, s.range.end);
       if (r.begin >= r.end) continue;
-      std::string one(sql_.substr(r.begin, r.end - r.begin));
-      ParseResult parsed(one);
+      if (s.range.end - s.range.begin > kMaxStatementBytes) {
+        not_checked(r, "this statement is too large to analyse (" +
+                           std::to_string((r.end - r.begin) >> 20U) + " MiB; the limit is " +
+                           std::to_string(kMaxStatementBytes >> 20U) + " MiB); it is not checked");
+        continue;
+      }
+      if (s.nesting > kMaxNesting) {
+        not_checked(r, "this statement nests too deeply to analyse (more than " +
+                           std::to_string(kMaxNesting) +
+                           " levels of expressions, subqueries, unions or joins); it is not "
+                           "checked");
+        continue;
+      }
+      ParseResult parsed(std::string(sql_.substr(r.begin, r.end - r.begin)));
       if (parsed.result.error != nullptr) {
         std::size_t at = char_offset(r.begin, r.end, parsed.result.error->cursorpos);
         report_syntax_error(parsed.result.error->message, at, r.end);
@@ -142,7 +181,20 @@ class FileLowerer {
     }
   }
 
- private:
+  // A statement that is not analysed: reported, and an operation nobody can see through.
+  void not_checked(ByteRange r, std::string message) {
+    ByteRange where = map_(token_at(sql_, r.begin, r.end));
+    Operation op;
+    op.kind = Unanalyzable{message};
+    op.range = map_(r);
+    op.in_loop = options_.in_loop;
+    op.in_function = options_.in_function;
+    op.autocommit = options_.autocommit;
+    ops_.push_back(std::move(op));
+    issues_.push_back({"unsupported-operation", where, std::move(message),
+                       "split the statement into smaller ones, or check it by hand"});
+  }
+
   // Byte offset of 1-based character `cursorpos` counted from `base` (0: unknown → base).
   [[nodiscard]] std::size_t char_offset(std::size_t base, std::size_t end, int cursorpos) const {
     if (cursorpos <= 0) return base;
@@ -165,16 +217,26 @@ class FileLowerer {
     issues_.push_back(std::move(issue));
   }
 
-  // Lowers the statements of a parse tree whose locations are relative to `base`.
-  void lower_tree(const char* tree, std::size_t base, std::size_t limit) {
+  // Lowers the statements of a parse tree whose locations are relative to `base`. False,
+  // with nothing lowered, when the tree nests too deeply to read and `several` statements
+  // are in it (the caller then lowers them one at a time); for one statement, that is
+  // reported.
+  bool lower_tree(const char* tree, std::size_t base, std::size_t limit, bool several = false) {
     simdjson::dom::element root;
     std::string_view json(tree);
     ParserLease parser;
-    if (parser.get().parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) {
+    if (auto error = parser.get().parse(json.data(), json.size()).get(root);
+        error != simdjson::SUCCESS) {
+      if (error == simdjson::DEPTH_ERROR) {
+        if (several) return false;
+        not_checked(trim(sql_, base, limit),
+                    "this statement nests too deeply to analyse; it is not checked");
+        return true;
+      }
       FrontendIssue issue{"internal-error", map_({base, base}),
                           "could not read the parser's output for this statement", ""};
       issues_.push_back(std::move(issue));
-      return;
+      return true;
     }
     for (json::element s : json::list(root, "stmts")) {
       auto stmt = json::field(s, "stmt");
@@ -186,6 +248,7 @@ class FileLowerer {
       StatementContext ctx{sql_, r, map_, options_, ops_, issues_};
       lower_statement(*stmt, ctx);
     }
+    return true;
   }
 
   std::string_view sql_;
@@ -205,6 +268,7 @@ void lower(std::string_view sql, const RangeMap& map, const LowerOptions& option
 std::optional<DefaultValue> default_expression(std::string_view expr) {
   if (expr.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::nullopt;
   std::string sql = "SELECT " + std::string(expr);
+  if (sql.size() > kMaxStatementBytes || statement_nesting(sql) > kMaxNesting) return std::nullopt;
   ParseResult parsed(sql);
   if (parsed.result.error != nullptr) return std::nullopt;
   simdjson::dom::element root;

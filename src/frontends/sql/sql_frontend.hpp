@@ -20,6 +20,7 @@ struct LowerOptions {
   bool in_loop = false;      // the SQL runs inside a loop (counts as batched)
   bool in_function = false;  // the SQL runs inside a DO block or function
   bool autocommit = false;   // the SQL runs outside the runner's transaction
+  int do_depth = 0;          // DO blocks around the SQL
 };
 
 // Parses `sql` and appends one Operation per schema or data change. Statements that don't
