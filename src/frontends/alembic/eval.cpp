@@ -144,10 +144,10 @@ Value Interp::eval(py::Node e, Frame& f, int depth) {
     return v;
   }
   if (t == "string" || t == "concatenated_string") {
-    auto lit = py::string_literal(src, e);
+    auto lit = py::shared_string_literal(src, e);
     if (!lit) return unknown_at(e, f.file);
     Value v = make(ValueKind::string, e, f);
-    v.literal = std::make_shared<const py::Literal>(std::move(*lit));
+    v.literal = std::move(lit);
     if (v.literal->dynamic()) fill_fields(v, e, f, depth);
     return v;
   }
@@ -193,9 +193,11 @@ Value Interp::eval(py::Node e, Frame& f, int depth) {
     py::Node body = py::field(e, "body");
     std::vector<py::Node> clauses = py::named_children(e);
     std::erase_if(clauses, [&](py::Node c) { return ts_node_eq(c, body) || py::is(c, "comment"); });
+    py::Node iterable{};  // evaluated once, here: below, only the rest is
     if (t != "dictionary_comprehension" && clauses.size() == 1 &&
         py::is(clauses[0], "for_in_clause")) {
-      Value items = eval(py::field(clauses[0], "right"), f, depth + 1);
+      iterable = py::field(clauses[0], "right");
+      Value items = eval(iterable, f, depth + 1);
       auto n = static_cast<long>(items.items.size());
       if (items.kind == ValueKind::list && items.items.size() <= kMaxUnrolled &&
           n <= unroll_budget_) {
@@ -211,7 +213,17 @@ Value Interp::eval(py::Node e, Frame& f, int depth) {
         return out;
       }
     }
-    for (py::Node c : py::named_children(e)) effects(c, g, depth + 1);
+    // Evaluating the iterable a second time would make nested comprehensions cost two to the
+    // power of their depth.
+    for (py::Node c : py::named_children(e)) {
+      if (py::null(iterable) || !ts_node_eq(c, clauses[0])) {
+        effects(c, g, depth + 1);
+        continue;
+      }
+      for (py::Node x : py::named_children(c)) {
+        if (!ts_node_eq(x, iterable)) effects(x, g, depth + 1);
+      }
+    }
     return unknown_at(e, f.file);
   }
   if (t == "conditional_expression") {

@@ -203,6 +203,8 @@ class Interp {
   long budget_ = 200000;                                    // statements left to walk
   long unroll_budget_ = 20000;  // comprehension items left to compute one by one
   bool budget_reported_ = false;
+  // Last: gone before the trees of modules_ are.
+  py::NodeMemo memo_;
 };
 
 // Types and defaults (types.cpp): SQLAlchemy spellings → PostgreSQL names.
@@ -218,6 +220,12 @@ struct TypeReader {
 // Revision metadata (revision.cpp): revision, down_revision, branch_labels, depends_on, the
 // docstring header and what the downgrade is. Reads the module's globals and top level.
 void read_revision(const PyFile& file, Migration& m);
+// The docstring header's fields, from the docstring's value and range.
+void read_docstring_header(std::string_view value, ByteRange range, RevisionInfo& info);
+// The header pass with the tree-sitter parse and the interpreter, whatever the header looks
+// like (read_revision_header reads the usual one without them).
+[[nodiscard]] Migration read_revision_header_parsed(const SourceFile& file,
+                                                    const AlembicOptions& options);
 
 // Reading arguments.
 [[nodiscard]] std::optional<std::string> string_value(const Value& v);

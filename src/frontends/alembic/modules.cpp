@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <iterator>
 #include <string>
 
 #include "frontends/alembic/interp.hpp"
@@ -18,7 +19,7 @@ constexpr std::size_t kMaxModuleBytes = 4 * 1024 * 1024;
 constexpr int kMaxAncestors = 8;
 
 // Top-level packages that are libraries, not the project's own helpers.
-constexpr std::array kExternal = {
+constexpr std::string_view kExternal[] = {
     "__future__",
     "abc",
     "alembic",
@@ -122,7 +123,7 @@ std::vector<std::string> split_dots(std::string_view s) {
 bool Interp::external_module(std::string_view module) {
   if (module.empty() || module[0] == '.') return false;
   std::string_view top = module.substr(0, module.find('.'));
-  return std::find(kExternal.begin(), kExternal.end(), top) != kExternal.end();
+  return std::find(std::begin(kExternal), std::end(kExternal), top) != std::end(kExternal);
 }
 
 PyFile* Interp::resolve_module(const std::string& module, const PyFile& from) {

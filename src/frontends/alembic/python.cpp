@@ -7,14 +7,31 @@ extern "C" const TSLanguage* tree_sitter_python();
 
 namespace schemagate::alembic::py {
 
-Tree::Tree(std::string_view text) {
+namespace {
+
+// One parser per thread, kept for the next parse (a parse leaves it reset).
+struct ThreadParser {
   TSParser* parser = ts_parser_new();
-  if (parser == nullptr) return;
-  if (ts_parser_set_language(parser, tree_sitter_python())) {
-    tree_ = ts_parser_parse_string(parser, nullptr, text.data(),
-                                   static_cast<std::uint32_t>(text.size()));
+  ThreadParser() {
+    if (parser != nullptr && !ts_parser_set_language(parser, tree_sitter_python())) {
+      ts_parser_delete(parser);
+      parser = nullptr;
+    }
   }
-  ts_parser_delete(parser);
+  ThreadParser(const ThreadParser&) = delete;
+  ThreadParser& operator=(const ThreadParser&) = delete;
+  ~ThreadParser() {
+    if (parser != nullptr) ts_parser_delete(parser);
+  }
+};
+
+}  // namespace
+
+Tree::Tree(std::string_view text) {
+  thread_local ThreadParser p;
+  if (p.parser == nullptr) return;
+  tree_ = ts_parser_parse_string(p.parser, nullptr, text.data(),
+                                 static_cast<std::uint32_t>(text.size()));
 }
 
 Tree::~Tree() {
@@ -28,29 +45,199 @@ Node Tree::root() const {
 
 bool Tree::has_error() const { return tree_ == nullptr || ts_node_has_error(root()); }
 
-Node field(Node n, std::string_view name) {
+std::vector<std::string_view> read_symbol_names() {
+  const TSLanguage* language = tree_sitter_python();
+  std::vector<std::string_view> out(ts_language_symbol_count(language));
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const char* name = ts_language_symbol_name(language, static_cast<TSSymbol>(i));
+    out[i] = name == nullptr ? std::string_view() : std::string_view(name);
+  }
+  return out;
+}
+
+const std::array<TSFieldId, kFieldNames.size()>& field_ids() {
+  static const std::array<TSFieldId, kFieldNames.size()> ids = [] {
+    const TSLanguage* language = tree_sitter_python();
+    std::array<TSFieldId, kFieldNames.size()> out{};
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i] = ts_language_field_id_for_name(language, kFieldNames[i].data(),
+                                             static_cast<std::uint32_t>(kFieldNames[i].size()));
+    }
+    return out;
+  }();
+  return ids;
+}
+
+namespace {
+
+// One tree cursor per thread, reset for each walk (ts_tree_cursor_new allocates). Walks
+// don't nest: each fills its vector and returns.
+struct ThreadCursor {
+  TSTreeCursor cursor{};
+  bool live = false;
+  ThreadCursor() = default;
+  ThreadCursor(const ThreadCursor&) = delete;
+  ThreadCursor& operator=(const ThreadCursor&) = delete;
+  ~ThreadCursor() {
+    if (live) ts_tree_cursor_delete(&cursor);
+  }
+};
+
+TSTreeCursor& cursor_at(Node n) {
+  thread_local ThreadCursor c;
+  if (!c.live) {
+    c.cursor = ts_tree_cursor_new(n);
+    c.live = true;
+  } else {
+    ts_tree_cursor_reset(&c.cursor, n);
+  }
+  return c.cursor;
+}
+
+// tree-sitter 0.20 finds an indexed child by walking the node's children from the first
+// (through the hidden nodes of a repetition), which is cheapest for the few children most
+// nodes have; a tree cursor steps from one child to the next at a higher, constant cost.
+constexpr std::uint32_t kIndexedChildren = 8;
+
+// A map from 64-bit keys (not 0) to values, open addressing: the memo's lookups are many
+// and its entries few.
+template <typename V>
+class FlatMap {
+ public:
+  // The value for `key`, and whether it was just added (default-constructed).
+  std::pair<V*, bool> find_or_add(std::uint64_t key) {
+    if ((count_ + 1) * 2 > keys_.size()) grow();
+    std::size_t mask = keys_.size() - 1;
+    for (std::size_t i = hash(key) & mask;; i = (i + 1) & mask) {
+      if (keys_[i] == key) return {&values_[i], false};
+      if (keys_[i] == 0) {
+        keys_[i] = key;
+        ++count_;
+        return {&values_[i], true};
+      }
+    }
+  }
+
+ private:
+  static std::size_t hash(std::uint64_t key) {
+    key ^= key >> 29;
+    key *= 0xbf58476d1ce4e5b9ULL;
+    return static_cast<std::size_t>(key ^ (key >> 32));
+  }
+  void grow() {
+    std::vector<std::uint64_t> keys(keys_.empty() ? 64 : keys_.size() * 2, 0);
+    std::vector<V> values(keys.size());
+    std::size_t mask = keys.size() - 1;
+    for (std::size_t j = 0; j < keys_.size(); ++j) {
+      if (keys_[j] == 0) continue;
+      std::size_t i = hash(keys_[j]) & mask;
+      while (keys[i] != 0) i = (i + 1) & mask;
+      keys[i] = keys_[j];
+      values[i] = std::move(values_[j]);
+    }
+    keys_ = std::move(keys);
+    values_ = std::move(values);
+  }
+
+  std::vector<std::uint64_t> keys_;
+  std::vector<V> values_;
+  std::size_t count_ = 0;
+};
+
+bool is_comment(Node n) {
+  static const TSSymbol comment =
+      ts_language_symbol_for_name(tree_sitter_python(), "comment", 7, true);
+  return ts_node_symbol(n) == comment;
+}
+
+std::vector<Node> find_named_children(Node n) {
+  std::vector<Node> out;
+  std::uint32_t count = ts_node_named_child_count(n);
+  if (count == 0) return out;
+  out.reserve(count);
+  if (count <= kIndexedChildren) {
+    for (std::uint32_t i = 0; i < count; ++i) {
+      Node c = ts_node_named_child(n, i);
+      if (!is_comment(c)) out.push_back(c);
+    }
+    return out;
+  }
+  TSTreeCursor& cursor = cursor_at(n);
+  if (!ts_tree_cursor_goto_first_child(&cursor)) return out;
+  // As ts_node_named_child counts them: the named nodes, and the named nodes inside an
+  // anonymous one (an alias) that has any.
+  int depth = 0;
+  while (true) {
+    Node c = ts_tree_cursor_current_node(&cursor);
+    if (ts_node_is_named(c)) {
+      if (!is_comment(c)) out.push_back(c);
+    } else if (ts_node_named_child_count(c) > 0 && ts_tree_cursor_goto_first_child(&cursor)) {
+      ++depth;
+      continue;
+    }
+    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+      if (depth == 0 || !ts_tree_cursor_goto_parent(&cursor)) return out;
+      --depth;
+    }
+  }
+}
+
+}  // namespace
+
+struct NodeMemo::Tables {
+  FlatMap<Node> fields;                              // node id * 32 + field → the child
+  FlatMap<std::vector<Node>> named_children;         // node id → its named children
+  FlatMap<std::shared_ptr<const Literal>> literals;  // node id → its string's value
+};
+
+namespace {
+
+thread_local NodeMemo::Tables* memo = nullptr;
+
+}  // namespace
+
+NodeMemo::NodeMemo() : tables_(std::make_unique<Tables>()) {
+  static_assert(kFieldNames.size() <= 32);
+  previous_tables_ = memo;
+  memo = tables_.get();
+}
+
+NodeMemo::~NodeMemo() { memo = previous_tables_; }
+
+Node field(Node n, FieldName name) {
   if (null(n)) return n;
-  return ts_node_child_by_field_name(n, name.data(), static_cast<std::uint32_t>(name.size()));
+  if (memo == nullptr) return ts_node_child_by_field_id(n, field_ids()[name.index()]);
+  // Node ids are addresses in their tree, 8-aligned: room for the field's index below.
+  std::uint64_t key =
+      (static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(n.id)) << 5) + name.index();
+  auto [child, fresh] = memo->fields.find_or_add(key);
+  if (fresh) *child = ts_node_child_by_field_id(n, field_ids()[name.index()]);
+  return *child;
 }
 
 std::vector<Node> named_children(Node n) {
-  std::vector<Node> out;
-  if (null(n)) return out;
-  std::uint32_t count = ts_node_named_child_count(n);
-  out.reserve(count);
-  for (std::uint32_t i = 0; i < count; ++i) {
-    Node c = ts_node_named_child(n, i);
-    if (!is(c, "comment")) out.push_back(c);
-  }
-  return out;
+  if (null(n)) return {};
+  if (memo == nullptr) return find_named_children(n);
+  auto [children, fresh] = memo->named_children.find_or_add(reinterpret_cast<std::uintptr_t>(n.id));
+  if (fresh) *children = find_named_children(n);
+  return *children;
 }
 
 std::vector<Node> children(Node n) {
   std::vector<Node> out;
   if (null(n)) return out;
   std::uint32_t count = ts_node_child_count(n);
+  if (count == 0) return out;
   out.reserve(count);
-  for (std::uint32_t i = 0; i < count; ++i) out.push_back(ts_node_child(n, i));
+  if (count <= kIndexedChildren) {
+    for (std::uint32_t i = 0; i < count; ++i) out.push_back(ts_node_child(n, i));
+    return out;
+  }
+  TSTreeCursor& cursor = cursor_at(n);
+  if (!ts_tree_cursor_goto_first_child(&cursor)) return out;
+  do {
+    out.push_back(ts_tree_cursor_current_node(&cursor));
+  } while (ts_tree_cursor_goto_next_sibling(&cursor));
   return out;
 }
 
@@ -157,8 +344,23 @@ void decode(std::string_view s, std::size_t a, std::size_t b, Prefix p, Literal&
       out.source.push_back(from);
     }
   };
+  // Escapes only shorten the text: one allocation each.
+  out.value.reserve(out.value.size() + (b - a));
+  out.source.reserve(out.source.size() + (b - a));
   std::size_t i = a;
   while (i < b) {
+    // A run of bytes that stand for themselves, at once.
+    std::size_t run = i;
+    while (run < b && (s[run] != '\\' || p.raw) &&
+           (!p.fstring || (s[run] != '{' && s[run] != '}'))) {
+      ++run;
+    }
+    if (run > i) {
+      out.value.append(s.substr(i, run - i));
+      for (std::size_t k = i; k < run; ++k) out.source.push_back({k, k + 1});
+      i = run;
+      continue;
+    }
     char c = s[i];
     if (p.fstring && (c == '{' || c == '}') && i + 1 < b && s[i + 1] == c) {
       emit(std::string_view(&s[i], 1), {i, i + 2});
@@ -295,6 +497,18 @@ std::optional<Literal> string_literal(std::string_view source, Node n) {
     out.append(*one);
   }
   return out;
+}
+
+std::shared_ptr<const Literal> shared_string_literal(std::string_view source, Node n) {
+  auto decode_once = [&]() -> std::shared_ptr<const Literal> {
+    auto lit = string_literal(source, n);
+    if (!lit) return nullptr;
+    return std::make_shared<const Literal>(std::move(*lit));
+  };
+  if (memo == nullptr || null(n)) return decode_once();
+  auto [decoded, fresh] = memo->literals.find_or_add(reinterpret_cast<std::uintptr_t>(n.id));
+  if (fresh) *decoded = decode_once();
+  return *decoded;
 }
 
 namespace {

@@ -5,8 +5,10 @@
 
 #include <tree_sitter/api.h>
 
+#include <array>
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,8 +36,18 @@ class Tree {
 };
 
 [[nodiscard]] inline bool null(Node n) { return ts_node_is_null(n); }
+
+// The grammar's symbol names by symbol id, read once: a node's type without a name lookup
+// and strlen per call.
+[[nodiscard]] std::vector<std::string_view> read_symbol_names();
+// Read before main (with no guard to test on each use); empty until then, when type() asks
+// tree-sitter instead.
+inline const std::vector<std::string_view> kSymbolNames = read_symbol_names();
+[[nodiscard]] inline const std::vector<std::string_view>& symbol_names() { return kSymbolNames; }
 [[nodiscard]] inline std::string_view type(Node n) {
-  return null(n) ? std::string_view() : std::string_view(ts_node_type(n));
+  if (null(n)) return {};
+  TSSymbol s = ts_node_symbol(n);
+  return s < kSymbolNames.size() ? kSymbolNames[s] : std::string_view(ts_node_type(n));
 }
 [[nodiscard]] inline bool is(Node n, std::string_view t) { return !null(n) && type(n) == t; }
 [[nodiscard]] inline ByteRange range(Node n) {
@@ -46,9 +58,55 @@ class Tree {
   if (r.end > source.size() || r.begin > r.end) return {};
   return source.substr(r.begin, r.end - r.begin);
 }
-[[nodiscard]] Node field(Node n, std::string_view name);
+// The field names the frontend reads. A FieldName is checked against them at compile time,
+// and its field id is looked up once, not by name on every call.
+inline constexpr std::array<std::string_view, 21> kFieldNames = {
+    "alias",       "alternative", "argument",   "arguments",  "attribute",  "body",
+    "condition",   "consequence", "definition", "expression", "function",   "left",
+    "module_name", "name",        "object",     "operator",   "parameters", "right",
+    "subject",     "subscript",   "value"};
+
+class FieldName {
+ public:
+  // Implicit: py::field(n, "body").
+  consteval FieldName(const char* name) : index_(find(name)) {}
+  [[nodiscard]] std::size_t index() const { return index_; }
+
+ private:
+  static consteval std::size_t find(std::string_view name) {
+    for (std::size_t i = 0; i < kFieldNames.size(); ++i) {
+      if (kFieldNames[i] == name) return i;
+    }
+    throw "not a field name the Alembic frontend knows (add it to kFieldNames)";
+  }
+  std::size_t index_;
+};
+
+[[nodiscard]] const std::array<TSFieldId, kFieldNames.size()>& field_ids();
+[[nodiscard]] Node field(Node n, FieldName name);
+// Children in order. named_children leaves out comments.
 [[nodiscard]] std::vector<Node> named_children(Node n);
 [[nodiscard]] std::vector<Node> children(Node n);
+
+// While one is alive on a thread, field(), named_children() and shared_string_literal()
+// remember their answers for each node: the interpreter asks about the same nodes again and
+// again (an argument read for its value, then for its effects), and tree-sitter 0.20
+// answers by walking the node's children each time. Nodes are told apart by their ids
+// (addresses in their tree), so every tree asked about while it lives must outlive it.
+// Scopes nest (the innermost is used); each belongs to the thread that made it.
+class NodeMemo {
+ public:
+  NodeMemo();
+  NodeMemo(const NodeMemo&) = delete;
+  NodeMemo& operator=(const NodeMemo&) = delete;
+  ~NodeMemo();
+
+  struct Tables;
+
+ private:
+  Tables* previous_tables_ = nullptr;  // the memo this one hides
+  std::unique_ptr<Tables> tables_;
+};
 // The expression inside any number of parentheses.
 [[nodiscard]] Node unparen(Node n);
 
@@ -73,6 +131,9 @@ struct Literal {
 // Decodes a `string` or `concatenated_string` node. nullopt for bytes literals that are not
 // text and for nodes that are not strings.
 [[nodiscard]] std::optional<Literal> string_literal(std::string_view source, Node n);
+// The same, shared (null where string_literal gives nullopt); decoded once per node while a
+// NodeMemo is alive. `source` must be the text of the node's tree, the same on every call.
+[[nodiscard]] std::shared_ptr<const Literal> shared_string_literal(std::string_view source, Node n);
 
 // Marks the `%` conversions (printf style) or `{}` fields (str.format style) of a literal as
 // holes.

@@ -15,6 +15,15 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// Where the line at `pos` ends (its \r or \n), or npos: s.find_first_of("\r\n", pos)
+// without a search of the set for each byte.
+std::size_t line_end(std::string_view s, std::size_t pos) {
+  for (std::size_t i = pos; i < s.size(); ++i) {
+    if (s[i] == '\n' || s[i] == '\r') return i;
+  }
+  return std::string_view::npos;
+}
+
 bool starts_with_nocase(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
   for (std::size_t i = 0; i < prefix.size(); ++i) {
@@ -36,14 +45,14 @@ std::vector<std::string> ids(const Value& v) {
   return out;
 }
 
-void read_header(std::string_view text, py::Node doc, RevisionInfo& info) {
-  auto lit = py::string_literal(text, doc);
-  if (!lit) return;
-  info.header_range = py::range(doc);
-  std::string_view body = lit->value;
+}  // namespace
+
+void read_docstring_header(std::string_view value, ByteRange range, RevisionInfo& info) {
+  info.header_range = range;
+  std::string_view body = value;
   bool first = true;
   while (!body.empty()) {
-    std::size_t nl = body.find_first_of("\r\n");
+    std::size_t nl = line_end(body, 0);
     std::string_view line = trim(body.substr(0, nl));
     body = nl == std::string_view::npos ? std::string_view() : body.substr(nl + 1);
     if (first && !line.empty()) {
@@ -75,6 +84,14 @@ void read_header(std::string_view text, py::Node doc, RevisionInfo& info) {
   }
 }
 
+namespace {
+
+void read_header(std::string_view text, py::Node doc, RevisionInfo& info) {
+  auto lit = py::shared_string_literal(text, doc);  // decoded already by the interpreter
+  if (!lit) return;
+  read_docstring_header(lit->value, py::range(doc), info);
+}
+
 // Does a statement of downgrade() do something?
 enum class Effect { nothing, raises, something };
 
@@ -104,7 +121,7 @@ bool looks_like_revision(std::string_view text) {
   bool upgrade = false;
   std::size_t pos = 0;
   while (pos < text.size() && !(revision && upgrade)) {
-    std::size_t end = text.find_first_of("\r\n", pos);
+    std::size_t end = line_end(text, pos);
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(pos, end - pos);
     if (line.starts_with("revision")) {

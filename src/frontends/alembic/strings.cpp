@@ -118,29 +118,36 @@ std::optional<Value> Interp::string_method(const Value& recv, std::string_view n
   if (!recv.literal) return std::nullopt;
   Arg first = args.at(0);
   if (name == "format") {
-    arg_effects(args, f, depth);
+    // Each argument is evaluated once, for its effects and its value (twice would make
+    // nested .format() calls cost two to the power of their depth).
+    std::vector<Value> positional;
+    for (const Arg& a : args.positional) positional.push_back(arg(a, f, depth));
+    std::vector<std::pair<std::string_view, Value>> keywords;
+    for (const auto& [k, a] : args.keywords) keywords.emplace_back(k, arg(a, f, depth));
     Value v = recv;
     v.node = call;
     py::Literal formatted = py::with_format_holes(*recv.literal);
     if (formatted.dynamic() && recv.file != nullptr) {
       // "DELETE FROM {}".format(TABLE): fields of known values are filled in.
-      Frame q = f;
-      q.quiet = true;
       std::size_t automatic = 0;
       formatted = fill_conversions(
           *recv.literal, formatted, recv.file->text,
           [&](std::string_view field, std::size_t) -> std::optional<std::string> {
             std::string_view key = field.substr(1, field.size() - 2);
             if (key.find_first_of(":!{}[].") != std::string_view::npos) return std::nullopt;
-            Arg a;
+            const Value* value = nullptr;
             if (key.empty()) {
-              a = args.at(automatic++);
+              std::size_t i = automatic++;
+              if (i < positional.size()) value = &positional[i];
             } else if (key.find_first_not_of("0123456789") == std::string_view::npos) {
-              a = key.size() < 4 ? args.at(std::stoul(std::string(key))) : Arg{};
+              std::size_t i = key.size() < 4 ? std::stoul(std::string(key)) : positional.size();
+              if (i < positional.size()) value = &positional[i];
             } else {
-              a = args.keyword(key);
+              for (const auto& [k, kv] : keywords) {
+                if (k == key && value == nullptr) value = &kv;
+              }
             }
-            return a.null() ? std::nullopt : formatted_value(arg(a, q, depth));
+            return value == nullptr ? std::nullopt : formatted_value(*value);
           });
     }
     v.literal = std::make_shared<const py::Literal>(std::move(formatted));

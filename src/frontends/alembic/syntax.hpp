@@ -38,6 +38,10 @@ struct TokenizerResult {
 // Python 2 syntax that tree-sitter-python accepts and Python 3 rejects (print and exec
 // statements, `<>`, `except E, e`, backticks, 0777, 10L, ur"", `raise E, "m"`).
 [[nodiscard]] std::optional<SyntaxProblem> python2_syntax(std::string_view text, py::Node root);
+// The same by looking at every node of the tree (what python2_syntax does for a tree with
+// errors; it looks only where the text allows such a node otherwise).
+[[nodiscard]] std::optional<SyntaxProblem> python2_syntax_walk(std::string_view text,
+                                                               py::Node root);
 
 // The byte range of the token at `at` (a word, or one character), for the span.
 [[nodiscard]] ByteRange token_range(std::string_view text, std::size_t at);

@@ -190,6 +190,12 @@ class Tokenizer {
 
   // Is there a string literal (with its prefix) at `at`?
   [[nodiscard]] bool string_start(std::size_t at) const {
+    // Every prefix below is made of these letters (the quick answer for most characters).
+    char first = static_cast<char>(s_[at] | 0x20);
+    if (s_[at] != '"' && s_[at] != '\'' && first != 'r' && first != 'u' && first != 'b' &&
+        first != 'f' && first != 't') {
+      return false;
+    }
     if (at > 0 && ident_char(s_[at - 1])) return false;
     std::size_t j = at;
     std::string prefix;
