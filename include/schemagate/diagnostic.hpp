@@ -24,6 +24,9 @@ struct Diagnostic {
   std::string help;
   std::optional<std::string> migration;  // revision or version id, when known
   std::string source_line;               // the text of line `begin.line`, for excerpts
+  // Set when an inline ignore suppressed the finding: the ignore's reason (empty when it
+  // gives none). Suppressed findings are kept apart, in LintResult::suppressed.
+  std::optional<std::string> suppressed;
 };
 
 // Sorted by path, line, column, then rule id.

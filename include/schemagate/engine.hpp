@@ -43,6 +43,10 @@ struct LintResult {
   std::vector<std::string> paths;       // the migration files reported on, as given
   bool io_error = false;                // a path could not be read at all
   bool start_after_found = false;       // LintOptions::start_after named a known migration
+
+  // What inline ignores suppressed (Diagnostic::suppressed is set), sorted the same way.
+  // Only SARIF reports them (as suppressed results); they count nowhere else.
+  std::vector<Diagnostic> suppressed;
 };
 
 // Lints files and directories (walked for *.sql, symlinks not followed out of them).

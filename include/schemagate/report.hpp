@@ -1,4 +1,6 @@
-// Reporters: turn findings into text for people or JSON for programs.
+// Reporters: turn findings into text for people, JSON for programs, and the formats CI
+// systems read (SARIF for code scanning, GitHub workflow commands, GitLab Code Quality,
+// JUnit XML).
 #pragma once
 
 #include <ostream>
@@ -15,5 +17,25 @@ struct TextOptions {
 
 void write_text(std::ostream& out, const LintResult& result, const TextOptions& options);
 void write_json(std::ostream& out, const LintResult& result);
+
+struct SarifOptions {
+  std::string cwd;   // absolute: the directory the findings' relative paths start from
+  std::string root;  // %SRCROOT%: artifact URIs are relative to it (relative to `cwd`)
+};
+
+// SARIF 2.1.0: every rule with its documentation, every finding, and the findings that inline
+// ignores suppressed as suppressed results. Paths outside `root` are absolute file URIs.
+void write_sarif(std::ostream& out, const LintResult& result, const SarifOptions& options);
+
+// GitHub Actions workflow commands (::error / ::warning / ::notice), one per finding.
+void write_github(std::ostream& out, const LintResult& result);
+
+// GitLab Code Quality: a JSON array of issues. Paths are made relative to `cwd` (absolute)
+// when they lie inside it.
+void write_gitlab(std::ostream& out, const LintResult& result, std::string_view cwd);
+
+// JUnit XML: one test suite, one test case per linted file, with a failure for each of its
+// findings at or above `fail_on`.
+void write_junit(std::ostream& out, const LintResult& result, Severity fail_on);
 
 }  // namespace schemagate

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <iterator>
@@ -41,9 +42,11 @@ void only_changed(LintResult& result, const cli::GitChanges& changes, const Lint
     std::error_code ec;
     return fs::weakly_canonical(p, ec).generic_string();
   };
-  std::erase_if(result.diagnostics, [&](const Diagnostic& d) {
+  auto unchanged = [&](const Diagnostic& d) {
     return d.rule != "io-error" && !changes.changed.contains(canonical(d.path));
-  });
+  };
+  std::erase_if(result.diagnostics, unchanged);
+  std::erase_if(result.suppressed, unchanged);
   std::vector<std::string> kept;
   for (const std::string& p : result.paths) {
     if (!changes.changed.contains(canonical(p))) continue;
@@ -66,9 +69,37 @@ void only_changed(LintResult& result, const cli::GitChanges& changes, const Lint
   result.files = result.paths.size();
 }
 
-int run_lint(const std::vector<std::string>& paths, const std::string& format,
-             const std::string& color, const cli::Flags& flags, const std::string& since,
-             const std::string& start_after) {
+// What `lint` was asked to print, and where.
+struct Output {
+  std::string format = "text";
+  std::string color = "auto";
+  std::string file;        // --output: the format's report goes there, text to stdout
+  std::string sarif_root;  // --sarif-root (default: the current directory)
+};
+
+// Writes the report in `format`. For JUnit, `result` holds only the failing findings.
+void write_report(std::ostream& out, const std::string& format, const LintResult& result,
+                  const Output& output, bool color) {
+  namespace fs = std::filesystem;
+  if (format == "json") {
+    write_json(out, result);
+  } else if (format == "sarif") {
+    std::string cwd = fs::current_path().generic_string();
+    write_sarif(out, result,
+                SarifOptions{cwd, output.sarif_root.empty() ? cwd : output.sarif_root});
+  } else if (format == "github") {
+    write_github(out, result);
+  } else if (format == "gitlab") {
+    write_gitlab(out, result, fs::current_path().generic_string());
+  } else if (format == "junit") {
+    write_junit(out, result, Severity::info);
+  } else {
+    write_text(out, result, TextOptions{color});
+  }
+}
+
+int run_lint(const std::vector<std::string>& paths, const Output& output, const cli::Flags& flags,
+             const std::string& since, const std::string& start_after) {
   std::vector<std::string> targets = paths.empty() ? std::vector<std::string>{"."} : paths;
   // Each path is linted with the configuration found for it (the nearest one above it),
   // unless --config or --no-config settles one for all.
@@ -96,12 +127,22 @@ int run_lint(const std::vector<std::string>& paths, const std::string& format,
   }
   LintResult result;
   bool failed = false;
+  // JUnit's failures: each run's findings at or above its own --fail-on (the configurations
+  // found for the paths may disagree on it).
+  bool junit = output.format == "junit";
+  LintResult failures;
   for (auto& [settings, group] : runs) {
     LintResult part = lint_paths(group, settings.options);
     if (changes) only_changed(part, *changes, settings.options);
-    for (const Diagnostic& d : part.diagnostics) failed = failed || d.severity >= settings.fail_on;
+    for (const Diagnostic& d : part.diagnostics) {
+      if (d.severity < settings.fail_on) continue;
+      failed = true;
+      if (junit) failures.diagnostics.push_back(d);
+    }
     std::move(part.diagnostics.begin(), part.diagnostics.end(),
               std::back_inserter(result.diagnostics));
+    std::move(part.suppressed.begin(), part.suppressed.end(),
+              std::back_inserter(result.suppressed));
     std::move(part.paths.begin(), part.paths.end(), std::back_inserter(result.paths));
     result.files += part.files;
     result.io_error = result.io_error || part.io_error;
@@ -113,10 +154,26 @@ int run_lint(const std::vector<std::string>& paths, const std::string& format,
     return static_cast<int>(Exit::usage);
   }
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
-  if (format == "json") {
-    write_json(std::cout, result);
+  std::stable_sort(result.suppressed.begin(), result.suppressed.end(), diagnostic_less);
+  if (junit) {
+    std::stable_sort(failures.diagnostics.begin(), failures.diagnostics.end(), diagnostic_less);
+    failures.paths = result.paths;
+    failures.files = result.files;
+  }
+  const LintResult& report = junit ? failures : result;
+  if (output.file.empty()) {
+    write_report(std::cout, output.format, report, output, use_color(output.color));
   } else {
-    write_text(std::cout, result, TextOptions{use_color(color)});
+    // The report goes to the file; the terminal (the CI log) gets the text.
+    write_text(std::cout, result, TextOptions{use_color(output.color)});
+    std::ofstream file(output.file, std::ios::binary | std::ios::trunc);
+    if (file) write_report(file, output.format, report, output, false);
+    file.close();
+    if (!file) {
+      std::cout.flush();
+      std::cerr << "schemagate: --output " << output.file << ": cannot write the report\n";
+      return static_cast<int>(Exit::usage);
+    }
   }
   std::cout.flush();
   if (result.io_error) return static_cast<int>(Exit::usage);
@@ -368,15 +425,20 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   std::vector<std::string> paths;
-  std::string format = "text";
-  std::string color = "auto";
+  Output output;
   cli::Flags flags;
   CLI::App* lint = app.add_subcommand("lint", "Lint migration files and directories");
   lint->add_option("paths", paths, "Files, or directories walked for *.sql (default: .)");
-  lint->add_option("--format", format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
+  lint->add_option("--format", output.format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github", "gitlab", "junit"}))
       ->capture_default_str();
-  lint->add_option("--color", color, "Color the text output (NO_COLOR is honoured by auto)")
+  lint->add_option("--output", output.file,
+                   "Write the report in --format to this file; the terminal gets the text");
+  lint->add_option("--sarif-root", output.sarif_root,
+                   "SARIF artifact URIs are relative to this directory (default: the current "
+                   "directory)")
+      ->check(CLI::ExistingDirectory);
+  lint->add_option("--color", output.color, "Color the text output (NO_COLOR is honoured by auto)")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   add_setting_flags(lint, flags);
@@ -437,7 +499,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (lint->parsed()) return run_lint(paths, format, color, flags, since, start_after);
+    if (lint->parsed()) return run_lint(paths, output, flags, since, start_after);
     if (config->parsed()) return run_config(config_paths, flags);
     if (explain->parsed()) return run_explain(explain_paths_, explain_format, flags);
     if (graph->parsed()) return run_graph(graph_paths, graph_format);

@@ -466,7 +466,9 @@ class GroupLinter {
                     *u.lines, u.diagnostics);
     }
     if (u.reported) {
-      for (Diagnostic& d : u.diagnostics) result_.diagnostics.push_back(std::move(d));
+      for (Diagnostic& d : u.diagnostics) {
+        (d.suppressed ? result_.suppressed : result_.diagnostics).push_back(std::move(d));
+      }
     }
     release(u.diagnostics);
     release(u.pending);
@@ -640,6 +642,7 @@ class GroupLinter {
 
 void sort(LintResult& result) {
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
+  std::stable_sort(result.suppressed.begin(), result.suppressed.end(), diagnostic_less);
 }
 
 // Workers for a run over `files` files: none for a single file (as pre-commit runs it).

@@ -109,14 +109,14 @@ void apply_ignores(const SourceFile& file, CommentSyntax syntax, const LineIndex
   }
   if (ignores.empty()) return;
 
-  auto suppressed = [&](const Diagnostic& d) {
-    bool hit = false;
+  // Every ignore that covers the finding is used; the reason kept is the first one given.
+  auto suppress = [&](Diagnostic& d) {
     for (Ignore& ig : ignores) {
       if (!ig.whole_file && ig.line != d.begin.line) continue;
+      bool hit = false;
       if (ig.rules.empty()) {
         ig.used[0] = true;
         hit = true;
-        continue;
       }
       for (std::size_t i = 0; i < ig.rules.size(); ++i) {
         if (ig.rules[i] == d.rule) {
@@ -124,10 +124,10 @@ void apply_ignores(const SourceFile& file, CommentSyntax syntax, const LineIndex
           hit = true;
         }
       }
+      if (hit && (!d.suppressed || d.suppressed->empty())) d.suppressed = ig.reason;
     }
-    return hit;
   };
-  std::erase_if(diagnostics, suppressed);
+  for (Diagnostic& d : diagnostics) suppress(d);
 
   auto report = [&](const Ignore& ig, std::string_view rule, std::string message,
                     std::string help) {

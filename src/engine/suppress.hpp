@@ -13,8 +13,9 @@ namespace schemagate {
 
 enum class CommentSyntax { sql, python };
 
-// Removes the findings of `file` that its inline ignores suppress, and adds unused-ignore
-// and unknown-rule findings for ignores that suppress nothing or name no rule.
+// Marks the findings of `file` that its inline ignores suppress (Diagnostic::suppressed,
+// with the ignore's reason; the engine then keeps them apart from the others), and adds
+// unused-ignore and unknown-rule findings for ignores that suppress nothing or name no rule.
 void apply_ignores(const SourceFile& file, CommentSyntax syntax, const LineIndex& lines,
                    std::vector<Diagnostic>& diagnostics);
 

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "report/common.hpp"
 #include "schemagate/engine.hpp"
 #include "schemagate/rule.hpp"
 
@@ -46,13 +47,20 @@ Run run(const std::string& args,
   return r;
 }
 
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
 void check_golden(const std::string& actual, const std::string& name) {
   fs::path golden = fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "golden" / name;
-  // The version changes with releases; the golden files hold a placeholder.
+  // The version changes with releases; the golden files hold a placeholder (JSON writes
+  // it compact, SARIF pretty-printed).
   std::string normalized = actual;
-  std::string v = "\"version\":\"" + std::string(schemagate::version()) + "\"";
-  if (auto at = normalized.find(v); at != std::string::npos) {
-    normalized.replace(at, v.size(), "\"version\":\"VERSION\"");
+  std::string v = std::string(schemagate::version());
+  for (const char* key : {"\"version\":", "\"version\": ", "\"semanticVersion\": "}) {
+    replace_all(normalized, key + ("\"" + v + "\""), key + std::string("\"VERSION\""));
   }
   if (std::getenv("SCHEMAGATE_UPDATE_GOLDEN") != nullptr) {
     std::ofstream(golden, std::ios::binary) << normalized;
@@ -82,12 +90,171 @@ TEST_CASE("cli: text output is exactly the golden one") {
   check_golden(r.out, "expected.txt");
 }
 
+// The golden folder as the binary sees its working directory (symbolic links resolved), as
+// the file URI SARIF gives it.
+std::string golden_uri(const std::string& sub = "") {
+  fs::path dir = fs::canonical(fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "golden");
+  if (!sub.empty()) dir /= sub;
+  return "file://" + schemagate::report::uri_path(dir.generic_string()) + "/";
+}
+
+// tests/golden/ci-input: CRLF line ends, non-ASCII text before a finding's column, names
+// that need escaping in every format, inline ignores, identical flagged lines.
+const std::string kReportInputs = "input ci-input";
+
+TEST_CASE("cli: SARIF output is exactly the golden one, and consistent") {
+  Run r = run("lint --format sarif " + kReportInputs);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.empty());
+  auto doc = nlohmann::json::parse(r.out);
+  const auto& sarif_run = doc["runs"][0];
+  std::string root = golden_uri();
+  CHECK(sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == root);
+  // Each rule's help is its whole doc (checked here); the golden file names the doc instead,
+  // so that editing a rule's doc doesn't change it.
+  std::string normalized = r.out;
+  replace_all(normalized, root, "file:///GOLDEN/");
+  for (const auto& rule : sarif_run["tool"]["driver"]["rules"]) {
+    std::string id = rule["id"].get<std::string>();
+    std::string text(schemagate::rule_doc(id));
+    CHECK(rule["help"]["text"] == text);
+    CHECK(rule["help"]["markdown"] == text);
+    std::string escaped = nlohmann::json(text).dump();
+    replace_all(normalized, ": " + escaped, ": \"(rules/" + id + ".md)\"");
+  }
+  check_golden(normalized, "expected.sarif");
+
+  CHECK(doc["version"] == "2.1.0");
+  CHECK(sarif_run["columnKind"] == "unicodeCodePoints");
+  const auto& rules = sarif_run["tool"]["driver"]["rules"];
+  CHECK(rules.size() == schemagate::all_rules().size());
+  // The findings the JSON output reports, plus the two that ignored.sql's ignores suppress.
+  auto json = nlohmann::json::parse(run("lint --format json " + kReportInputs).out);
+  const auto& results = sarif_run["results"];
+  CHECK(results.size() == json["diagnostics"].size() + 2);
+  std::set<std::string> fingerprints;
+  std::vector<std::string> justifications;
+  for (const auto& res : results) {
+    CHECK(rules[res["ruleIndex"].get<std::size_t>()]["id"] == res["ruleId"]);
+    fingerprints.insert(res["partialFingerprints"]["schemagate/v1"].get<std::string>());
+    if (res.contains("suppressions")) {
+      const auto& s = res["suppressions"][0];
+      CHECK(s["kind"] == "inSource");
+      justifications.push_back(s.value("justification", "(none)"));
+    }
+  }
+  CHECK(fingerprints.size() == results.size());  // the identical lines of ignored.sql too
+  CHECK(justifications == std::vector<std::string>{"archived in 2024.05, dump kept", "(none)"});
+}
+
+TEST_CASE("cli: GitHub, GitLab and JUnit output are exactly the golden ones") {
+  auto json = nlohmann::json::parse(run("lint --format json " + kReportInputs).out);
+  std::size_t findings = json["diagnostics"].size();
+
+  Run github = run("lint --format github " + kReportInputs);
+  CHECK(github.exit_code == 1);
+  check_golden(github.out, "expected.github.txt");
+  std::size_t commands = 0;
+  for (std::size_t at = 0; (at = github.out.find("\n::", at)) != std::string::npos; ++at) {
+    ++commands;
+  }
+  CHECK(github.out.rfind("::", 0) == 0);
+  CHECK(commands + 1 == findings);
+
+  Run gitlab = run("lint --format gitlab " + kReportInputs);
+  CHECK(gitlab.exit_code == 1);
+  check_golden(gitlab.out, "expected.gitlab.json");
+  auto issues = nlohmann::json::parse(gitlab.out);
+  CHECK(issues.size() == findings);
+  // The same fingerprints as SARIF's (the paths are relative to the same directory).
+  auto sarif = nlohmann::json::parse(run("lint --format sarif " + kReportInputs).out);
+  std::set<std::string> sarif_fingerprints;
+  for (const auto& res : sarif["runs"][0]["results"]) {
+    sarif_fingerprints.insert(res["partialFingerprints"]["schemagate/v1"].get<std::string>());
+  }
+  for (const auto& issue : issues) {
+    CHECK(sarif_fingerprints.contains(issue["fingerprint"].get<std::string>()));
+    CHECK(issue["location"]["lines"]["begin"].get<int>() >= 1);
+  }
+
+  Run junit = run("lint --format junit " + kReportInputs);
+  CHECK(junit.exit_code == 1);
+  check_golden(junit.out, "expected.junit.xml");
+  CHECK(junit.out.find("<testsuite name=\"schemagate\" tests=\"8\"") != std::string::npos);
+}
+
+TEST_CASE("cli: --output writes the report to a file while the terminal gets the text") {
+  fs::path dir =
+      fs::temp_directory_path() / ("schemagate-cli-output-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  Run r = run("lint --color never --format junit --output '" + (dir / "report.xml").string() +
+              "' " + kReportInputs);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out == run("lint --color never " + kReportInputs).out);
+  check_golden(slurp(dir / "report.xml"), "expected.junit.xml");
+  // --format text: the file gets the text too, never colored.
+  Run text = run("lint --color always --output '" + (dir / "report.txt").string() + "' input");
+  CHECK(text.exit_code == 1);
+  CHECK(text.out.find("\x1b[") != std::string::npos);
+  CHECK(slurp(dir / "report.txt") ==
+        slurp(fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "golden" / "expected.txt"));
+  // A file that cannot be written: a usage error, said on stderr.
+  Run bad = run("lint --format sarif --output '" + (dir / "missing" / "x.sarif").string() +
+                "' input/safe.sql");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--output") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("cli: --sarif-root: URIs relative to it, absolute file URIs outside it") {
+  Run r = run("lint --format sarif --sarif-root input input/unsafe.sql ci-input/ignored.sql");
+  CHECK(r.exit_code == 1);
+  auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == golden_uri("input"));
+  std::set<std::string> uris;
+  for (const auto& res : doc["runs"][0]["results"]) {
+    const auto& artifact = res["locations"][0]["physicalLocation"]["artifactLocation"];
+    CHECK(artifact.contains("uriBaseId") == (artifact["uri"] == "unsafe.sql"));
+    uris.insert(artifact["uri"].get<std::string>());
+  }
+  CHECK(uris == std::set<std::string>{"unsafe.sql", golden_uri() + "ci-input/ignored.sql"});
+  CHECK(run("lint --format sarif --sarif-root no-such-dir input/safe.sql").exit_code == 2);
+}
+
+TEST_CASE("cli: inline-ignored findings count nowhere, and are suppressed results in SARIF") {
+  fs::path dir =
+      fs::temp_directory_path() / ("schemagate-cli-ignored-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "1.sql") << "SET lock_timeout = '5s';\n"
+                                  "DROP TABLE t;  -- schemagate: ignore ban-drop-table -- why\n";
+  Run json = run("lint --format json 1.sql", dir);
+  CHECK(json.exit_code == 0);
+  CHECK(nlohmann::json::parse(json.out)["diagnostics"].empty());
+  CHECK(run("lint 1.sql", dir).out == "No findings (0 errors, 0 warnings, 0 infos) in 1 file.\n");
+  CHECK(run("lint --format github 1.sql", dir).out.empty());
+  CHECK(run("lint --format gitlab 1.sql", dir).out == "[]\n");
+  CHECK(run("lint --format junit 1.sql", dir).out.find("<failure") == std::string::npos);
+  Run sarif = run("lint --format sarif 1.sql", dir);
+  CHECK(sarif.exit_code == 0);
+  auto results = nlohmann::json::parse(sarif.out)["runs"][0]["results"];
+  REQUIRE(results.size() == 1);
+  CHECK(results[0]["ruleId"] == "ban-drop-table");
+  CHECK(
+      results[0]["suppressions"] ==
+      nlohmann::json::parse(R"([{"kind":"inSource","status":"accepted","justification":"why"}])"));
+  fs::remove_all(dir);
+}
+
 TEST_CASE("cli: exit codes") {
   CHECK(run("lint input/safe.sql").exit_code == 0);
   CHECK(run("lint input/unsafe.sql").exit_code == 1);
   CHECK(run("lint --fail-on error input/broken.sql").exit_code == 1);  // syntax-error is an error
   CHECK(run("lint --fail-on error input/safe.sql").exit_code == 0);
   CHECK(run("lint --format yaml input").exit_code == 2);
+  for (const char* format : {"sarif", "github", "gitlab", "junit"}) {
+    CHECK(run(std::string("lint --format ") + format + " input/safe.sql").exit_code == 0);
+    CHECK(run(std::string("lint --format ") + format + " input/unsafe.sql").exit_code == 1);
+  }
   CHECK(run("lint --no-such-flag").exit_code == 2);
   CHECK(run("").exit_code == 2);
 }
