@@ -17,35 +17,20 @@ if(NOT CMAKE_HOST_SYSTEM_NAME STREQUAL "Linux" OR NOT CMAKE_HOST_SYSTEM_PROCESSO
   return()
 endif()
 
+include("${CMAKE_CURRENT_LIST_DIR}/npm_pack.cmake")
 if(NOT EXISTS "${SARIF_MULTITOOL_DIR}/Sarif.Multitool" OR NOT EXISTS "${SARIF_MULTITOOL_DIR}/sarif-2.1.0.json")
-  find_program(NPM npm REQUIRED)
-  set(download "${CMAKE_BINARY_DIR}/_deps/download-sarif")
-  file(REMOVE_RECURSE "${download}")
-  file(MAKE_DIRECTORY "${download}")
-  execute_process(
-    COMMAND "${NPM}" pack "@microsoft/sarif-multitool-linux@${SARIF_MULTITOOL_VERSION}" --json --silent
-    WORKING_DIRECTORY "${download}"
-    OUTPUT_VARIABLE pack_json
-    RESULT_VARIABLE pack_status
-    ERROR_VARIABLE pack_error)
-  if(NOT pack_status EQUAL 0)
-    message(FATAL_ERROR "could not fetch @microsoft/sarif-multitool-linux@${SARIF_MULTITOOL_VERSION} with npm: ${pack_error}")
-  endif()
-  string(JSON integrity GET "${pack_json}" 0 integrity)
-  string(JSON tarball GET "${pack_json}" 0 filename)
-  if(NOT integrity STREQUAL SARIF_MULTITOOL_INTEGRITY)
-    message(FATAL_ERROR "@microsoft/sarif-multitool-linux tarball integrity mismatch: ${integrity}")
-  endif()
-  file(ARCHIVE_EXTRACT INPUT "${download}/${tarball}" DESTINATION "${download}/x"
-       PATTERNS package/Sarif.Multitool package/sarif-2.1.0.json)
+  set(extracted "${SARIF_MULTITOOL_DIR}.x")
+  schemagate_npm_pack("@microsoft/sarif-multitool-linux@${SARIF_MULTITOOL_VERSION}"
+                      "${SARIF_MULTITOOL_INTEGRITY}" "${extracted}"
+                      package/Sarif.Multitool package/sarif-2.1.0.json)
   file(REMOVE_RECURSE "${SARIF_MULTITOOL_DIR}")
   file(MAKE_DIRECTORY "${SARIF_MULTITOOL_DIR}")
   # The package's install script would make it executable; npm pack runs no scripts.
-  file(COPY "${download}/x/package/Sarif.Multitool" DESTINATION "${SARIF_MULTITOOL_DIR}"
+  file(COPY "${extracted}/package/Sarif.Multitool" DESTINATION "${SARIF_MULTITOOL_DIR}"
        FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ
                         WORLD_EXECUTE)
-  file(COPY "${download}/x/package/sarif-2.1.0.json" DESTINATION "${SARIF_MULTITOOL_DIR}")
-  file(REMOVE_RECURSE "${download}")
+  file(COPY "${extracted}/package/sarif-2.1.0.json" DESTINATION "${SARIF_MULTITOOL_DIR}")
+  file(REMOVE_RECURSE "${extracted}")
 endif()
 
 set(SARIF_MULTITOOL "${SARIF_MULTITOOL_DIR}/Sarif.Multitool")

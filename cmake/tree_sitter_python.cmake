@@ -5,28 +5,13 @@ set(TS_PYTHON_INTEGRITY
     "sha512-yIM9z0oxKIxT7bAtPOhgoVl6gTXlmlIhue7liFT4oBPF/lha7Ha4dQBS82Av6hMMRZoVnFJI8M6mL+SwWoLD3A==")
 set(TS_PYTHON_DIR "${CMAKE_BINARY_DIR}/_deps/tree-sitter-python-${TS_PYTHON_VERSION}")
 
+include("${CMAKE_CURRENT_LIST_DIR}/npm_pack.cmake")
 if(NOT EXISTS "${TS_PYTHON_DIR}/src/parser.c")
-  find_program(NPM npm REQUIRED)
-  set(download "${CMAKE_BINARY_DIR}/_deps/download")
-  file(MAKE_DIRECTORY "${download}")
-  execute_process(
-    COMMAND "${NPM}" pack "tree-sitter-python@${TS_PYTHON_VERSION}" --json --silent
-    WORKING_DIRECTORY "${download}"
-    OUTPUT_VARIABLE pack_json
-    RESULT_VARIABLE pack_status
-    ERROR_VARIABLE pack_error)
-  if(NOT pack_status EQUAL 0)
-    message(FATAL_ERROR "could not fetch tree-sitter-python@${TS_PYTHON_VERSION} with npm: ${pack_error}")
-  endif()
-  string(JSON integrity GET "${pack_json}" 0 integrity)
-  string(JSON tarball GET "${pack_json}" 0 filename)
-  if(NOT integrity STREQUAL TS_PYTHON_INTEGRITY)
-    message(FATAL_ERROR "tree-sitter-python tarball integrity mismatch: ${integrity}")
-  endif()
-  file(ARCHIVE_EXTRACT INPUT "${download}/${tarball}" DESTINATION "${download}/x")
+  schemagate_npm_pack("tree-sitter-python@${TS_PYTHON_VERSION}" "${TS_PYTHON_INTEGRITY}"
+                      "${TS_PYTHON_DIR}.x")
   file(REMOVE_RECURSE "${TS_PYTHON_DIR}")
-  file(RENAME "${download}/x/package" "${TS_PYTHON_DIR}")
-  file(REMOVE_RECURSE "${download}")
+  file(RENAME "${TS_PYTHON_DIR}.x/package" "${TS_PYTHON_DIR}")
+  file(REMOVE_RECURSE "${TS_PYTHON_DIR}.x")
 endif()
 
 add_library(tree_sitter_python STATIC "${TS_PYTHON_DIR}/src/parser.c" "${TS_PYTHON_DIR}/src/scanner.c")
