@@ -436,9 +436,8 @@ class GroupLinter {
   // Loads `order` ahead on the workers and lints it in order: with `shared` as the one
   // schema state of a project, or each file on its own.
   void run_in_order(const std::vector<Unit*>& order, SchemaState* shared) {
-    std::size_t window = workers_ == nullptr ? 1 : 4 * static_cast<std::size_t>(workers_->size());
     ordered_pipeline(
-        workers_, order.size(), window, [&](std::size_t i) { load(*order[i]); },
+        workers_, order.size(), 0, [&](std::size_t i) { load(*order[i]); },
         [&](std::size_t i) {
           Unit& u = *order[i];
           if (u.linted) {

@@ -94,7 +94,7 @@ void ordered_pipeline(Workers* workers, std::size_t n, std::size_t window,
       });
     }
   };
-  window = std::max<std::size_t>(window, 1);
+  if (window == 0) window = 4 * static_cast<std::size_t>(workers->size());
   submit_up_to(window);
   auto wait_for = [&](std::size_t i) {
     std::unique_lock lock(shared->mutex);
@@ -115,8 +115,7 @@ void ordered_pipeline(Workers* workers, std::size_t n, std::size_t window,
 }
 
 void parallel_for(Workers* workers, std::size_t n, const std::function<void(std::size_t)>& fn) {
-  std::size_t window = workers == nullptr ? 1 : 4 * static_cast<std::size_t>(workers->size());
-  ordered_pipeline(workers, n, window, fn, [](std::size_t) {});
+  ordered_pipeline(workers, n, 0, fn, [](std::size_t) {});
 }
 
 }  // namespace schemagate

@@ -40,8 +40,9 @@ class Workers {
 };
 
 // Calls load(i) for i in [0, n) on the workers, at most `window` items ahead of the
-// consumer, and consume(i) on the calling thread in order, each after its load finished.
-// Without workers, it loads and consumes in turn on the calling thread. load must not throw.
+// consumer (0: four per worker), and consume(i) on the calling thread in order, each after its load
+// finished. Without workers, it loads and consumes in turn on the calling thread. load must not
+// throw.
 void ordered_pipeline(Workers* workers, std::size_t n, std::size_t window,
                       const std::function<void(std::size_t)>& load,
                       const std::function<void(std::size_t)>& consume);

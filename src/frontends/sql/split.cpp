@@ -504,15 +504,10 @@ std::optional<ScanError> scanner_statements(std::string_view sql,
 }
 
 std::size_t statement_nesting(std::string_view sql) {
-  std::string text(sql);
-  ScanResult scan(text);
-  if (!scan.ok()) return kMaxNesting + 1;
-  Nesting nesting;
-  for (std::size_t i = 0; i < scan.tokens->n_tokens; ++i) {
-    PgQuery__Token t = scan.tokens->tokens[i]->token;
-    if (!is_comment(t)) nesting.feed(t);
-  }
-  return nesting.bound();
+  std::size_t deepest = 0;
+  auto error =
+      scan_statements(sql, [&](const Statement& s) { deepest = std::max(deepest, s.nesting); });
+  return error ? kMaxNesting + 1 : deepest;
 }
 
 SplitOutcome split_statements(std::string_view sql) {

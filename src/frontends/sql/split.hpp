@@ -48,8 +48,8 @@ std::optional<ScanError> scanner_statements(std::string_view sql,
                                             const std::function<void(const Statement&)>& statement,
                                             const std::function<void(ByteRange)>& comment = {});
 
-// An upper bound of the depth of the parse tree of one statement (as Statement::nesting);
-// kMaxNesting + 1 also when the text does not scan.
+// An upper bound of the depth of the parse trees of the statements of `sql` (as
+// Statement::nesting); kMaxNesting + 1 also when the text does not scan.
 [[nodiscard]] std::size_t statement_nesting(std::string_view sql);
 
 struct SplitOutcome {
