@@ -1,4 +1,9 @@
 -- Safe: step 2, backfill in batches, in its own migration.
+--
+-- Checklist:
+--   [x] staging-tested: 1.2M rows on staging 2026-03-22, 9 min in batches of 5,000
+--   [x] backup-taken: snapshot skills-2026-03-22
+--   [ ] rollback-tested
 DO $$
 DECLARE
     done integer;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "schemagate/checklist.hpp"
 #include "schemagate/diagnostic.hpp"
 
 namespace schemagate {
@@ -28,6 +29,9 @@ struct Config {
   std::optional<Severity> fail_on;
   std::optional<bool> flyway_undo;
   std::map<std::string, std::string> placeholders;
+  // checklist.enforce and checklist.require (checklist.hpp).
+  std::optional<bool> checklist_enforce;
+  std::map<std::string, Requirement> checklist_require;
 };
 
 struct ConfigError {

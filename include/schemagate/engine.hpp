@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "schemagate/checklist.hpp"
 #include "schemagate/diagnostic.hpp"
 #include "schemagate/locks.hpp"
 #include "schemagate/rule.hpp"
@@ -35,6 +36,8 @@ struct LintOptions {
   unsigned jobs = 0;
   // Rules run after the registered ones (embedders' own checks; tests).
   std::vector<RuleInfo> extra_rules;
+  // The team checklist (checklist.hpp): collected, enforced, or neither.
+  ChecklistOptions checklist;
 };
 
 struct LintResult {
@@ -47,6 +50,10 @@ struct LintResult {
   // What inline ignores suppressed (Diagnostic::suppressed is set), sorted the same way.
   // Only SARIF reports them (as suppressed results); they count nowhere else.
   std::vector<Diagnostic> suppressed;
+
+  // Each reported migration's checklist, in the order the migrations were linted (only with
+  // LintOptions::checklist.collect).
+  std::vector<MigrationChecklist> checklists;
 };
 
 // Lints files and directories (walked for *.sql, symlinks not followed out of them).

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "schemagate/engine.hpp"
 
@@ -37,5 +38,12 @@ void write_gitlab(std::ostream& out, const LintResult& result, std::string_view 
 // JUnit XML: one test suite, one test case per linted file, with a failure for each of its
 // findings at or above `fail_on`.
 void write_junit(std::ostream& out, const LintResult& result, Severity fail_on);
+
+// `schemagate checklist` (LintResult::checklists): text for the terminal; Markdown to post as a
+// pull-request comment (one table per migration, ✅ / ❌ / ⬜, the findings behind each ❌);
+// JSON (version 1) for programs.
+void write_checklist_text(std::ostream& out, const std::vector<MigrationChecklist>& lists);
+void write_checklist_markdown(std::ostream& out, const std::vector<MigrationChecklist>& lists);
+void write_checklist_json(std::ostream& out, const std::vector<MigrationChecklist>& lists);
 
 }  // namespace schemagate

@@ -47,6 +47,9 @@ void only_changed(LintResult& result, const cli::GitChanges& changes, const Lint
   };
   std::erase_if(result.diagnostics, unchanged);
   std::erase_if(result.suppressed, unchanged);
+  std::erase_if(result.checklists, [&](const MigrationChecklist& l) {
+    return !changes.changed.contains(canonical(l.path));
+  });
   std::vector<std::string> kept;
   for (const std::string& p : result.paths) {
     if (!changes.changed.contains(canonical(p))) continue;
@@ -98,40 +101,60 @@ void write_report(std::ostream& out, const std::string& format, const LintResult
   }
 }
 
-int run_lint(const std::vector<std::string>& paths, const Output& output, const cli::Flags& flags,
-             const std::string& since, const std::string& start_after) {
-  std::vector<std::string> targets = paths.empty() ? std::vector<std::string>{"."} : paths;
-  // Each path is linted with the configuration found for it (the nearest one above it),
-  // unless --config or --no-config settles one for all.
-  std::vector<std::pair<cli::Settings, std::vector<std::string>>> runs;
+using Runs = std::vector<std::pair<cli::Settings, std::vector<std::string>>>;
+
+// The paths (default: .) grouped by the configuration found for each (the nearest one above
+// it), unless --config or --no-config settles one for all. Errors go to stderr.
+std::optional<Runs> group_by_config(const std::vector<std::string>& targets,
+                                    const cli::Flags& flags) {
+  Runs runs;
   std::map<std::string, std::size_t> by_file;
   for (const std::string& t : targets) {
     std::string file = flags.config_file.empty() && !flags.no_config ? find_config(t) : "";
     auto [it, added] = by_file.emplace(file, runs.size());
     if (added) {
       auto settings = cli::resolve(flags, {t}, std::cerr);
-      if (!settings) return static_cast<int>(Exit::usage);
-      settings->options.start_after = start_after;
+      if (!settings) return std::nullopt;
       runs.emplace_back(std::move(*settings), std::vector<std::string>{});
     }
     runs[it->second].second.push_back(t);
   }
-  std::optional<cli::GitChanges> changes;
-  if (!since.empty()) {
-    std::string error;
-    changes = cli::changes_since(since, targets.front(), error);
-    if (!changes) {
-      std::cerr << "schemagate: --since " << since << ": " << error << "\n";
-      return static_cast<int>(Exit::usage);
-    }
+  return runs;
+}
+
+std::vector<std::string> or_here(const std::vector<std::string>& paths) {
+  return paths.empty() ? std::vector<std::string>{"."} : paths;
+}
+
+// --since: what changed since the merge base; nullopt (an error printed) when git can't tell.
+std::optional<std::optional<cli::GitChanges>> changes_for(const std::string& since,
+                                                          const std::string& where) {
+  if (since.empty()) return std::optional<cli::GitChanges>();
+  std::string error;
+  auto changes = cli::changes_since(since, where, error);
+  if (!changes) {
+    std::cerr << "schemagate: --since " << since << ": " << error << "\n";
+    return std::nullopt;
   }
+  return changes;
+}
+
+int run_lint(const std::vector<std::string>& paths, const Output& output, const cli::Flags& flags,
+             const std::string& since, const std::string& start_after) {
+  std::vector<std::string> targets = or_here(paths);
+  auto runs = group_by_config(targets, flags);
+  if (!runs) return static_cast<int>(Exit::usage);
+  for (auto& run : *runs) run.first.options.start_after = start_after;
+  auto since_changes = changes_for(since, targets.front());
+  if (!since_changes) return static_cast<int>(Exit::usage);
+  const std::optional<cli::GitChanges>& changes = *since_changes;
   LintResult result;
   bool failed = false;
   // JUnit's failures: each run's findings at or above its own --fail-on (the configurations
   // found for the paths may disagree on it).
   bool junit = output.format == "junit";
   LintResult failures;
-  for (auto& [settings, group] : runs) {
+  for (auto& [settings, group] : *runs) {
     LintResult part = lint_paths(group, settings.options);
     if (changes) only_changed(part, *changes, settings.options);
     for (const Diagnostic& d : part.diagnostics) {
@@ -177,6 +200,50 @@ int run_lint(const std::vector<std::string>& paths, const Output& output, const 
   }
   std::cout.flush();
   if (result.io_error) return static_cast<int>(Exit::usage);
+  return static_cast<int>(failed ? Exit::findings : Exit::clean);
+}
+
+void print_io_errors(const LintResult& result) {
+  for (const Diagnostic& d : result.diagnostics) {
+    if (d.rule != "io-error") continue;
+    std::cerr << "schemagate: " << d.path << ": " << d.message << "\n";
+  }
+}
+
+// `schemagate checklist`: each migration's checklist; with --enforce (or checklist.enforce in
+// the configuration) an unmet required item fails the run.
+int run_checklist(const std::vector<std::string>& paths, const std::string& format, bool enforce,
+                  const cli::Flags& flags, const std::string& since) {
+  std::vector<std::string> targets = or_here(paths);
+  auto runs = group_by_config(targets, flags);
+  if (!runs) return static_cast<int>(Exit::usage);
+  auto since_changes = changes_for(since, targets.front());
+  if (!since_changes) return static_cast<int>(Exit::usage);
+  const std::optional<cli::GitChanges>& changes = *since_changes;
+  std::vector<MigrationChecklist> lists;
+  bool io_error = false;
+  bool failed = false;
+  for (auto& [settings, group] : *runs) {
+    settings.options.checklist.collect = true;
+    bool enforced = enforce || settings.options.checklist.enforce;
+    LintResult part = lint_paths(group, settings.options);
+    if (changes) only_changed(part, *changes, settings.options);
+    print_io_errors(part);
+    io_error = io_error || part.io_error;
+    for (MigrationChecklist& l : part.checklists) {
+      failed = failed || (enforced && !l.complete());
+      lists.push_back(std::move(l));
+    }
+  }
+  if (format == "json") {
+    write_checklist_json(std::cout, lists);
+  } else if (format == "markdown") {
+    write_checklist_markdown(std::cout, lists);
+  } else {
+    write_checklist_text(std::cout, lists);
+  }
+  std::cout.flush();
+  if (io_error) return static_cast<int>(Exit::usage);
   return static_cast<int>(failed ? Exit::findings : Exit::clean);
 }
 
@@ -262,31 +329,17 @@ void explain_text(std::ostream& out, const std::vector<ExplainRow>& rows) {
 
 int run_explain(const std::vector<std::string>& paths, const std::string& format,
                 const cli::Flags& flags) {
-  std::vector<std::string> targets = paths.empty() ? std::vector<std::string>{"."} : paths;
   // As `lint`: each path with the configuration found for it.
-  std::vector<std::pair<cli::Settings, std::vector<std::string>>> runs;
-  std::map<std::string, std::size_t> by_file;
-  for (const std::string& t : targets) {
-    std::string file = flags.config_file.empty() && !flags.no_config ? find_config(t) : "";
-    auto [it, added] = by_file.emplace(file, runs.size());
-    if (added) {
-      auto settings = cli::resolve(flags, {t}, std::cerr);
-      if (!settings) return static_cast<int>(Exit::usage);
-      runs.emplace_back(std::move(*settings), std::vector<std::string>{});
-    }
-    runs[it->second].second.push_back(t);
-  }
+  auto runs = group_by_config(or_here(paths), flags);
+  if (!runs) return static_cast<int>(Exit::usage);
   std::vector<ExplainRow> rows;
   std::size_t files = 0;
   bool io_error = false;
-  for (auto& [settings, group] : runs) {
+  for (auto& [settings, group] : *runs) {
     ExplainResult part = explain_paths(group, settings.options);
     std::move(part.rows.begin(), part.rows.end(), std::back_inserter(rows));
     files += part.lint.files;
-    for (const Diagnostic& d : part.lint.diagnostics) {
-      if (d.rule != "io-error") continue;
-      std::cerr << "schemagate: " << d.path << ": " << d.message << "\n";
-    }
+    print_io_errors(part.lint);
     io_error = io_error || part.lint.io_error;
   }
   if (format == "json") {
@@ -480,6 +533,27 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
+  std::vector<std::string> checklist_paths;
+  std::string checklist_format = "text";
+  std::string checklist_since;
+  bool checklist_enforce = false;
+  CLI::App* checklist = app.add_subcommand(
+      "checklist",
+      "Each migration's team checklist: verified items, the author's attestations, and "
+      "reminders for after deploying");
+  checklist->add_option("paths", checklist_paths, "Files, or directories (default: .)");
+  checklist->add_option("--format", checklist_format, "Output format")
+      ->check(CLI::IsMember({"text", "markdown", "json"}))
+      ->capture_default_str();
+  checklist->add_flag("--enforce", checklist_enforce,
+                      "Exit 1 when a migration has an unmet required item (also: "
+                      "checklist.enforce in the configuration)");
+  checklist->add_option("--since", checklist_since,
+                        "Only migrations added or changed since the merge base with this git "
+                        "ref (all are still replayed)");
+  add_setting_flags(checklist, flags);
+  add_jobs_flag(checklist, flags);
+
   app.add_subcommand("rules", "List every rule with its default severity");
   std::string rule_id;
   CLI::App* rule = app.add_subcommand("rule", "Print a rule's documentation");
@@ -502,6 +576,10 @@ int main(int argc, char** argv) {
     if (lint->parsed()) return run_lint(paths, output, flags, since, start_after);
     if (config->parsed()) return run_config(config_paths, flags);
     if (explain->parsed()) return run_explain(explain_paths_, explain_format, flags);
+    if (checklist->parsed()) {
+      return run_checklist(checklist_paths, checklist_format, checklist_enforce, flags,
+                           checklist_since);
+    }
     if (graph->parsed()) return run_graph(graph_paths, graph_format);
     if (app.got_subcommand("rules")) return run_rules();
     if (rule->parsed()) return run_rule(rule_id);

@@ -75,6 +75,8 @@ std::optional<Settings> resolve(const Flags& flags, const std::vector<std::strin
   o.placeholders = c.placeholders;
   o.settings.flyway_undo = c.flyway_undo.value_or(false);
   o.jobs = flags.jobs;
+  o.checklist.enforce = c.checklist_enforce.value_or(false);
+  o.checklist.require = c.checklist_require;
   s.fail_on = c.fail_on.value_or(Severity::warning);
   return s;
 }
@@ -113,6 +115,12 @@ void print(std::ostream& out, const Settings& settings) {
   out << "placeholders:" << (c.placeholders.empty() ? " {}\n" : "\n");
   for (const auto& [name, value] : c.placeholders)
     out << "  " << quoted(name) << ": " << quoted(value) << "\n";
+  out << "checklist:\n  enforce: " << (settings.options.checklist.enforce ? "true" : "false")
+      << "\n  require:\n";
+  for (const ChecklistItemInfo& item : checklist_items()) {
+    out << "    " << item.id << ": " << to_string(settings.options.checklist.requirement(item))
+        << "\n";
+  }
   out << "# rules that run:";
   for (const RuleInfo& r : all_rules()) {
     bool on = !settings.options.disable.contains(std::string(r.id)) &&

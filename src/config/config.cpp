@@ -203,10 +203,13 @@ class Validator {
         flyway(value, c);
       } else if (key == "placeholders") {
         placeholders(value, c);
+      } else if (key == "checklist") {
+        checklist(value, c);
       } else {
         error(at, "unknown key '" + key +
                       "' (known: rules, exclude, pg_version, layouts, assume_in_transaction, "
-                      "lock_timeout_set_by_runner, large_tables, fail_on, flyway, placeholders)");
+                      "lock_timeout_set_by_runner, large_tables, fail_on, flyway, placeholders, "
+                      "checklist)");
       }
     }
   }
@@ -334,6 +337,39 @@ class Validator {
         continue;
       }
       c.placeholders[name] = value.text;
+    }
+  }
+
+  void checklist(const Value& v, Config& c) {
+    if (!expect(v, Value::Kind::map, "checklist")) return;
+    for (std::size_t i = 0; i < v.entries.size(); ++i) {
+      const auto& [key, value] = v.entries[i];
+      if (key == "enforce") {
+        flag(value, "checklist.enforce", c.checklist_enforce);
+      } else if (key == "require") {
+        if (!expect(value, Value::Kind::map, "checklist.require")) continue;
+        for (std::size_t j = 0; j < value.entries.size(); ++j) {
+          const auto& [id, when] = value.entries[j];
+          const ChecklistItemInfo* item = find_checklist_item(id);
+          if (item == nullptr) {
+            std::string known;
+            for (const ChecklistItemInfo& k : checklist_items())
+              known += (known.empty() ? "" : ", ") + std::string(k.id);
+            error(value.key_positions[j],
+                  "unknown checklist item '" + id + "' (known: " + known + ")");
+            continue;
+          }
+          if (!expect(when, Value::Kind::text, "checklist.require." + id)) continue;
+          if (auto r = parse_requirement(when.text)) {
+            c.checklist_require[id] = *r;
+          } else {
+            error(when.at, "checklist.require." + id +
+                               " must be always, when-needed or never, not '" + when.text + "'");
+          }
+        }
+      } else {
+        error(v.key_positions[i], "unknown key 'checklist." + key + "' (known: enforce, require)");
+      }
     }
   }
 

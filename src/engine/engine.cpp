@@ -20,6 +20,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "engine/checklist.hpp"
 #include "engine/discover.hpp"
 #include "engine/parallel.hpp"
 #include "engine/replay.hpp"
@@ -138,6 +139,10 @@ struct Unit {
   std::optional<std::string> io_problem;
   std::vector<Diagnostic> diagnostics;  // this file's, until finish() applies its ignores
   std::vector<RawFinding> pending;      // graph findings, placed once the text is read again
+  std::optional<Ignores> ignores;       // its inline ignores, once applied
+  // The checklist's inputs, read while the file is loaded (reported upgrades only).
+  std::optional<checklist::Block> block;
+  checklist::Needs needs;
   explicit Unit(SourceRef r) : ref(std::move(r)) {
     file.path = ref.path;
     reported = !ref.context_only;
@@ -444,6 +449,9 @@ class GroupLinter {
             SchemaState alone;
             lint_migration(u, shared != nullptr ? *shared : alone);
           }
+          ignore(u);
+          if (u.down != nullptr) ignore(*u.down);
+          if (u.block) settle_checklist(u);
           finish(u);
           if (u.down != nullptr) finish(*u.down);
         });
@@ -456,13 +464,50 @@ class GroupLinter {
     }
   }
 
-  // Applies a file's inline ignores, hands its findings over to the result and frees what
-  // it no longer needs.
+  // Applies a file's inline ignores to its findings so far.
+  static void ignore(Unit& u) {
+    if (!u.reported || !u.lines || u.ignores) return;
+    u.ignores.emplace(u.file,
+                      u.ref.kind == SourceKind::python ? CommentSyntax::python : CommentSyntax::sql,
+                      *u.lines);
+    u.ignores->apply(u.diagnostics);
+  }
+
+  // Settles the checklist of a linted upgrade from its findings (both files', ignores
+  // applied): collected for `schemagate checklist`, and its unmet items reported as
+  // checklist-incomplete when it is enforced.
+  void settle_checklist(Unit& u) {
+    std::vector<Diagnostic> findings = u.diagnostics;
+    if (u.down != nullptr) {
+      findings.insert(findings.end(), u.down->diagnostics.begin(), u.down->diagnostics.end());
+    }
+    const Migration& m = u.migration;
+    ByteRange fallback = m.revision.header_range;
+    if (fallback.end <= fallback.begin) fallback = {0, u.lines->line_text(1).size()};
+    checklist::Settled settled =
+        checklist::settle(options_.checklist, *u.block, u.needs, findings, *u.lines, fallback);
+    if (options_.checklist.enforce) {
+      std::size_t first = u.diagnostics.size();
+      for (checklist::Incomplete& i : settled.incomplete) {
+        emit(u, "checklist-incomplete", i.range, std::move(i.message), std::move(i.help));
+      }
+      if (u.ignores) u.ignores->apply(std::span(u.diagnostics).subspan(first));
+    }
+    if (options_.checklist.collect) {
+      settled.list.path = u.file.path;
+      if (!m.id.empty()) settled.list.migration = m.id;
+      result_.checklists.push_back(std::move(settled.list));
+    }
+    u.block.reset();
+  }
+
+  // Reports the ignores that suppressed nothing, hands the file's findings over to the result
+  // and frees what it no longer needs.
   void finish(Unit& u) {
-    if (u.reported && u.lines) {
-      apply_ignores(u.file,
-                    u.ref.kind == SourceKind::python ? CommentSyntax::python : CommentSyntax::sql,
-                    *u.lines, u.diagnostics);
+    ignore(u);
+    if (u.ignores) {
+      u.ignores->report_unused(u.diagnostics);
+      u.ignores.reset();
     }
     if (u.reported) {
       for (Diagnostic& d : u.diagnostics) {
@@ -576,6 +621,11 @@ class GroupLinter {
     }
     // Context files and history are replayed; their findings would go nowhere.
     if (!f.reported && (f.down == nullptr || !f.down->reported)) return;
+    if (options_.checklist.active() && f.reported && !f.ref.role.down) {
+      f.needs = checklist::needs_of(steps, options_.settings.pg_version);
+      f.block = checklist::read_block(f.file.text, f.ref.kind == SourceKind::python,
+                                      m.revision.header_range);
+    }
     explain(f, steps);
     RuleContext ctx(m, steps, options_.settings);
     auto run = [&](const RuleInfo& rule) {

@@ -12,10 +12,6 @@
 
 namespace schemagate {
 
-namespace {
-
-constexpr std::string_view kMarker = "schemagate:";
-
 struct Ignore {
   ByteRange comment;
   bool whole_file = false;
@@ -24,6 +20,10 @@ struct Ignore {
   std::string reason;
   std::vector<bool> used;  // per rule; [0] for a bare ignore-file
 };
+
+namespace {
+
+constexpr std::string_view kMarker = "schemagate:";
 
 std::string trim(std::string_view s) {
   auto b = s.find_first_not_of(" \t\r\n");
@@ -97,21 +97,25 @@ std::optional<Ignore> parse(std::string_view text, ByteRange c, const LineIndex&
 
 }  // namespace
 
-void apply_ignores(const SourceFile& file, CommentSyntax syntax, const LineIndex& lines,
-                   std::vector<Diagnostic>& diagnostics) {
+Ignores::Ignores(const SourceFile& file, CommentSyntax syntax, const LineIndex& lines)
+    : file_(&file), lines_(&lines) {
   if (file.text.find(kMarker) == std::string::npos) return;
   std::vector<ByteRange> comments = syntax == CommentSyntax::python
                                         ? alembic::comment_ranges(file.text)
                                         : sql::comment_ranges(file.text);
-  std::vector<Ignore> ignores;
   for (const ByteRange& c : comments) {
-    if (auto ig = parse(file.text, c, lines, comments)) ignores.push_back(std::move(*ig));
+    if (auto ig = parse(file.text, c, lines, comments)) ignores_.push_back(std::move(*ig));
   }
-  if (ignores.empty()) return;
+}
 
+Ignores::Ignores(Ignores&&) noexcept = default;
+Ignores& Ignores::operator=(Ignores&&) noexcept = default;
+Ignores::~Ignores() = default;
+
+void Ignores::apply(std::span<Diagnostic> diagnostics) {
   // Every ignore that covers the finding is used; the reason kept is the first one given.
-  auto suppress = [&](Diagnostic& d) {
-    for (Ignore& ig : ignores) {
+  for (Diagnostic& d : diagnostics) {
+    for (Ignore& ig : ignores_) {
       if (!ig.whole_file && ig.line != d.begin.line) continue;
       bool hit = false;
       if (ig.rules.empty()) {
@@ -126,23 +130,24 @@ void apply_ignores(const SourceFile& file, CommentSyntax syntax, const LineIndex
       }
       if (hit && (!d.suppressed || d.suppressed->empty())) d.suppressed = ig.reason;
     }
-  };
-  for (Diagnostic& d : diagnostics) suppress(d);
+  }
+}
 
+void Ignores::report_unused(std::vector<Diagnostic>& diagnostics) const {
   auto report = [&](const Ignore& ig, std::string_view rule, std::string message,
                     std::string help) {
     Diagnostic d;
     d.rule = std::string(rule);
     d.severity = find_rule(rule) != nullptr ? find_rule(rule)->severity : Severity::warning;
-    d.path = file.path;
-    d.begin = lines.position(ig.comment.begin);
-    d.end = lines.position(ig.comment.end);
+    d.path = file_->path;
+    d.begin = lines_->position(ig.comment.begin);
+    d.end = lines_->position(ig.comment.end);
     d.message = std::move(message);
     d.help = std::move(help);
-    d.source_line = std::string(lines.line_text(d.begin.line));
+    d.source_line = std::string(lines_->line_text(d.begin.line));
     diagnostics.push_back(std::move(d));
   };
-  for (const Ignore& ig : ignores) {
+  for (const Ignore& ig : ignores_) {
     if (ig.rules.empty() && !ig.used[0]) {
       report(ig, "unused-ignore",
              ig.whole_file ? "this ignore-file suppresses nothing"

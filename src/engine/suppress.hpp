@@ -4,6 +4,7 @@
 //   schemagate: ignore-file [rule-a, ...]
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "schemagate/diagnostic.hpp"
@@ -13,10 +14,30 @@ namespace schemagate {
 
 enum class CommentSyntax { sql, python };
 
-// Marks the findings of `file` that its inline ignores suppress (Diagnostic::suppressed,
-// with the ignore's reason; the engine then keeps them apart from the others), and adds
-// unused-ignore and unknown-rule findings for ignores that suppress nothing or name no rule.
-void apply_ignores(const SourceFile& file, CommentSyntax syntax, const LineIndex& lines,
-                   std::vector<Diagnostic>& diagnostics);
+struct Ignore;
+
+// The inline ignores of one file. Findings are suppressed in one or more rounds (the checklist
+// is settled after the rules' findings were), then the ignores that suppressed nothing are
+// reported.
+class Ignores {
+ public:
+  Ignores(const SourceFile& file, CommentSyntax syntax, const LineIndex& lines);
+  Ignores(const Ignores&) = delete;
+  Ignores& operator=(const Ignores&) = delete;
+  Ignores(Ignores&&) noexcept;
+  Ignores& operator=(Ignores&&) noexcept;
+  ~Ignores();
+
+  // Marks the findings that an ignore covers (Diagnostic::suppressed, with its reason).
+  void apply(std::span<Diagnostic> diagnostics);
+  // Adds unused-ignore and unknown-rule findings for ignores that suppressed nothing in any
+  // round or name no rule.
+  void report_unused(std::vector<Diagnostic>& diagnostics) const;
+
+ private:
+  const SourceFile* file_;
+  const LineIndex* lines_;
+  std::vector<Ignore> ignores_;
+};
 
 }  // namespace schemagate

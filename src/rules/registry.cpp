@@ -57,6 +57,9 @@ constexpr std::array kRules = {
     RuleInfo{"changing-column-type", S::warning, "locks",
              "ALTER COLUMN TYPE rewrites the table under an ACCESS EXCLUSIVE lock",
              &rules::changing_column_type},
+    // Settled by the engine after the rules and inline ignores (src/engine/checklist.cpp).
+    RuleInfo{"checklist-incomplete", S::error, "process",
+             "a required item of the team's migration checklist is unmet", nullptr},
     RuleInfo{"constraint-missing-not-valid", S::warning, "locks",
              "a CHECK or FOREIGN KEY without NOT VALID checks every row under a lock",
              &rules::constraint_missing_not_valid},

@@ -450,6 +450,77 @@ TEST_CASE("cli: --since reports only what changed since the merge base, replayin
   CHECK(h["diagnostics"][1]["rule"] == "require-lock-timeout");
   CHECK(h["diagnostics"][1]["path"] == "migrations/003_rename.sql");
   CHECK(run("lint --since no-such-ref migrations", dir).exit_code == 2);
+  // The checklist of what changed, the same way.
+  auto lists = nlohmann::json::parse(
+      run("checklist --format json --since HEAD migrations", dir).out)["migrations"];
+  REQUIRE(lists.size() == 1);
+  CHECK(lists[0]["path"] == "migrations/003_rename.sql");
+  CHECK(run("checklist --since no-such-ref migrations", dir).exit_code == 2);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("cli: checklist on the bundled examples: golden Markdown and JSON; --enforce blocks") {
+  fs::path root = SCHEMAGATE_SOURCE_DIR;
+  Run md = run("checklist --enforce --format markdown examples", root);
+  CHECK(md.exit_code == 1);
+  CHECK(md.err.empty());
+  check_golden(md.out, "expected.checklist.md");
+  // Complete migrations fold away; blocked ones show their table, the findings behind each ❌.
+  CHECK(md.out.find("<details><summary>✅ <code>examples/alembic/migrations/versions/"
+                    "2b3c4d5e6f70_add_tier.py</code>") != std::string::npos);
+  CHECK(md.out.find("### ❌ `examples/alembic/migrations/versions/"
+                    "6f708192a3b4_safe_concurrent_index.py`") != std::string::npos);
+  CHECK(md.out.find("`require-concurrent-index-creation` line 3:") != std::string::npos);
+
+  Run json = run("checklist --enforce --format json examples", root);
+  CHECK(json.exit_code == 1);
+  check_golden(json.out, "expected.checklist.json");
+  auto doc = nlohmann::json::parse(json.out);
+  std::size_t complete = 0;
+  for (const auto& m : doc["migrations"]) {
+    complete += m["complete"].get<bool>() ? 1 : 0;
+    // The safe concurrent index is blocked by its missing attestations alone.
+    if (m["migration"] != "6f708192a3b4") continue;
+    for (const auto& i : m["items"]) {
+      bool attested = !i["verified"].get<bool>();
+      CHECK((i["status"] == "unmet") == (attested && i["required"].get<bool>()));
+    }
+  }
+  CHECK(doc["summary"]["complete"] == complete);
+  CHECK(doc["summary"]["migrations"] == doc["migrations"].size());
+
+  // Without --enforce it informs and passes; text lists each migration.
+  Run text = run("checklist examples/sql", root);
+  CHECK(text.exit_code == 0);
+  CHECK(text.out.find("examples/sql/003_backfill_tier.sql: blocked\n") != std::string::npos);
+  CHECK(text.out.find("    [!] rollback-tested: not attested\n") != std::string::npos);
+  CHECK(run("checklist --enforce examples/sql/001_create_skills.sql", root).exit_code == 0);
+  CHECK(run("checklist --format html examples", root).exit_code == 2);
+}
+
+TEST_CASE("cli: checklist.enforce in the configuration makes lint report checklist-incomplete") {
+  fs::path dir =
+      fs::temp_directory_path() / ("schemagate-cli-checklist-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "migrations");
+  std::ofstream(dir / "migrations" / "001_notes.sql")
+      << "-- Checklist:\n--   [x] staging-tested: yes\n--   [ ] rollback-tested\n"
+         "CREATE TABLE notes (id bigint);\n";
+  CHECK(run("lint migrations", dir).exit_code == 0);
+  std::ofstream(dir / ".schemagate.yaml") << "checklist:\n  enforce: true\n";
+  Run r = run("lint --format json migrations", dir);
+  CHECK(r.exit_code == 1);
+  auto d = nlohmann::json::parse(r.out)["diagnostics"];
+  REQUIRE(d.size() == 1);
+  CHECK(d[0]["rule"] == "checklist-incomplete");
+  CHECK(d[0]["line"] == 3);
+  CHECK(run("checklist migrations", dir).exit_code == 1);  // enforced by the configuration
+  std::ofstream(dir / ".schemagate.yaml")
+      << "checklist:\n  enforce: true\n  require:\n    rollback-tested: never\n";
+  CHECK(run("lint migrations", dir).exit_code == 0);
+  Run shown = run("config", dir);
+  CHECK(shown.out.find("checklist:\n  enforce: true\n  require:\n") != std::string::npos);
+  CHECK(shown.out.find("    rollback-tested: never\n") != std::string::npos);
   fs::remove_all(dir);
 }
 

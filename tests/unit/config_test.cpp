@@ -87,7 +87,7 @@ TEST_CASE("config: mistakes are errors at file:line:col") {
   CHECK(first_error(load(".schemagate.yaml", "pg_versoin: 12\n")) ==
         ".schemagate.yaml:1:1: unknown key 'pg_versoin' (known: rules, exclude, pg_version, "
         "layouts, assume_in_transaction, lock_timeout_set_by_runner, large_tables, fail_on, "
-        "flyway, placeholders)");
+        "flyway, placeholders, checklist)");
   CHECK(first_error(load(".schemagate.yaml", "pg_version: twelve\n")) ==
         ".schemagate.yaml:1:13: pg_version must be an integer, not a string");
   CHECK(first_error(load(".schemagate.yaml", "pg_version: 8\n")) ==
@@ -145,7 +145,7 @@ disable = ["missing-downgrade"]
   CHECK(first_error(load("pyproject.toml", "[tool.schemagate]\nnope = 1\n")) ==
         "pyproject.toml:2:1: unknown key 'nope' (known: rules, exclude, pg_version, layouts, "
         "assume_in_transaction, lock_timeout_set_by_runner, large_tables, fail_on, flyway, "
-        "placeholders)");
+        "placeholders, checklist)");
 }
 
 TEST_CASE("config: found by walking up; pyproject only with [tool.schemagate]") {

@@ -7,7 +7,8 @@
 // An expectation comment after code marks its own line; one alone on its line marks the
 // next line that holds something else. A file without expectations must have no findings.
 // A first-line `-- fixture: pg-version N` (or `# fixture: ...`) sets the target version;
-// `-- fixture: enable RULE...` switches on opt-in rules.
+// `-- fixture: enable RULE...` switches on opt-in rules; `-- fixture: checklist-enforce
+// [item=always|when-needed|never...]` enforces the checklist (checklist-incomplete).
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -63,6 +64,15 @@ Fixture read_fixture(const std::string& text, const std::string& marker) {
       int value = 0;
       if (words >> key && key == "enable") {
         for (std::string id; words >> id;) f.options.enable.insert(id);
+      } else if (key == "checklist-enforce") {
+        f.options.checklist.enforce = true;
+        for (std::string word; words >> word;) {  // item=always|when-needed|never
+          auto eq = word.find('=');
+          REQUIRE(eq != std::string::npos);
+          auto requirement = parse_requirement(word.substr(eq + 1));
+          REQUIRE(requirement);
+          f.options.checklist.require[word.substr(0, eq)] = *requirement;
+        }
       } else if (words >> value && key == "pg-version") {
         f.options.settings.pg_version = value;
       }

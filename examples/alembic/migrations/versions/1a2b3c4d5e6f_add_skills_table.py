@@ -1,5 +1,9 @@
 """add skills table
 
+Checklist:
+    [x] staging-tested: alembic upgrade on staging 2026-03-19
+    [x] rollback-tested: alembic downgrade -1 and upgrade again on staging
+
 Revision ID: 1a2b3c4d5e6f
 Revises:
 Create Date: 2026-03-20 10:00:00

