@@ -142,7 +142,7 @@ std::optional<checklist::Attestation> entry(std::string s) {
 ByteRange header_of(std::string_view text, bool python, ByteRange docstring) {
   if (python && docstring.end > docstring.begin) return {0, docstring.end};
   bool in_block = false;
-  std::size_t at = 0;
+  std::size_t at = bom_length(text);
   while (at < text.size()) {
     std::size_t eol = text.find('\n', at);
     std::size_t next = eol == std::string_view::npos ? text.size() : eol + 1;
@@ -216,7 +216,7 @@ namespace checklist {
 Block read_block(std::string_view text, bool python, ByteRange docstring) {
   Block block;
   ByteRange header = header_of(text, python, docstring);
-  std::size_t at = header.begin;
+  std::size_t at = std::max(header.begin, bom_length(text));
   while (at < header.end) {
     std::size_t eol = text.find('\n', at);
     std::size_t next = eol == std::string_view::npos ? text.size() : eol + 1;

@@ -95,6 +95,18 @@ TEST_CASE("checklist: a block comment header works; a block after the first stat
   CHECK(item(late, "staging-tested").evidence == "not attested");
 }
 
+TEST_CASE("checklist: CRLF line ends and a byte order mark change nothing") {
+  auto l = checklist_of("m.sql",
+                        "\xEF\xBB\xBF-- Checklist:\r\n--   [x] staging-tested: yes\r\n"
+                        "--   [x] rollback-tested: on staging\r\n"
+                        "CREATE TABLE notes (id bigint);\r\n");
+  CHECK(item(l, "staging-tested").evidence == "yes");
+  CHECK(item(l, "rollback-tested").evidence == "on staging");
+  REQUIRE(item(l, "rollback-tested").attested_at);
+  CHECK(*item(l, "rollback-tested").attested_at == Position{3, 1});
+  CHECK(l.complete());
+}
+
 TEST_CASE("checklist: the block ends at the first line that is no entry") {
   auto l = checklist_of("m.sql",
                         "-- Checklist:\n--   [x] staging-tested: yes\n"
