@@ -21,6 +21,7 @@ packages=(
   libpg-query-dev libtree-sitter-dev libyaml-cpp-dev libcli11-dev catch2
   libprotobuf-c-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev
   clang-format clang libclang-rt-14-dev python3-jsonschema
+  pre-commit dpkg-dev groff-base
 )
 # npm fetches the Python grammar; a Node.js installed some other way (which bundles npm and
 # conflicts with Debian's npm package) is fine too.
@@ -75,6 +76,8 @@ case "$job" in
     bash "$root/scripts/fuzz.sh" 0 || status=1
     ctest --test-dir "$root/build" --output-on-failure -j "$jobs" || status=1
     ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs" || status=1
+    # The Debian package: cpack -G DEB, installed into a throwaway dpkg root, --version run.
+    bash "$root/scripts/test_deb.sh" "$root/build" || status=1
     bash "$root/scripts/fuzz.sh" "${SCHEMAGATE_FUZZ_SECONDS:-60}" || status=1
     exit "$status"
     ;;

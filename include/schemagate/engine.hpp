@@ -32,6 +32,10 @@ struct LintOptions {
   // Adopting the tool on an old project: this Alembic revision (or SQL version) and what
   // came before it are replayed for context but not reported.
   std::string start_after;
+  // Files named in `paths` that are no migrations are skipped, as a directory walk skips
+  // them (a .py file that is no Alembic revision, a file neither .sql nor .py), instead of
+  // being linted whatever they hold: pre-commit passes every staged file of its types.
+  bool only_migrations = false;
   // Files are read and parsed on this many threads; 0: one per core.
   unsigned jobs = 0;
   // Rules run after the registered ones (embedders' own checks; tests).

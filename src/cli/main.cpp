@@ -504,6 +504,9 @@ int main(int argc, char** argv) {
   lint->add_option("--since", since,
                    "Report only migrations added or changed since the merge base with this git "
                    "ref (all are still replayed)");
+  lint->add_flag("--only-migrations", flags.only_migrations,
+                 "Skip named files that are no migrations (a .py file that is no Alembic "
+                 "revision, a file neither .sql nor .py) instead of linting them (pre-commit)");
 
   std::vector<std::string> config_paths;
   CLI::App* config =

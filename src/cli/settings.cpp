@@ -75,6 +75,7 @@ std::optional<Settings> resolve(const Flags& flags, const std::vector<std::strin
   o.placeholders = c.placeholders;
   o.settings.flyway_undo = c.flyway_undo.value_or(false);
   o.jobs = flags.jobs;
+  o.only_migrations = flags.only_migrations;
   o.checklist.enforce = c.checklist_enforce.value_or(false);
   o.checklist.require = c.checklist_require;
   s.fail_on = c.fail_on.value_or(Severity::warning);

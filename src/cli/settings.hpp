@@ -21,7 +21,8 @@ struct Flags {
   std::vector<std::string> disable;
   std::vector<std::string> exclude;
   std::optional<std::string> fail_on;
-  unsigned jobs = 0;  // --jobs (not configuration: how this machine runs it)
+  unsigned jobs = 0;             // --jobs (not configuration: how this machine runs it)
+  bool only_migrations = false;  // --only-migrations (lint): named files that are no migrations
 };
 
 struct Settings {

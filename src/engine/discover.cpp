@@ -87,6 +87,7 @@ class Walker {
     // when it is read).
     fs::path p(arg);
     if (p.extension() != ".py") {
+      if (options_.only_migrations && p.extension() != ".sql") return;
       add_sql_file(p, arg);
       return;
     }

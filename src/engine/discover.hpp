@@ -47,6 +47,9 @@ struct DiscoverOptions {
   // Globs of paths never linted: matched against each path as spelled, relative to the
   // walked argument, and canonical; a matching folder is not walked.
   std::vector<std::string> exclude;
+  // A file named in `paths` that is neither .sql nor .py is skipped instead of being read as
+  // SQL (LintOptions::only_migrations; the engine skips named .py files that are no revision).
+  bool only_migrations = false;
 };
 
 [[nodiscard]] Discovery discover(const std::vector<std::string>& paths,

@@ -338,7 +338,8 @@ class GroupLinter {
       }
       u.file.text = std::move(*text);
     }
-    if (u.ref.kind == SourceKind::python && !u.ref.explicit_path &&
+    // A file named on the command line is linted whatever it holds, unless only_migrations.
+    if (u.ref.kind == SourceKind::python && (!u.ref.explicit_path || options_.only_migrations) &&
         !alembic::looks_like_revision(u.file.text)) {
       u.not_revision = true;  // an ordinary Python file, not a migration
       u.linted = false;
@@ -717,7 +718,8 @@ std::unique_ptr<Workers> start_workers(std::size_t files, unsigned jobs) {
 LintResult lint_groups(const std::vector<std::string>& paths, const LintOptions& options,
                        std::vector<ExplainRow>* explain) {
   LintResult result;
-  Discovery found = discover(paths, DiscoverOptions{options.layouts, options.exclude});
+  Discovery found =
+      discover(paths, DiscoverOptions{options.layouts, options.exclude, options.only_migrations});
   for (const IoProblem& p : found.problems) add_io_error(result, p.path, p.why);
   std::size_t files = 0;
   for (const SourceGroup& g : found.groups) files += g.files.size();

@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# The pre-commit hook end to end: the project's own .pre-commit-hooks.yaml, as it is in the
+# working tree, installed by the real pre-commit into a throwaway git repository. A commit
+# of an unsafe migration (Alembic and SQL) is refused with the finding printed; a safe one
+# goes through, and so does a staged Python file that is no migration.
+#
+#   tests/packaging/precommit_test.sh SCHEMAGATE_BINARY SOURCE_DIR
+#
+# Exits 77 (ctest: skipped) when pre-commit is not installed. No network: the hook
+# repository is a local one (file://) and the hook's language is `system`.
+set -euo pipefail
+
+schemagate=$1
+source_dir=$2
+
+if ! command -v pre-commit >/dev/null 2>&1; then
+  echo "pre-commit is not installed (Debian: pre-commit): skipped"
+  exit 77
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/schemagate-precommit.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# The built binary is the `schemagate` the hook runs; nothing of the caller's git or
+# pre-commit set-up leaks in.
+PATH="$(cd "$(dirname "$schemagate")" && pwd):$PATH"
+export PATH
+export PRE_COMMIT_HOME="$work/pre-commit-home" HOME="$work/home"
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+export GIT_AUTHOR_NAME=schemagate GIT_AUTHOR_EMAIL=schemagate@localhost
+export GIT_COMMITTER_NAME=schemagate GIT_COMMITTER_EMAIL=schemagate@localhost
+export NO_COLOR=1
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY PRE_COMMIT_COLOR SKIP
+mkdir -p "$HOME"
+
+failures=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
+# The hook repository: the working tree's .pre-commit-hooks.yaml, committed.
+hooks="$work/hooks"
+git init -q "$hooks"
+cp "$source_dir/.pre-commit-hooks.yaml" "$hooks/"
+git -C "$hooks" add .pre-commit-hooks.yaml
+git -C "$hooks" commit -q -m hooks
+rev=$(git -C "$hooks" rev-parse HEAD)
+
+project="$work/project"
+git init -q "$project"
+cd "$project"
+cat >.pre-commit-config.yaml <<EOF
+repos:
+  - repo: file://$hooks
+    rev: $rev
+    hooks:
+      - id: schemagate
+EOF
+pre-commit install >/dev/null
+git add .pre-commit-config.yaml
+git commit -q -m "pre-commit configuration" >/dev/null
+
+# commit EXPECTED MESSAGE: commits what is staged; EXPECTED is `pass` or `refuse`.
+# The output is in $work/out.
+commit() {
+  local expected=$1 message=$2 before after status=0
+  before=$(git rev-parse HEAD)
+  git commit -m "$message" >"$work/out" 2>&1 || status=$?
+  after=$(git rev-parse HEAD)
+  if [ "$expected" = pass ] && { [ "$status" -ne 0 ] || [ "$before" = "$after" ]; }; then
+    fail "'$message' should have been committed (git commit exited $status):"
+    cat "$work/out"
+  elif [ "$expected" = refuse ] && { [ "$status" -eq 0 ] || [ "$before" != "$after" ]; }; then
+    fail "'$message' should have been refused (git commit exited $status):"
+    cat "$work/out"
+  fi
+}
+
+expect_output() {
+  if ! grep -qF -- "$1" "$work/out"; then
+    fail "the output lacks '$1':"
+    cat "$work/out"
+  fi
+}
+
+# --- Alembic --------------------------------------------------------------------------
+mkdir -p migrations/versions app
+cat >migrations/versions/0001_users.py <<'EOF'
+"""users
+
+Revision ID: 0001
+Revises:
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0001"
+down_revision = None
+
+
+def upgrade():
+    op.create_table(
+        "users",
+        sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
+        sa.Column("email", sa.Text, nullable=False),
+    )
+    op.create_index("ix_users_email", "users", ["email"])
+
+
+def downgrade():
+    op.drop_table("users")
+EOF
+# Not a migration, and not even Python 3: the hook must not lint it.
+printf 'print "not a migration"\nx = (\n' >app/legacy.py
+git add migrations app
+commit pass "a new table, and a Python file that is no migration"
+expect_output "schemagate (migration linter)"
+
+cat >migrations/versions/0002_index.py <<'EOF'
+"""index users.name
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+
+
+def upgrade():
+    op.create_index("ix_users_created", "users", ["email", "id"])
+
+
+def downgrade():
+    op.drop_index("ix_users_created", table_name="users")
+EOF
+git add migrations
+commit refuse "an index built without CONCURRENTLY on an existing table"
+expect_output "require-concurrent-index-creation"
+expect_output "migrations/versions/0002_index.py:13:5"
+
+cat >migrations/versions/0002_index.py <<'EOF'
+"""index users.name
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+
+
+def upgrade():
+    with op.get_context().autocommit_block():
+        op.create_index(
+            "ix_users_created", "users", ["email", "id"], postgresql_concurrently=True
+        )
+
+
+def downgrade():
+    with op.get_context().autocommit_block():
+        op.drop_index("ix_users_created", table_name="users", postgresql_concurrently=True)
+EOF
+git add migrations
+commit pass "the same index, built concurrently"
+
+# --- SQL ------------------------------------------------------------------------------
+mkdir -p db
+printf 'CREATE INDEX ix_skills_name ON skills (name);\n' >db/002_index_skills.sql
+git add db
+commit refuse "a SQL CREATE INDEX on an existing table"
+expect_output "require-concurrent-index-creation"
+expect_output "db/002_index_skills.sql:1:1"
+
+printf 'CREATE INDEX CONCURRENTLY ix_skills_name ON skills (name);\n' >db/002_index_skills.sql
+git add db
+commit pass "the SQL index, built concurrently"
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures check(s) failed"
+  exit 1
+fi
+echo "pre-commit hook: unsafe migrations refused, safe ones committed"
