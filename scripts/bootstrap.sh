@@ -21,7 +21,7 @@ packages=(
   libpg-query-dev libtree-sitter-dev libyaml-cpp-dev libcli11-dev catch2
   libprotobuf-c-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev
   clang-format clang libclang-rt-14-dev python3-jsonschema
-  pre-commit dpkg-dev groff-base
+  pre-commit dpkg-dev groff-base neovim
 )
 # npm fetches the Python grammar; a Node.js installed some other way (which bundles npm and
 # conflicts with Debian's npm package) is fine too.

@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [SECONDS [TARGET...]]
 #
 # SECONDS is each target's run time (default 60; 0 only builds them); TARGETs are sql,
-# alembic, config (default: all three). The seed corpus is made afresh from tests/fixtures/,
+# alembic, config, lsp (default: all four). The seed corpus is made afresh from tests/fixtures/,
 # examples/ and README.md at every run; what a run learns is kept in build-fuzz/corpus/ for
 # the next. A crash, a hang, a memory blow-up or a failed check stops that target: the script
 # names the input that did it, goes on with the other targets and exits 1. Needs clang and
@@ -16,7 +16,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(sql alembic config)
+((${#targets[@]})) || targets=(sql alembic config lsp)
 out="$root/build-fuzz"
 jobs=$(nproc 2>/dev/null || echo 2)
 
@@ -30,16 +30,22 @@ case "$seconds" in
 esac
 for t in "${targets[@]}"; do
   case "$t" in
-    sql | alembic | config) ;;
+    sql | alembic | config | lsp) ;;
     *)
-      say "unknown target '$t' (expected: sql, alembic, config)"
+      say "unknown target '$t' (expected: sql, alembic, config, lsp)"
       exit 2
       ;;
   esac
 done
 
-# Configure once (quietly; cmake's output only when it fails), then build the targets.
-if [ ! -f "$out/Makefile" ]; then
+# Configure once (quietly; cmake's output only when it fails), and again when a target is new
+# to the tree; then build the targets.
+configured=1
+[ -f "$out/Makefile" ] || configured=0
+for t in "${targets[@]}"; do
+  [ "$configured" -eq 0 ] || grep -q "^fuzz_$t:" "$out/Makefile" || configured=0
+done
+if [ "$configured" -eq 0 ]; then
   if ! log=$(CC=clang CXX=clang++ cmake -S "$root" -B "$out" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DSCHEMAGATE_FUZZ=ON -DSCHEMAGATE_TESTS=OFF -DCMAKE_RULE_MESSAGES:BOOL=OFF \
     -DCMAKE_TARGET_MESSAGES:BOOL=OFF 2>&1); then
@@ -64,6 +70,12 @@ seed() {
   local kind=$1 dir=$2 f
   rm -rf "$dir"
   mkdir -p "$dir"
+  if [ "$kind" = lsp ]; then
+    # Editing sessions (framed JSON-RPC) over the fixtures and examples: fuzz/lsp_seeds.py.
+    find "$root/tests/fixtures" "$root/examples" -type f \( -name '*.py' -o -name '*.sql' \) -print0 |
+      sort -z | xargs -0 python3 "$root/fuzz/lsp_seeds.py" "$dir"
+    return
+  fi
   case "$kind" in
     sql) find "$root/tests/fixtures" "$root/examples" -type f -name '*.sql' ;;
     alembic) find "$root/tests/fixtures" "$root/examples" -type f -name '*.py' ;;

@@ -15,6 +15,7 @@
 
 #include "cli/git.hpp"
 #include "cli/settings.hpp"
+#include "lsp/server.hpp"
 #include "schemagate/engine.hpp"
 #include "schemagate/report.hpp"
 
@@ -557,6 +558,10 @@ int main(int argc, char** argv) {
   add_setting_flags(checklist, flags);
   add_jobs_flag(checklist, flags);
 
+  CLI::App* lsp = app.add_subcommand(
+      "lsp", "Serve the Language Server Protocol on stdin/stdout, for editors (README: Editors)");
+  add_setting_flags(lsp, flags);
+
   app.add_subcommand("rules", "List every rule with its default severity");
   std::string rule_id;
   CLI::App* rule = app.add_subcommand("rule", "Print a rule's documentation");
@@ -586,6 +591,7 @@ int main(int argc, char** argv) {
     if (graph->parsed()) return run_graph(graph_paths, graph_format);
     if (app.got_subcommand("rules")) return run_rules();
     if (rule->parsed()) return run_rule(rule_id);
+    if (lsp->parsed()) return lsp::serve_stdio(flags);
   } catch (const std::exception& e) {
     std::cerr << "schemagate: " << e.what() << "\n";
     return static_cast<int>(Exit::usage);

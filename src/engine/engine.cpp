@@ -21,6 +21,7 @@
 #include <unordered_map>
 
 #include "engine/checklist.hpp"
+#include "engine/context.hpp"
 #include "engine/discover.hpp"
 #include "engine/parallel.hpp"
 #include "engine/replay.hpp"
@@ -165,6 +166,25 @@ class GroupLinter {
   }
 
   void explain_into(std::vector<ExplainRow>* rows) { explain_ = rows; }
+
+  // lint_in_context: the first unit (with the second as its downgrade file, if any) against
+  // `state`, the schema replayed up to it, with the graph findings of its file.
+  void lint_in(SchemaState& state, std::vector<RawFinding> graph_findings) {
+    for (const auto& u : units_) {
+      if (versioned_layout(u->ref.role.layout)) {
+        u->migration.id = u->ref.role.version;  // as lint_sql_project sets it
+        u->migration.layout = u->ref.role.layout;
+      }
+    }
+    Unit& u = *units_.front();
+    if (units_.size() > 1) {
+      u.down = units_[1].get();
+      u.down->companion = true;
+    }
+    u.pending = std::move(graph_findings);
+    run_in_order({&u}, &state);
+    finish_unlinted();
+  }
 
   // An Alembic project: headers first (all files, in parallel), then the revision graph and
   // its rules, then replay in revision order.
@@ -801,6 +821,19 @@ LintResult lint_text(std::string path, std::string text, const LintOptions& opti
   linter.add(ref, std::move(text));
   // One text alone has no revision graph: graph rules need the project (lint_paths).
   linter.lint_each();
+  linter.count();
+  sort(result);
+  return result;
+}
+
+LintResult lint_in_context(ContextFile file, std::optional<ContextFile> down,
+                           const std::string& project_root, std::vector<RawFinding> graph_findings,
+                           SchemaState& state, const LintOptions& options) {
+  LintResult result;
+  GroupLinter linter(options, result, nullptr, project_root);
+  linter.add(file.ref, std::move(file.text));
+  if (down) linter.add(down->ref, std::move(down->text));
+  linter.lint_in(state, std::move(graph_findings));
   linter.count();
   sort(result);
   return result;

@@ -108,7 +108,7 @@ def downgrade() -> None:
   CHECK(m.issues.empty());
 }
 
-TEST_CASE("alembic: down_revision as str, list, None; an empty Revises", "[alembic]") {
+TEST_CASE("alembic: down_revision as str, list, None, an empty Revises", "[alembic]") {
   auto rev = [](const std::string& down, const std::string& revises) {
     return parse("\"\"\"x\n\nRevision ID: b\nRevises:" + revises + "\n\"\"\"\nrevision = 'b'\n" +
                  "down_revision = " + down + "\ndef upgrade():\n    pass\n");
@@ -434,7 +434,7 @@ TEST_CASE("alembic: a SQL syntax error inside a literal points into the literal"
   CHECK(p.at(errors[0]->range) == "12:16");
 }
 
-TEST_CASE("alembic: SQL built at run time is dynamic-sql; its literal statements are still linted",
+TEST_CASE("alembic: SQL built at run time is dynamic-sql, its literal statements are still linted",
           "[alembic]") {
   Parsed p = upgrade(R"py(    op.execute(f"UPDATE {table} SET a = 1")
     op.execute("UPDATE %s SET a = 1" % table)
@@ -504,7 +504,7 @@ TEST_CASE("alembic: autocommit_block and the COMMIT hack", "[alembic]") {
   CHECK(p.m.upgrade[4].as<TransactionControl>()->kind == TransactionKind::commit);
 }
 
-TEST_CASE("alembic: statements in Python loops are batched; known lists are unrolled",
+TEST_CASE("alembic: statements in Python loops are batched, known lists are unrolled",
           "[alembic]") {
   Parsed p = upgrade(R"py(    op.execute("UPDATE t SET a = 1 WHERE b")
     while True:

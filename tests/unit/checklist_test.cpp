@@ -80,7 +80,7 @@ TEST_CASE("checklist: attestations in a SQL header, with positions and notes") {
   CHECK(l.problems.empty());
 }
 
-TEST_CASE("checklist: a block comment header works; a block after the first statement doesn't") {
+TEST_CASE("checklist: a block comment header works, a block after the first statement doesn't") {
   auto in_block =
       checklist_of("m.sql",
                    "/* Add notes.\n * Checklist:\n *   [x] staging-tested\n"

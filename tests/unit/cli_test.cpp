@@ -459,7 +459,7 @@ TEST_CASE("cli: --since reports only what changed since the merge base, replayin
   fs::remove_all(dir);
 }
 
-TEST_CASE("cli: checklist on the bundled examples: golden Markdown and JSON; --enforce blocks") {
+TEST_CASE("cli: checklist on the bundled examples: golden Markdown and JSON, --enforce blocks") {
   fs::path root = SCHEMAGATE_SOURCE_DIR;
   Run md = run("checklist --enforce --format markdown examples", root);
   CHECK(md.exit_code == 1);

@@ -74,7 +74,7 @@ placeholders:
   CHECK(c.placeholders.at("owner") == "7");
 }
 
-TEST_CASE("config: large_tables may be a plain list; an empty file is the defaults") {
+TEST_CASE("config: large_tables may be a plain list, an empty file is the defaults") {
   ConfigResult r = load(".schemagate.yaml", "large_tables: [events, orders]\n");
   REQUIRE(r.errors.empty());
   CHECK(r.config->large_tables.size() == 2);
@@ -148,7 +148,7 @@ disable = ["missing-downgrade"]
         "placeholders, checklist)");
 }
 
-TEST_CASE("config: found by walking up; pyproject only with [tool.schemagate]") {
+TEST_CASE("config: found by walking up, pyproject only with [tool.schemagate]") {
   fs::path root = fs::temp_directory_path() / ("schemagate-find-" + std::to_string(::getpid()));
   fs::create_directories(root / "a" / "b");
   std::ofstream(root / "pyproject.toml") << "[project]\nname = \"x\"\n";

@@ -1,7 +1,9 @@
 // tree-sitter-python trees, node helpers and string literal decoding.
 #include "frontends/alembic/python.hpp"
 
+#include <algorithm>
 #include <cstdint>
+#include <string>
 
 extern "C" const TSLanguage* tree_sitter_python();
 
@@ -25,13 +27,86 @@ struct ThreadParser {
   }
 };
 
+// The last text parsed on this thread and its tree. An editor lints one buffer after each
+// change (schemagate lsp): a text that differs from the last one in one stretch is parsed
+// incrementally, tree-sitter reusing what the change left intact. A tree with an error is made
+// afresh, so that error recovery is exactly a fresh parse's.
+struct LastParse {
+  static constexpr std::size_t kMaxBytes = std::size_t{256} << 10U;  // kept for smaller texts
+  std::string text;
+  TSTree* tree = nullptr;
+  LastParse() = default;
+  LastParse(const LastParse&) = delete;
+  LastParse& operator=(const LastParse&) = delete;
+  ~LastParse() { forget(); }
+  void forget() {
+    if (tree != nullptr) ts_tree_delete(tree);
+    tree = nullptr;
+    text.clear();
+  }
+};
+
+// Row and column (bytes) of `offset`, as tree-sitter counts them ("\n" ends a row).
+TSPoint point_at(std::string_view text, std::size_t offset) {
+  std::size_t row = 0;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++row;
+      line_start = i + 1;
+    }
+  }
+  return {static_cast<std::uint32_t>(row), static_cast<std::uint32_t>(offset - line_start)};
+}
+
+// The last tree edited into the shape of `text`, when the two texts differ in one stretch
+// that leaves most of `text` as it was; null otherwise.
+TSTree* reusable(const LastParse& last, std::string_view text) {
+  std::string_view old = last.text;
+  if (last.tree == nullptr || text.size() > LastParse::kMaxBytes) return nullptr;
+  std::size_t limit = std::min(old.size(), text.size());
+  std::size_t prefix = 0;
+  while (prefix < limit && old[prefix] == text[prefix]) ++prefix;
+  std::size_t suffix = 0;
+  while (suffix < limit - prefix &&
+         old[old.size() - 1 - suffix] == text[text.size() - 1 - suffix]) {
+    ++suffix;
+  }
+  if (prefix == old.size() && prefix == text.size()) return ts_tree_copy(last.tree);
+  if ((prefix + suffix) * 4 < text.size() * 3) return nullptr;  // not one small change
+  TSInputEdit edit{};
+  edit.start_byte = static_cast<std::uint32_t>(prefix);
+  edit.old_end_byte = static_cast<std::uint32_t>(old.size() - suffix);
+  edit.new_end_byte = static_cast<std::uint32_t>(text.size() - suffix);
+  edit.start_point = point_at(text, prefix);
+  edit.old_end_point = point_at(old, old.size() - suffix);
+  edit.new_end_point = point_at(text, text.size() - suffix);
+  TSTree* tree = ts_tree_copy(last.tree);
+  ts_tree_edit(tree, &edit);
+  return tree;
+}
+
 }  // namespace
 
 Tree::Tree(std::string_view text) {
   thread_local ThreadParser p;
+  thread_local LastParse last;
   if (p.parser == nullptr) return;
-  tree_ = ts_parser_parse_string(p.parser, nullptr, text.data(),
-                                 static_cast<std::uint32_t>(text.size()));
+  auto size = static_cast<std::uint32_t>(text.size());
+  if (TSTree* old = reusable(last, text)) {
+    tree_ = ts_parser_parse_string(p.parser, old, text.data(), size);
+    ts_tree_delete(old);
+    if (tree_ != nullptr && ts_node_has_error(ts_tree_root_node(tree_))) {
+      ts_tree_delete(tree_);
+      tree_ = nullptr;
+    }
+  }
+  if (tree_ == nullptr) tree_ = ts_parser_parse_string(p.parser, nullptr, text.data(), size);
+  last.forget();
+  if (tree_ != nullptr && text.size() <= LastParse::kMaxBytes) {
+    last.tree = ts_tree_copy(tree_);
+    last.text.assign(text);
+  }
 }
 
 Tree::~Tree() {

@@ -1,0 +1,622 @@
+// The lint session: an editor's buffer linted in its project, with what was read kept between
+// two lints.
+//
+// Per buffer, the session keeps its discovery (the project's files around it, and the stamps
+// of the folders that were listed) and the schema replayed up to it (with the migrations that
+// were replayed). Per file of a project, it keeps the parsed migration (the header and the
+// upgrade's operations; the text is dropped) with the file's stamp. A lint stats the folders
+// and files, parses what is new or changed (on all cores), orders the project as the engine
+// does (lint_alembic, lint_sql_project), runs the graph rules, extends or reuses the replayed
+// schema, and hands the buffer to the engine's file linter (lint_in_context), so that the
+// findings are those of lint_paths({path}) with the buffer saved.
+#include "schemagate/session.hpp"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+#include "engine/context.hpp"
+#include "engine/discover.hpp"
+#include "engine/layouts.hpp"
+#include "engine/parallel.hpp"
+#include "engine/replay.hpp"
+#include "frontends/alembic/alembic_frontend.hpp"
+#include "schemagate/graph.hpp"
+
+namespace schemagate {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kBugHelp = "please report this as a bug; the other rules still ran";
+
+// What tells a changed file from an unchanged one.
+struct Stamp {
+  bool exists = false;
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::uint64_t inode = 0;
+  std::uint64_t device = 0;
+  friend bool operator==(const Stamp&, const Stamp&) = default;
+};
+
+Stamp stamp_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {true, static_cast<std::int64_t>(st.st_size),
+          static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
+          static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_dev)};
+}
+
+// A whole regular file (not a pipe or device, which may never end), at most 1 GiB.
+std::optional<std::string> read_whole(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return std::nullopt;
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  constexpr off_t kMaxBytes = off_t{1} << 30U;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > kMaxBytes) return std::nullopt;
+  std::string text(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t got = 0;
+  for (;;) {
+    if (got == text.size()) text.resize(got + 4096);
+    ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+    if (got > static_cast<std::size_t>(kMaxBytes)) return std::nullopt;
+  }
+  text.resize(got);
+  return text;
+}
+
+bool same_role(const SqlRole& a, const SqlRole& b) {
+  return a.layout == b.layout && a.version == b.version && a.name == b.name && a.down == b.down &&
+         a.repeatable == b.repeatable && a.skip == b.skip && a.no_transaction == b.no_transaction &&
+         a.plan_order == b.plan_order;
+}
+
+bool well_encoded(std::string_view text) {
+  return text.find('\0') == std::string_view::npos && !find_invalid_utf8(text);
+}
+
+// One file of a project as the engine reads it for context, kept between lints.
+struct Entry {
+  Stamp stamp;
+  SourceRef ref;
+  bool parsed = false;  // false: only stamped (a downgrade file, which the engine reads itself)
+  bool linted = false;  // readable, text and (Python) a revision: it takes part
+  SourceFile file;      // its path; the text is dropped once parsed
+  Migration header;     // Alembic: the header pass's reading, which the graph is built on
+  Migration migration;  // the upgrade's operations, for replay
+  Position revision_begin;
+  Position revision_end;
+};
+
+using EntryPtr = std::shared_ptr<const Entry>;
+
+alembic::AlembicOptions alembic_options(const std::string& project_root) {
+  alembic::AlembicOptions options;
+  options.project_root = project_root;
+  options.read_file = [](const std::string& path) { return read_whole(path); };
+  return options;
+}
+
+// Reads and parses one context file as GroupLinter::read and load do.
+std::shared_ptr<Entry> parse_entry(const SourceRef& ref, Stamp stamp, bool parse,
+                                   const std::string& project_root, const LintOptions& options) {
+  auto e = std::make_shared<Entry>();
+  e->stamp = stamp;
+  e->ref = ref;
+  e->file.path = ref.path;
+  e->parsed = parse;
+  if (!parse) return e;
+  try {
+    std::optional<std::string> text = read_whole(ref.path);
+    if (!text) return e;
+    if (ref.kind == SourceKind::python && !ref.explicit_path &&
+        !alembic::looks_like_revision(*text)) {
+      return e;
+    }
+    if (!well_encoded(*text)) return e;
+    e->file.text = std::move(*text);
+    if (ref.kind == SourceKind::python) {
+      alembic::AlembicOptions aopts = alembic_options(project_root);
+      e->header = alembic::read_revision_header(e->file, aopts);
+      e->migration = alembic::parse_file(e->file, aopts);
+      e->migration.id = e->header.id;  // the order is decided on the header
+      e->migration.parents = e->header.parents;
+      LineIndex lines(e->file.text);
+      e->revision_begin = lines.position(e->header.revision.revision_range.begin);
+      e->revision_end = lines.position(e->header.revision.revision_range.end);
+    } else {
+      e->migration = parse_sql_migration(e->file, ref.role, options.placeholders);
+      if (options.assume_in_transaction && !versioned_layout(ref.role.layout)) {
+        e->migration.runner_transaction = RunnerTransaction::per_migration;
+      }
+    }
+    e->header.file = &e->file;
+    e->migration.file = &e->file;
+    // Replay needs the upgrade's operations only.
+    std::vector<Operation>().swap(e->migration.downgrade);
+    std::vector<FrontendIssue>().swap(e->migration.issues);
+    std::string().swap(e->file.text);
+    e->linted = true;
+  } catch (const std::exception&) {
+    e->linted = false;  // out of memory: the file takes no part, as in the engine
+  }
+  return e;
+}
+
+// The buffer's project, as discover({path}) finds it.
+struct Found {
+  bool in_group = false;  // false: excluded, or not a migration the engine would lint
+  SourceGroup group;
+  std::size_t buffer = 0;                              // its index in group.files
+  std::vector<std::pair<std::string, Stamp>> watched;  // folders listed, layout files
+};
+
+// The graph-relevant fields of a revision header: while they stay the same (and the project's
+// files do), the revision graph and the buffer's place in it do too.
+struct HeaderKey {
+  std::string id;
+  std::vector<std::string> parents;
+  std::vector<std::string> branch_labels;
+  std::vector<std::string> depends_on;
+  std::optional<std::string> header_id;
+  std::optional<std::vector<std::string>> header_parents;
+  friend bool operator==(const HeaderKey&, const HeaderKey&) = default;
+};
+
+HeaderKey key_of(const Migration& m) {
+  return {m.id,
+          m.parents,
+          m.revision.branch_labels,
+          m.revision.depends_on,
+          m.revision.header_id,
+          m.revision.header_parents};
+}
+
+// What is kept for one buffer between its lints.
+struct Buffer {
+  std::chrono::steady_clock::time_point checked;  // when its project's files were last stat'ed
+  // The schema replayed up to the buffer, and what was replayed.
+  std::vector<EntryPtr> replayed;
+  SchemaState state;
+  // Alembic: the buffer's header (at a stable address: the graph points to it), the
+  // migrations the graph was built on, the graph, and the files before the buffer in its order.
+  SourceFile file;
+  Migration header;
+  std::optional<HeaderKey> key;
+  std::vector<const Migration*> migrations;
+  std::vector<EntryPtr> entries;  // keeps the migrations above alive
+  std::unique_ptr<RevisionGraph> graph;
+  std::vector<EntryPtr> before;
+};
+
+[[nodiscard]] bool enabled(const RuleInfo& rule, const LintOptions& options) {
+  if (options.disable.contains(std::string(rule.id))) return false;
+  return !rule.opt_in || options.enable.contains(std::string(rule.id));
+}
+
+// The graph rules' findings for `target` (GroupLinter::run_graph_rules): a failing rule is an
+// internal-error of the project's first migration.
+std::vector<RawFinding> graph_findings(const RevisionGraph& graph,
+                                       std::vector<const Migration*> migrations,
+                                       const Migration* target, bool target_first,
+                                       const LintOptions& options) {
+  std::vector<RawFinding> out;
+  GraphContext ctx(graph, std::move(migrations));
+  for (const RuleInfo& rule : all_rules()) {
+    if (rule.graph_check == nullptr || !enabled(rule, options)) continue;
+    ctx.begin_rule(rule.id);
+    std::size_t before = ctx.findings().size();
+    std::string failure;
+    try {
+      rule.graph_check(ctx);
+    } catch (const std::exception& e) {
+      failure = "rule " + std::string(rule.id) + " failed: " + e.what();
+    } catch (...) {
+      failure = "rule " + std::string(rule.id) + " failed";
+    }
+    if (!failure.empty()) {
+      ctx.findings().resize(before);
+      if (target_first) out.push_back({"internal-error", {0, 0}, failure, kBugHelp});
+    }
+  }
+  for (auto& [m, r] : ctx.findings()) {
+    if (m == target) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::string parent_of(const std::string& path) {
+  fs::path p = fs::path(path).parent_path();
+  return p.empty() ? std::string(".") : p.generic_string();
+}
+
+}  // namespace
+
+struct LintSession::Impl {
+  LintOptions options;
+  std::unordered_map<std::string, EntryPtr> entries;  // by path, as discovered
+  std::unordered_map<std::string, Found> found;       // by buffer path
+  std::unordered_map<std::string, Buffer> buffers;    // by buffer path
+  std::chrono::milliseconds recheck{0};
+  std::unique_ptr<Workers> workers;
+  bool workers_tried = false;
+
+  Workers* pool() {
+    if (!workers_tried) {
+      workers_tried = true;
+      unsigned count = worker_count(options.jobs);
+      if (count > 1) {
+        // The frontends recurse: the main thread's stack (at least 8 MiB), as the engine gives.
+        constexpr std::size_t kMinStack = std::size_t{8} << 20U;
+        constexpr std::size_t kMaxStack = std::size_t{64} << 20U;
+        std::size_t stack = kMinStack;
+        rlimit limit{};
+        if (getrlimit(RLIMIT_STACK, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+          stack = std::clamp<std::size_t>(limit.rlim_cur, kMinStack, kMaxStack);
+        }
+        try {
+          workers = std::make_unique<Workers>(count, stack);
+        } catch (const std::exception&) {
+          workers.reset();  // parse on this thread
+        }
+      }
+    }
+    return workers.get();
+  }
+
+  static bool watched_unchanged(const Found& f) {
+    return std::all_of(f.watched.begin(), f.watched.end(),
+                       [](const auto& w) { return stamp_of(w.first) == w.second; });
+  }
+
+  const Found& discover_for(const std::string& path) {
+    auto it = found.find(path);
+    if (it != found.end() && watched_unchanged(it->second)) return it->second;
+    Found f;
+    Discovery d = discover({path}, DiscoverOptions{options.layouts, options.exclude});
+    for (SourceGroup& g : d.groups) {
+      for (std::size_t i = 0; i < g.files.size(); ++i) {
+        if (g.files[i].explicit_path && g.files[i].path == path) {
+          f.in_group = true;
+          f.buffer = i;
+        }
+      }
+      if (f.in_group) {
+        f.group = std::move(g);
+        break;
+      }
+    }
+    std::set<std::string> folders{parent_of(path)};
+    for (const SourceRef& r : f.group.files) folders.insert(parent_of(r.path));
+    if (auto hash = f.group.key.rfind('#'); hash != std::string::npos) {
+      std::string project = f.group.key.substr(0, hash);  // a SQL layout's folder
+      folders.insert(project);
+      if (f.group.layout == "sqitch") folders.insert(project + "/sqitch.plan");
+    }
+    for (const std::string& w : folders) f.watched.emplace_back(w, stamp_of(w));
+    return found[path] = std::move(f);
+  }
+
+  // Is the cached entry of `ref` current?
+  bool current(const SourceRef& ref, const Stamp& stamp, bool parse) const {
+    auto it = entries.find(ref.path);
+    if (it == entries.end()) return false;
+    const Entry& e = *it->second;
+    return e.stamp == stamp && (e.parsed || !parse) && e.ref.kind == ref.kind &&
+           e.ref.explicit_path == ref.explicit_path && same_role(e.ref.role, ref.role);
+  }
+
+  static bool needs_parse(const SourceRef& ref) {
+    return ref.kind == SourceKind::python || !ref.role.down;
+  }
+
+  // Stats every file of the group but the buffer, and reads and parses those that are new or
+  // changed.
+  void refresh(const Found& f) {
+    std::vector<std::pair<const SourceRef*, Stamp>> todo;
+    for (std::size_t i = 0; i < f.group.files.size(); ++i) {
+      if (i == f.buffer) continue;
+      const SourceRef& r = f.group.files[i];
+      Stamp s = stamp_of(r.path);
+      if (!current(r, s, needs_parse(r))) todo.emplace_back(&r, s);
+    }
+    if (todo.empty()) return;
+    std::vector<std::shared_ptr<Entry>> parsed(todo.size());
+    parallel_for(todo.size() > 1 ? pool() : nullptr, todo.size(), [&](std::size_t i) {
+      parsed[i] = parse_entry(*todo[i].first, todo[i].second, needs_parse(*todo[i].first),
+                              f.group.project_root, options);
+    });
+    for (auto& e : parsed) {
+      std::string key = e->ref.path;
+      entries[key] = std::move(e);
+    }
+  }
+
+  [[nodiscard]] EntryPtr entry(const SourceRef& ref) const { return entries.at(ref.path); }
+
+  // The schema replayed through `replayed` (upgrades only, as the engine replays the files it
+  // does not report on), from what was replayed for the buffer before when it is a prefix.
+  static SchemaState state_after(Buffer& b, const std::vector<EntryPtr>& replayed) {
+    std::size_t common = 0;
+    while (common < b.replayed.size() && common < replayed.size() &&
+           b.replayed[common] == replayed[common]) {
+      ++common;
+    }
+    if (common < b.replayed.size()) {
+      b.replayed.clear();
+      b.state = SchemaState{};
+      common = 0;
+    }
+    for (std::size_t i = common; i < replayed.size(); ++i) {
+      const Migration& m = replayed[i]->migration;
+      (void)b.state.replay(m, Phase::upgrade, m.upgrade);
+      b.replayed.push_back(replayed[i]);
+    }
+    return b.state;
+  }
+
+  SessionResult lint_alembic(const std::string& path, const Found& f, std::string text) {
+    SessionResult out;
+    const SourceGroup& g = f.group;
+    Buffer& b = buffers[path];
+    bool buffer_ok = well_encoded(text);
+    std::vector<RawFinding> pending;
+    std::vector<EntryPtr> replayed;
+    if (buffer_ok) {
+      b.file = SourceFile{path, text};
+      b.header = alembic::read_revision_header(b.file, alembic_options(g.project_root));
+      b.header.file = &b.file;
+      // The migrations the graph is built on, in the group's order (the engine's).
+      std::vector<const Migration*> migrations;
+      std::vector<EntryPtr> used;
+      for (std::size_t i = 0; i < g.files.size(); ++i) {
+        if (i == f.buffer) {
+          migrations.push_back(&b.header);
+          continue;
+        }
+        EntryPtr e = entry(g.files[i]);
+        if (!e->linted) continue;
+        migrations.push_back(&e->header);
+        used.push_back(std::move(e));
+      }
+      HeaderKey key = key_of(b.header);
+      if (!b.graph || migrations != b.migrations || key != b.key) {
+        b.migrations = std::move(migrations);
+        b.entries = std::move(used);
+        b.key = std::move(key);
+        b.graph = std::make_unique<RevisionGraph>(b.migrations);
+        // Revision order first; what the graph can't order after, as lint_alembic does.
+        std::unordered_map<const Migration*, EntryPtr> entry_of;
+        for (const EntryPtr& e : b.entries) entry_of[&e->header] = e;
+        std::set<const Migration*> placed(b.graph->order().begin(), b.graph->order().end());
+        std::vector<const Migration*> order = b.graph->order();
+        for (const Migration* m : b.migrations) {
+          if (!placed.contains(m)) order.push_back(m);
+        }
+        b.before.clear();
+        for (const Migration* m : order) {
+          if (m == &b.header) break;
+          b.before.push_back(entry_of.at(m));
+        }
+      }
+      const RevisionGraph& graph = *b.graph;
+      pending = graph_findings(graph, {}, &b.header, b.migrations.front() == &b.header, options);
+      replayed = b.before;
+      // The heads, and the other declarations of the buffer's id: what its graph findings are
+      // about.
+      LineIndex lines(text);
+      auto site = [&](const Migration* m, bool head) {
+        if (m == &b.header) {
+          out.revisions.push_back({m->id, path, lines.position(m->revision.revision_range.begin),
+                                   lines.position(m->revision.revision_range.end), head});
+          return;
+        }
+        for (const EntryPtr& e : b.entries) {
+          if (&e->header == m) {
+            out.revisions.push_back(
+                {m->id, m->file->path, e->revision_begin, e->revision_end, head});
+          }
+        }
+      };
+      std::set<const Migration*> heads(graph.heads().begin(), graph.heads().end());
+      for (const Migration* m : graph.heads()) site(m, true);
+      if (!b.header.id.empty()) {
+        for (const Migration* m : graph.declaring(b.header.id)) {
+          if (!heads.contains(m)) site(m, false);
+        }
+      }
+    } else {
+      b.graph.reset();  // the buffer takes no part in the graph: it is linted alone
+    }
+    SchemaState state = state_after(b, replayed);
+    out.lint = lint_in_context({g.files[f.buffer], std::move(text)}, std::nullopt, g.project_root,
+                               std::move(pending), state, options);
+    return out;
+  }
+
+  // The upgrade a downgrade file undoes (GroupLinter::pair_of): same version (and name, among
+  // duplicates), not yet paired. `ups` is in run order, repeatable migrations last.
+  static std::optional<std::size_t> pair_of(const SourceGroup& g, std::size_t down,
+                                            const std::vector<std::size_t>& ups,
+                                            const std::set<std::size_t>& paired) {
+    const SqlRole& role = g.files[down].role;
+    auto first = std::partition_point(ups.begin(), ups.end(), [&](std::size_t up) {
+      const SqlRole& r = g.files[up].role;
+      return !r.repeatable && compare_versions(r.version, role.version) < 0;
+    });
+    std::optional<std::size_t> found;
+    for (auto it = first; it != ups.end(); ++it) {
+      const SqlRole& up = g.files[*it].role;
+      if (up.repeatable || compare_versions(up.version, role.version) != 0) break;
+      if (paired.contains(*it)) continue;
+      if (up.name == role.name) return *it;
+      if (!found) found = *it;
+    }
+    return found;
+  }
+
+  SessionResult lint_sql_project(const std::string& path, const Found& f, std::string text) {
+    SessionResult out;
+    const SourceGroup& g = f.group;
+    std::vector<std::size_t> ups;
+    std::vector<std::size_t> downs;
+    for (std::size_t i = 0; i < g.files.size(); ++i) {
+      (g.files[i].role.down ? downs : ups).push_back(i);
+    }
+    std::stable_sort(ups.begin(), ups.end(), [&](std::size_t a, std::size_t b) {
+      return runs_before(g.files[a].role, g.files[b].role);
+    });
+    std::set<std::size_t> paired;
+    std::unordered_map<std::size_t, std::size_t> down_of;
+    std::unordered_map<std::size_t, std::size_t> up_of;
+    for (std::size_t d : downs) {
+      if (auto up = pair_of(g, d, ups, paired)) {
+        paired.insert(*up);
+        down_of[*up] = d;
+        up_of[d] = *up;
+      }
+    }
+    ContextFile buffer{g.files[f.buffer], std::move(text)};
+    std::optional<std::size_t> up =
+        g.files[f.buffer].role.down ? std::nullopt : std::optional(f.buffer);
+    if (!up) {
+      auto it = up_of.find(f.buffer);
+      if (it == up_of.end()) {
+        // A downgrade of nothing: linted on its own.
+        SchemaState alone;
+        out.lint =
+            lint_in_context(std::move(buffer), std::nullopt, g.project_root, {}, alone, options);
+        return out;
+      }
+      up = it->second;
+    }
+    // The graph rules see each upgrade's version and layout, before any is read.
+    std::vector<SourceFile> files(g.files.size());
+    std::vector<Migration> stubs(g.files.size());
+    std::vector<const Migration*> migrations;
+    for (std::size_t i : ups) {
+      files[i].path = g.files[i].path;
+      stubs[i].id = g.files[i].role.version;
+      stubs[i].layout = g.files[i].role.layout;
+      stubs[i].file = &files[i];
+      migrations.push_back(&stubs[i]);
+    }
+    std::vector<RawFinding> pending;
+    if (*up == f.buffer) {
+      RevisionGraph none({});
+      bool first = !ups.empty() && *std::min_element(ups.begin(), ups.end()) == f.buffer;
+      pending = graph_findings(none, migrations, &stubs[f.buffer], first, options);
+    }
+    std::vector<EntryPtr> replayed;
+    for (std::size_t i : ups) {
+      if (i == *up) break;
+      EntryPtr e = entry(g.files[i]);
+      if (e->linted) replayed.push_back(e);
+    }
+    SchemaState state = state_after(buffers[path], replayed);
+    if (*up == f.buffer) {
+      std::optional<ContextFile> down;
+      if (auto d = down_of.find(f.buffer); d != down_of.end()) {
+        down = ContextFile{g.files[d->second], std::nullopt};
+      }
+      out.lint = lint_in_context(std::move(buffer), std::move(down), g.project_root,
+                                 std::move(pending), state, options);
+    } else {
+      out.lint = lint_in_context({g.files[*up], std::nullopt}, std::move(buffer), g.project_root,
+                                 {}, state, options);
+    }
+    return out;
+  }
+};
+
+bool looks_like_migration(std::string_view path, std::string_view text) {
+  return !path.ends_with(".py") || alembic::looks_like_revision(text);
+}
+
+LintSession::LintSession(LintOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+}
+
+LintSession::~LintSession() = default;
+
+const LintOptions& LintSession::options() const { return impl_->options; }
+
+SessionResult LintSession::lint(const std::string& path, std::string text) {
+  SessionResult out;
+  if (!looks_like_migration(path, text)) {
+    out.migration = false;
+    return out;
+  }
+  std::error_code ec;
+  if (path.empty() || fs::is_directory(path, ec)) return out;
+  Buffer& b = impl_->buffers[path];
+  auto now = std::chrono::steady_clock::now();
+  auto known = impl_->found.find(path);
+  bool check = known == impl_->found.end() || impl_->recheck.count() == 0 ||
+               now - b.checked >= impl_->recheck;
+  const Found& f = check ? impl_->discover_for(path) : known->second;
+  if (!f.in_group) return out;  // excluded by the configuration
+  if (check) {
+    impl_->refresh(f);
+    b.checked = now;
+  }
+  if (f.group.files[f.buffer].kind == SourceKind::python) {
+    return impl_->lint_alembic(path, f, std::move(text));
+  }
+  if (versioned_layout(f.group.layout)) return impl_->lint_sql_project(path, f, std::move(text));
+  SchemaState alone;
+  out.lint = lint_in_context({f.group.files[f.buffer], std::move(text)}, std::nullopt,
+                             f.group.project_root, {}, alone, impl_->options);
+  return out;
+}
+
+bool LintSession::stale(const std::string& path) {
+  auto it = impl_->found.find(path);
+  if (it == impl_->found.end()) return false;
+  const Found& f = it->second;
+  bool changed = !Impl::watched_unchanged(f);
+  for (std::size_t i = 0; i < f.group.files.size() && !changed; ++i) {
+    if (i == f.buffer) continue;
+    const SourceRef& r = f.group.files[i];
+    changed = !impl_->current(r, stamp_of(r.path), Impl::needs_parse(r));
+  }
+  if (changed) impl_->buffers[path].checked = {};  // the next lint looks at the files again
+  return changed;
+}
+
+void LintSession::set_recheck_interval(std::chrono::milliseconds interval) {
+  impl_->recheck = interval;
+}
+
+void LintSession::forget(const std::string& path) {
+  impl_->found.erase(path);
+  impl_->buffers.erase(path);
+}
+
+void LintSession::rediscover() { impl_->found.clear(); }
+
+}  // namespace schemagate
