@@ -8,7 +8,6 @@
 #include "schemagate/engine.hpp"
 
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -719,20 +718,7 @@ void sort(LintResult& result) {
 std::unique_ptr<Workers> start_workers(std::size_t files, unsigned jobs) {
   unsigned count = worker_count(jobs);
   if (files <= 1 || count <= 1) return nullptr;
-  // The frontends recurse: give each worker the main thread's stack (at least 8 MiB).
-  constexpr std::size_t kMinStack = std::size_t{8} << 20U;
-  constexpr std::size_t kMaxStack = std::size_t{64} << 20U;
-  std::size_t stack = kMinStack;
-  rlimit limit{};
-  if (getrlimit(RLIMIT_STACK, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
-    stack = std::clamp<std::size_t>(limit.rlim_cur, kMinStack, kMaxStack);
-  }
-  try {
-    return std::make_unique<Workers>(static_cast<unsigned>(std::min<std::size_t>(count, files)),
-                                     stack);
-  } catch (const std::exception&) {
-    return nullptr;  // no threads to be had: lint on this one
-  }
+  return workers_with_main_stack(static_cast<unsigned>(std::min<std::size_t>(count, files)));
 }
 
 LintResult lint_groups(const std::vector<std::string>& paths, const LintOptions& options,

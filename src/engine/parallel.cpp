@@ -1,5 +1,7 @@
 #include "engine/parallel.hpp"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <memory>
 #include <system_error>
@@ -116,6 +118,21 @@ void ordered_pipeline(Workers* workers, std::size_t n, std::size_t window,
 
 void parallel_for(Workers* workers, std::size_t n, const std::function<void(std::size_t)>& fn) {
   ordered_pipeline(workers, n, 0, fn, [](std::size_t) {});
+}
+
+std::unique_ptr<Workers> workers_with_main_stack(unsigned count) {
+  constexpr std::size_t kMinStack = std::size_t{8} << 20U;
+  constexpr std::size_t kMaxStack = std::size_t{64} << 20U;
+  std::size_t stack = kMinStack;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_STACK, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    stack = std::clamp<std::size_t>(limit.rlim_cur, kMinStack, kMaxStack);
+  }
+  try {
+    return std::make_unique<Workers>(count, stack);
+  } catch (const std::exception&) {
+    return nullptr;
+  }
 }
 
 }  // namespace schemagate

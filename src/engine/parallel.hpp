@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -38,6 +39,10 @@ class Workers {
   bool stopping_ = false;
   std::vector<pthread_t> threads_;
 };
+
+// `count` workers (more than one) with the main thread's stack size, at least 8 MiB: the
+// frontends recurse. Null when no threads can be had: the caller works on its own thread.
+[[nodiscard]] std::unique_ptr<Workers> workers_with_main_stack(unsigned count);
 
 // Calls load(i) for i in [0, n) on the workers, at most `window` items ahead of the
 // consumer (0: four per worker), and consume(i) on the calling thread in order, each after its load

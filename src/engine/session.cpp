@@ -12,7 +12,6 @@
 #include "schemagate/session.hpp"
 
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -269,21 +268,7 @@ struct LintSession::Impl {
     if (!workers_tried) {
       workers_tried = true;
       unsigned count = worker_count(options.jobs);
-      if (count > 1) {
-        // The frontends recurse: the main thread's stack (at least 8 MiB), as the engine gives.
-        constexpr std::size_t kMinStack = std::size_t{8} << 20U;
-        constexpr std::size_t kMaxStack = std::size_t{64} << 20U;
-        std::size_t stack = kMinStack;
-        rlimit limit{};
-        if (getrlimit(RLIMIT_STACK, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
-          stack = std::clamp<std::size_t>(limit.rlim_cur, kMinStack, kMaxStack);
-        }
-        try {
-          workers = std::make_unique<Workers>(count, stack);
-        } catch (const std::exception&) {
-          workers.reset();  // parse on this thread
-        }
-      }
+      if (count > 1) workers = workers_with_main_stack(count);  // null: parse on this thread
     }
     return workers.get();
   }

@@ -14,37 +14,21 @@
 #include "report/common.hpp"
 #include "schemagate/engine.hpp"
 #include "schemagate/rule.hpp"
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using schemagate::test::Run;
+using schemagate::test::slurp;
 
 // Runs `schemagate ARGS` in `dir` with the given environment prefix.
 Run run(const std::string& args,
         const fs::path& dir = fs::path(SCHEMAGATE_SOURCE_DIR) / "tests" / "golden",
         const std::string& env = "NO_COLOR=1") {
-  fs::path tmp = fs::temp_directory_path() / ("schemagate-cli-" + std::to_string(::getpid()));
-  fs::create_directories(tmp);
-  std::string cmd = "cd '" + dir.string() + "' && env " + env + " '" + SCHEMAGATE_BINARY + "' " +
-                    args + " >'" + (tmp / "out").string() + "' 2>'" + (tmp / "err").string() + "'";
-  int status = std::system(cmd.c_str());
-  Run r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(tmp / "out");
-  r.err = slurp(tmp / "err");
-  fs::remove_all(tmp);
-  return r;
+  return schemagate::test::shell("cd '" + dir.string() + "' && env " + env + " '" +
+                                 SCHEMAGATE_BINARY + "' " + args);
 }
 
 void replace_all(std::string& text, const std::string& from, const std::string& to) {

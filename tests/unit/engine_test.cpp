@@ -11,20 +11,16 @@
 
 #include "frontends/alembic/alembic_frontend.hpp"
 #include "schemagate/engine.hpp"
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 using namespace schemagate;
 
 namespace {
 
-fs::path source_dir() { return fs::path(SCHEMAGATE_SOURCE_DIR); }
+using schemagate::test::slurp;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream b;
-  b << in.rdbuf();
-  return std::move(b).str();
-}
+fs::path source_dir() { return fs::path(SCHEMAGATE_SOURCE_DIR); }
 
 // Every Python file of the fixtures and examples.
 std::vector<fs::path> python_files() {

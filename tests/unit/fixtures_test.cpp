@@ -19,11 +19,14 @@
 #include <vector>
 
 #include "schemagate/engine.hpp"
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 using namespace schemagate;
 
 namespace {
+
+using schemagate::test::slurp;
 
 struct Expectation {
   std::uint32_t line = 0;
@@ -107,11 +110,6 @@ Fixture read_fixture(const std::string& text, const std::string& marker) {
 
 std::string describe(const Expectation& e) {
   return std::to_string(e.line) + (e.column ? ":" + std::to_string(e.column) : "") + " " + e.rule;
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 bool is_fixture(const fs::path& p) { return p.extension() == ".sql" || p.extension() == ".py"; }

@@ -20,11 +20,15 @@
 #include <string>
 #include <tuple>
 #include <vector>
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
+
+using schemagate::test::slurp;
+using schemagate::test::write;
 
 // Peak memory allowed for one run. The sanitizers' shadow memory and quarantine take more.
 #if defined(__SANITIZE_ADDRESS__)
@@ -39,16 +43,6 @@ struct Run {
   std::string err;
   long max_rss_kb = 0;  // peak resident set of the schemagate process
 };
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
 
 // A fresh folder under the temporary directory, removed (permissions restored) at the end.
 class TempDir {

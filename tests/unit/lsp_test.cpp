@@ -23,26 +23,19 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
 
+using schemagate::test::Run;
+using schemagate::test::slurp;
+using schemagate::test::write;
+
 // Long enough for the sanitizer build on a busy machine; a healthy run answers in milliseconds.
 constexpr int kTimeoutMs = 30000;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream b;
-  b << in.rdbuf();
-  return std::move(b).str();
-}
-
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
 
 class TempDir {
  public:
@@ -290,21 +283,9 @@ std::string apply_edits(std::string text, const json& edits) {
   return text;
 }
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-};
-
 Run run(const std::string& args, const fs::path& dir) {
-  std::string cmd = "cd '" + dir.string() + "' && '" + SCHEMAGATE_BINARY + "' " + args;
-  Run r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char chunk[4096];
-  for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, p)) > 0;) r.out.append(chunk, n);
-  int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return schemagate::test::shell("cd '" + dir.string() + "' && '" + SCHEMAGATE_BINARY + "' " +
+                                 args);
 }
 
 // "rule line:character-line:character" of LSP diagnostics, sorted.

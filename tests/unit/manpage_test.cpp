@@ -14,38 +14,17 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
+using schemagate::test::Run;
+using schemagate::test::shell;
+using schemagate::test::slurp;
+
 fs::path man_page() { return fs::path(SCHEMAGATE_SOURCE_DIR) / "man" / "schemagate.1"; }
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-struct Run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs a shell command, capturing its standard output and error.
-Run shell(const std::string& command) {
-  fs::path tmp = fs::temp_directory_path() / ("schemagate-man-" + std::to_string(::getpid()));
-  fs::create_directories(tmp);
-  std::string cmd =
-      command + " >'" + (tmp / "out").string() + "' 2>'" + (tmp / "err").string() + "'";
-  int status = std::system(cmd.c_str());
-  Run r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(tmp / "out");
-  r.err = slurp(tmp / "err");
-  fs::remove_all(tmp);
-  return r;
-}
 
 std::string help(const std::string& subcommand) {
   Run r = shell("NO_COLOR=1 '" + std::string(SCHEMAGATE_BINARY) + "' " + subcommand + " --help");

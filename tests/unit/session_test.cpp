@@ -14,23 +14,15 @@
 
 #include "schemagate/engine.hpp"
 #include "schemagate/session.hpp"
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 using namespace schemagate;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream b;
-  b << in.rdbuf();
-  return std::move(b).str();
-}
-
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
+using schemagate::test::slurp;
+using schemagate::test::write;
 
 std::string describe(const Diagnostic& d) {
   return d.path + ":" + std::to_string(d.begin.line) + ":" + std::to_string(d.begin.column) + "-" +

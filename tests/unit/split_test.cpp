@@ -9,12 +9,15 @@
 #include <vector>
 
 #include "frontends/sql/split.hpp"
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 using namespace schemagate;
 using namespace schemagate::sql;
 
 namespace {
+
+using schemagate::test::slurp;
 
 struct Scan {
   std::vector<Statement> statements;
@@ -56,13 +59,6 @@ void compare(std::string_view sql) {
   }
   CHECK(fast.comments == slow.comments);
   CHECK(fast.order == slow.order);
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream b;
-  b << in.rdbuf();
-  return std::move(b).str();
 }
 
 }  // namespace
