@@ -6,6 +6,7 @@
 
 #include "lsp/fixes.hpp"
 #include "lsp/state.hpp"
+#include "report/common.hpp"
 #include "schemagate/rule.hpp"
 
 namespace schemagate::lsp {
@@ -54,7 +55,7 @@ json related(const Diagnostic& d, const Document& doc) {
       continue;
     }
     out.push_back(
-        {{"location", {{"uri", uri_from_path(site.path)}, {"range", other_file_range(site)}}},
+        {{"location", {{"uri", report::file_uri(site.path)}, {"range", other_file_range(site)}}},
          {"message", message}});
   }
   return out;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include "frontends/sql/sql_frontend.hpp"
 
 namespace schemagate::lsp {
 
@@ -203,18 +204,7 @@ std::vector<Word> sql_words(std::string_view s, std::size_t limit) {
     } else if (s.substr(i, 2) == "--") {
       while (i < s.size() && s[i] != '\n' && s[i] != '\r') ++i;
     } else if (s.substr(i, 2) == "/*") {
-      int depth = 0;
-      while (i < s.size()) {
-        if (s.substr(i, 2) == "/*") {
-          ++depth;
-          i += 2;
-        } else if (s.substr(i, 2) == "*/") {
-          i += 2;
-          if (--depth == 0) break;
-        } else {
-          ++i;
-        }
-      }
+      i = sql::block_comment_end(s, i, s.size());
     } else if (c == '(' || c == ')') {
       words.push_back({i, i + 1});
       ++i;

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "lsp/state.hpp"
+#include "report/common.hpp"
 #include "schemagate/engine.hpp"
 
 namespace schemagate::lsp {
@@ -157,7 +158,7 @@ void State::load(Project& p, const std::string& key, const std::string& path) {
     }
     config_published[key] = !p.errors.empty();
     notify("textDocument/publishDiagnostics",
-           {{"uri", uri_from_path(key)}, {"diagnostics", std::move(items)}});
+           {{"uri", report::file_uri(key)}, {"diagnostics", std::move(items)}});
   }
 }
 

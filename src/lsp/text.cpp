@@ -130,20 +130,4 @@ std::string path_from_uri(std::string_view uri) {
   return out;
 }
 
-std::string uri_from_path(std::string_view path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "file://";
-  for (char ch : path) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) != 0 || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4U];
-      out += kHex[c & 15U];
-    }
-  }
-  return out;
-}
-
 }  // namespace schemagate::lsp

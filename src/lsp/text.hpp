@@ -55,7 +55,6 @@ class Text {
 
 // The path of a file: URI ("file:///a%20b/c.py" → "/a b/c.py"); empty for any other URI.
 [[nodiscard]] std::string path_from_uri(std::string_view uri);
-// A file: URI for an absolute path.
-[[nodiscard]] std::string uri_from_path(std::string_view path);
+// (A file: URI for an absolute path: report::file_uri.)
 
 }  // namespace schemagate::lsp

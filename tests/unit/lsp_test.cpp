@@ -32,32 +32,11 @@ namespace {
 
 using schemagate::test::Run;
 using schemagate::test::slurp;
+using schemagate::test::TempDir;
 using schemagate::test::write;
 
 // Long enough for the sanitizer build on a busy machine; a healthy run answers in milliseconds.
 constexpr int kTimeoutMs = 30000;
-
-class TempDir {
- public:
-  explicit TempDir(const std::string& name) {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() / ("schemagate-lsp-" + std::to_string(::getpid()) + "-" +
-                                         std::to_string(++counter) + "-" + name);
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-    path_ = fs::canonical(path_);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::string uri(const fs::path& p) { return "file://" + p.generic_string(); }
 

@@ -22,6 +22,7 @@ using namespace schemagate;
 namespace {
 
 using schemagate::test::slurp;
+using schemagate::test::TempDir;
 using schemagate::test::write;
 
 std::string describe(const Diagnostic& d) {
@@ -43,27 +44,6 @@ std::vector<std::string> rules(const LintResult& r) {
   std::sort(out.begin(), out.end());
   return out;
 }
-
-// A fresh folder under the temporary directory, removed at the end.
-class TempDir {
- public:
-  explicit TempDir(const std::string& name)
-      : path_(fs::temp_directory_path() /
-              ("schemagate-session-" + std::to_string(::getpid()) + "-" + name)) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // Downgrades are beside the point here.
 LintOptions no_downgrades() {

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <system_error>
 
 namespace schemagate::test {
 
@@ -24,6 +25,30 @@ inline void write(const std::filesystem::path& p, const std::string& text) {
   std::filesystem::create_directories(p.parent_path());
   std::ofstream(p, std::ios::binary) << text;
 }
+
+// A fresh folder under the temporary directory (its canonical path), removed at the end.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name) {
+    static int counter = 0;
+    path_ =
+        std::filesystem::temp_directory_path() / ("schemagate-test-" + std::to_string(::getpid()) +
+                                                  "-" + std::to_string(++counter) + "-" + name);
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+    path_ = std::filesystem::canonical(path_);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 struct Run {
   int exit_code = -1;
