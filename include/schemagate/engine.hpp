@@ -16,6 +16,14 @@
 
 namespace schemagate {
 
+// An exclude glob (configuration `exclude:` or --exclude) and the folder it is relative to: the
+// configuration file's folder, or the current directory for the flag (src/engine/glob.hpp).
+struct PathGlob {
+  std::string pattern;
+  std::string base;  // empty: the current directory
+  friend bool operator==(const PathGlob&, const PathGlob&) = default;
+};
+
 struct LintOptions {
   LintSettings settings;
   // From the configuration and the command line (see config.hpp): which rules run and how
@@ -26,7 +34,9 @@ struct LintOptions {
   // Bare SQL files run inside a transaction (the team runs them with psql -1 or similar).
   bool assume_in_transaction = false;
   // Discovery and layouts (config keys of the same names).
-  std::vector<std::string> exclude;                 // globs of paths not linted
+  // Globs of paths whose findings are not reported. An excluded migration still takes part in
+  // its project: its revision graph and the replayed schema.
+  std::vector<PathGlob> exclude;
   std::map<std::string, std::string> layouts;       // path glob → layout name
   std::map<std::string, std::string> placeholders;  // template values in SQL
   // Adopting the tool on an old project: this Alembic revision (or SQL version) and what
@@ -50,6 +60,10 @@ struct LintResult {
   std::vector<std::string> paths;       // the migration files reported on, as given
   bool io_error = false;                // a path could not be read at all
   bool start_after_found = false;       // LintOptions::start_after named a known migration
+  // Nothing was found to lint in any of the paths (no migration, none excluded): an empty run,
+  // which is not a pass. Each named path in which nothing was found also has a
+  // no-migrations-found finding.
+  bool nothing_found = false;
 
   // What inline ignores suppressed (Diagnostic::suppressed is set), sorted the same way.
   // Only SARIF reports them (as suppressed results); they count nowhere else.
@@ -93,6 +107,7 @@ struct RevisionEntry {
   std::string id;
   std::vector<std::string> parents;
   std::vector<std::string> branch_labels;
+  bool branch_labels_unknown = false;  // assigned, but not readable statically
   std::vector<std::string> depends_on;
   std::string path;
   std::string message;  // the docstring's first line

@@ -48,4 +48,12 @@ class RevisionGraph {
   std::vector<std::vector<std::string>> cycles_;
 };
 
+// The separate histories among the revisions of one project folder: groups of revisions linked
+// by their down revisions (and depends_on), where groups that have files in a common folder
+// count as one. Two chains in sibling folders that never meet (versions/postgresql and
+// versions/sqlite, one per database) are two histories; a revision whose parent is missing stays
+// in the history of its folder. Each history keeps the order of `migrations`.
+[[nodiscard]] std::vector<std::vector<const Migration*>> separate_histories(
+    const std::vector<const Migration*>& migrations);
+
 }  // namespace schemagate

@@ -278,6 +278,9 @@ struct RevisionInfo {
   ByteRange revision_range;       // the `revision = ...` assignment
   ByteRange down_revision_range;  // the `down_revision = ...` assignment
   std::vector<std::string> branch_labels;
+  // `branch_labels` is assigned a value that can't be read statically (a name imported from
+  // the project, say): the revision starts a branch whose label is unknown.
+  bool branch_labels_unknown = false;
   std::vector<std::string> depends_on;
   // The docstring header ("Revision ID: x", "Revises: a, b"), when present.
   std::optional<std::string> header_id;

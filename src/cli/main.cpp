@@ -2,14 +2,17 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -104,6 +107,19 @@ void write_report(std::ostream& out, const std::string& format, const LintResult
 
 using Runs = std::vector<std::pair<cli::Settings, std::vector<std::string>>>;
 
+// A run that found no migration at all is not a pass: it says what was looked for, and where.
+// (Its paths also have no-migrations-found findings, printed with the report.)
+bool empty_run(const LintResult& result, const std::vector<std::string>& targets) {
+  if (!result.nothing_found) return false;
+  std::string where;
+  for (const std::string& t : targets) where += (where.empty() ? "" : ", ") + t;
+  std::cout.flush();
+  std::cerr << "schemagate: no migrations found in " << where
+            << " (looked for *.sql files and Alembic revisions: .py files that assign "
+               "`revision` and define upgrade(), and the version folders an alembic.ini names)\n";
+  return true;
+}
+
 // The paths (default: .) grouped by the configuration found for each (the nearest one above
 // it), unless --config or --no-config settles one for all. Errors go to stderr.
 std::optional<Runs> group_by_config(const std::vector<std::string>& targets,
@@ -121,6 +137,19 @@ std::optional<Runs> group_by_config(const std::vector<std::string>& targets,
     runs[it->second].second.push_back(t);
   }
   return runs;
+}
+
+// Writes `text` to the file `path`; the system's reason when it can't ("" when written).
+std::string write_file(const std::string& path, const std::string& text) {
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return std::strerror(errno);
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  int err = errno;
+  if (std::fclose(f) != 0 && ok) {
+    ok = false;
+    err = errno;
+  }
+  return ok ? std::string() : std::string(std::strerror(err));
 }
 
 std::vector<std::string> or_here(const std::vector<std::string>& paths) {
@@ -150,6 +179,7 @@ int run_lint(const std::vector<std::string>& paths, const Output& output, const 
   if (!since_changes) return static_cast<int>(Exit::usage);
   const std::optional<cli::GitChanges>& changes = *since_changes;
   LintResult result;
+  result.nothing_found = true;
   bool failed = false;
   // JUnit's failures: each run's findings at or above its own --fail-on (the configurations
   // found for the paths may disagree on it).
@@ -170,6 +200,7 @@ int run_lint(const std::vector<std::string>& paths, const Output& output, const 
     std::move(part.paths.begin(), part.paths.end(), std::back_inserter(result.paths));
     result.files += part.files;
     result.io_error = result.io_error || part.io_error;
+    result.nothing_found = result.nothing_found && part.nothing_found;
     result.start_after_found = result.start_after_found || part.start_after_found;
   }
   if (!start_after.empty() && !result.start_after_found) {
@@ -190,23 +221,25 @@ int run_lint(const std::vector<std::string>& paths, const Output& output, const 
   } else {
     // The report goes to the file; the terminal (the CI log) gets the text.
     write_text(std::cout, result, TextOptions{use_color(output.color)});
-    std::ofstream file(output.file, std::ios::binary | std::ios::trunc);
-    if (file) write_report(file, output.format, report, output, false);
-    file.close();
-    if (!file) {
+    std::ostringstream text;
+    write_report(text, output.format, report, output, false);
+    if (std::string why = write_file(output.file, text.str()); !why.empty()) {
       std::cout.flush();
-      std::cerr << "schemagate: --output " << output.file << ": cannot write the report\n";
+      std::cerr << "schemagate: --output " << output.file << ": cannot write the report: " << why
+                << "\n";
       return static_cast<int>(Exit::usage);
     }
   }
   std::cout.flush();
-  if (result.io_error) return static_cast<int>(Exit::usage);
+  if (result.io_error || empty_run(result, targets)) return static_cast<int>(Exit::usage);
   return static_cast<int>(failed ? Exit::findings : Exit::clean);
 }
 
+// The commands that print no findings (checklist, explain) still tell what they could not read
+// or found nothing in.
 void print_io_errors(const LintResult& result) {
   for (const Diagnostic& d : result.diagnostics) {
-    if (d.rule != "io-error") continue;
+    if (d.rule != "io-error" && d.rule != "no-migrations-found") continue;
     std::cerr << "schemagate: " << d.path << ": " << d.message << "\n";
   }
 }
@@ -224,10 +257,13 @@ int run_checklist(const std::vector<std::string>& paths, const std::string& form
   std::vector<MigrationChecklist> lists;
   bool io_error = false;
   bool failed = false;
+  LintResult empty;
+  empty.nothing_found = true;
   for (auto& [settings, group] : *runs) {
     settings.options.checklist.collect = true;
     bool enforced = enforce || settings.options.checklist.enforce;
     LintResult part = lint_paths(group, settings.options);
+    empty.nothing_found = empty.nothing_found && part.nothing_found;
     if (changes) only_changed(part, *changes, settings.options);
     print_io_errors(part);
     io_error = io_error || part.io_error;
@@ -244,7 +280,7 @@ int run_checklist(const std::vector<std::string>& paths, const std::string& form
     write_checklist_text(std::cout, lists);
   }
   std::cout.flush();
-  if (io_error) return static_cast<int>(Exit::usage);
+  if (io_error || empty_run(empty, targets)) return static_cast<int>(Exit::usage);
   return static_cast<int>(failed ? Exit::findings : Exit::clean);
 }
 
@@ -331,13 +367,17 @@ void explain_text(std::ostream& out, const std::vector<ExplainRow>& rows) {
 int run_explain(const std::vector<std::string>& paths, const std::string& format,
                 const cli::Flags& flags) {
   // As `lint`: each path with the configuration found for it.
-  auto runs = group_by_config(or_here(paths), flags);
+  std::vector<std::string> targets = or_here(paths);
+  auto runs = group_by_config(targets, flags);
   if (!runs) return static_cast<int>(Exit::usage);
   std::vector<ExplainRow> rows;
   std::size_t files = 0;
   bool io_error = false;
+  LintResult empty;
+  empty.nothing_found = true;
   for (auto& [settings, group] : *runs) {
     ExplainResult part = explain_paths(group, settings.options);
+    empty.nothing_found = empty.nothing_found && part.lint.nothing_found;
     std::move(part.rows.begin(), part.rows.end(), std::back_inserter(rows));
     files += part.lint.files;
     print_io_errors(part.lint);
@@ -351,7 +391,8 @@ int run_explain(const std::vector<std::string>& paths, const std::string& format
     explain_text(std::cout, rows);
   }
   std::cout.flush();
-  return static_cast<int>(io_error ? Exit::usage : Exit::clean);
+  if (io_error || empty_run(empty, targets)) return static_cast<int>(Exit::usage);
+  return static_cast<int>(Exit::clean);
 }
 
 int run_config(const std::vector<std::string>& paths, const cli::Flags& flags) {
@@ -377,9 +418,16 @@ void add_setting_flags(CLI::App* app, cli::Flags& flags) {
       ->check(CLI::Range(9, 18));
   app->add_flag("--assume-in-transaction", flags.assume_in_transaction,
                 "Bare SQL files run inside a transaction");
-  app->add_option("--enable", flags.enable, "Switch a rule on (repeatable)");
-  app->add_option("--disable", flags.disable, "Switch a rule off (repeatable)");
-  app->add_option("--exclude", flags.exclude, "Skip paths matching a glob (repeatable)");
+  // One value per occurrence: `--exclude 'legacy/**' alembic/` lints alembic/ (a list option
+  // would take the path as a second glob).
+  app->add_option("--enable", flags.enable, "Switch a rule on (repeatable)")
+      ->allow_extra_args(false);
+  app->add_option("--disable", flags.disable, "Switch a rule off (repeatable)")
+      ->allow_extra_args(false);
+  app->add_option("--exclude", flags.exclude,
+                  "Don't report paths matching this glob, relative to the current directory "
+                  "(repeatable); they still count as context")
+      ->allow_extra_args(false);
   app->add_option("--fail-on", flags.fail_on,
                   "Lowest severity that makes the exit code 1 (default: warning)")
       ->check(CLI::IsMember({"error", "warning", "info"}));
@@ -401,6 +449,7 @@ int run_graph(const std::vector<std::string>& paths, const std::string& format) 
         history.push_back({{"revision", e.id},
                            {"down_revisions", e.parents},
                            {"branch_labels", e.branch_labels},
+                           {"branch_labels_known", !e.branch_labels_unknown},
                            {"depends_on", e.depends_on},
                            {"message", e.message},
                            {"path", e.path},
@@ -422,6 +471,7 @@ int run_graph(const std::vector<std::string>& paths, const std::string& format) 
       std::vector<std::string> labels;
       for (const RevisionEntry& e : p.history) {
         for (const std::string& l : e.branch_labels) labels.push_back(l + " (" + e.id + ")");
+        if (e.branch_labels_unknown) labels.push_back("<not known statically> (" + e.id + ")");
       }
       std::cout << p.key << "\n"
                 << "  heads:         " << joined(p.heads) << "\n"

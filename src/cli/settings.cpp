@@ -56,7 +56,6 @@ std::optional<Settings> resolve(const Flags& flags, const std::vector<std::strin
   Config& c = s.config;
   bool ok = merge_rules(flags.enable, c.enable, c.disable, "--enable", err);
   ok = merge_rules(flags.disable, c.disable, c.enable, "--disable", err) && ok;
-  c.exclude.insert(c.exclude.end(), flags.exclude.begin(), flags.exclude.end());
   if (flags.pg_version) c.pg_version = flags.pg_version;
   if (flags.assume_in_transaction) c.assume_in_transaction = true;
   if (flags.fail_on) c.fail_on = parse_severity(*flags.fail_on);
@@ -70,7 +69,14 @@ std::optional<Settings> resolve(const Flags& flags, const std::vector<std::strin
   o.disable = c.disable;
   o.severity = c.severity;
   o.assume_in_transaction = c.assume_in_transaction.value_or(false);
-  o.exclude = c.exclude;
+  // Exclude globs are relative to the configuration file's folder, the flag's to the current
+  // directory.
+  std::error_code ec;
+  std::string config_dir =
+      c.source.empty() ? std::string()
+                       : std::filesystem::absolute(c.source, ec).parent_path().generic_string();
+  for (const std::string& g : c.exclude) o.exclude.push_back({g, config_dir});
+  for (const std::string& g : flags.exclude) o.exclude.push_back({g, ""});
   o.layouts = c.layouts;
   o.placeholders = c.placeholders;
   o.settings.flyway_undo = c.flyway_undo.value_or(false);
@@ -99,7 +105,11 @@ void print(std::ostream& out, const Settings& settings) {
     out << indent << key << ":" << (items.empty() ? " []\n" : "\n");
     for (const auto& i : items) out << indent << "  - " << quoted(i) << "\n";
   };
-  list("exclude", c.exclude, "");
+  out << "exclude:" << (settings.options.exclude.empty() ? " []\n" : "\n");
+  for (const PathGlob& g : settings.options.exclude) {
+    out << "  - " << quoted(g.pattern) << "  # relative to "
+        << (g.base.empty() ? std::string("the current directory (--exclude)") : g.base) << "\n";
+  }
   out << "rules:\n";
   list("enable", c.enable, "  ");
   list("disable", c.disable, "  ");

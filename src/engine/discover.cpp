@@ -9,7 +9,7 @@
 #include <system_error>
 #include <unordered_map>
 
-#include <fnmatch.h>
+#include "engine/glob.hpp"
 
 namespace schemagate {
 
@@ -66,47 +66,58 @@ bool links_outside(const fs::path& p, const fs::path& root) {
   return ec || !inside(target, real_root);
 }
 
-bool glob_match(const std::string& glob, const std::string& path) {
-  return !path.empty() && fnmatch(glob.c_str(), path.c_str(), 0) == 0;
-}
+// An Alembic project: its key, and the folders whose .py files (at any depth, or only at the
+// top for a folder that is not known to be a version folder) are its revisions.
+struct AlembicProject {
+  std::string key;
+  std::string display;  // the key as the user would write it
+  std::vector<fs::path> roots;
+  bool recursive = true;
+};
 
 class Walker {
  public:
-  Walker(Discovery& out, const DiscoverOptions& options)
-      : out_(out), options_(options), layouts_(options.layout_overrides) {}
+  Walker(Discovery& out, const DiscoverOptions& options, std::size_t args)
+      : out_(out), options_(options), filter_(options.exclude), layouts_(options.layout_overrides) {
+    out_.left_out.assign(args, 0);
+  }
 
-  void add_path(const std::string& arg) {
+  void add_path(const std::string& arg, std::size_t index) {
     std::error_code ec;
-    if (excluded(arg, arg)) return;
     fs::file_status st = fs::status(arg, ec);
     if (fs::is_directory(st)) {
-      walk(arg, arg);
+      walk(arg, arg, index);
       return;
     }
     // A file named on the command line is linted whatever it is (a missing one is reported
     // when it is read).
     fs::path p(arg);
+    bool hidden = excluded(arg);
     if (p.extension() != ".py") {
-      if (options_.only_migrations && p.extension() != ".sql") return;
-      add_sql_file(p, arg);
+      if (options_.only_migrations && p.extension() != ".sql") {
+        ++out_.left_out[index];
+        return;
+      }
+      add_sql_file(p, arg, index, hidden);
       return;
     }
-    // A revision named alone (as pre-commit does) is linted with its sibling revisions as
-    // context, so that its parent, the heads and the replayed schema are right.
-    std::string key = group_of(p);
-    add(SourceRef{arg, SourceKind::python, true, false, {}}, key, arg);
-    fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      // Context only: siblings that are not regular files, or links out of the folder, are
-      // left alone (a directory walk would report them).
-      if (it->path().extension() == ".py" && it->is_regular_file(ec) &&
-          !links_outside(it->path(), dir) && !fs::equivalent(it->path(), p, ec)) {
-        add(SourceRef{it->path().generic_string(), SourceKind::python, false, true, {}}, key, arg);
-      }
-    }
+    // A revision named alone (as pre-commit does) is linted with the other revisions of its
+    // project as context, so that its parent, the heads and the replayed schema are right.
+    const AlembicProject& project = alembic_project(p);
+    SourceRef ref{arg, SourceKind::python, true, hidden, {}, hidden, index};
+    add(ref, project, arg);
   }
 
   void finish() {
+    // The other revisions of each Alembic project, wherever they are, as context: a revision
+    // named alone, or a folder of a project whose versions are spread over several folders.
+    for (auto& [key, project] : projects_by_key_) {
+      if (!groups_.contains(key)) continue;
+      for (const fs::path& root : project.roots) {
+        if (inside_walked(canonical_dir(root)) && project.recursive) continue;
+        add_context_revisions(root, project);
+      }
+    }
     for (auto& [key, g] : groups_) {
       // The same file met twice (named, and as another's sibling): keep the reported one.
       // Canonical paths are computed once per file (each costs system calls).
@@ -122,6 +133,14 @@ class Walker {
                   keyed.end());
       g.files.clear();
       for (auto& [canonical, ref] : keyed) g.files.push_back(std::move(ref));
+      // A project with nothing to report (all of it excluded) is left out.
+      if (std::all_of(g.files.begin(), g.files.end(),
+                      [](const SourceRef& r) { return r.context_only; })) {
+        for (const SourceRef& r : g.files) {
+          if (r.excluded && r.arg < out_.left_out.size()) ++out_.left_out[r.arg];
+        }
+        continue;
+      }
       out_.groups.push_back(std::move(g));
     }
   }
@@ -147,31 +166,36 @@ class Walker {
     return (fs::path(canonical_dir(parent)) / p.filename()).generic_string();
   }
 
+  bool excluded(const std::string& path) const { return filter_.excluded(path); }
+
   void problem(const fs::path& p, const std::string& why) {
+    if (excluded(p.generic_string())) return;  // excluded: its problems are not reported either
     out_.problems.push_back({p.generic_string(), why});
   }
 
   // A SQL file named alone: a versioned migration is linted with its whole layout folder
   // replayed as context (findings only for the named file).
-  void add_sql_file(const fs::path& p, const std::string& arg) {
+  void add_sql_file(const fs::path& p, const std::string& arg, std::size_t index, bool hidden) {
     std::error_code ec;
     SqlPlacement place = fs::is_regular_file(p, ec) ? layouts_.place(p) : SqlPlacement{};
-    if (place.role.skip) return;  // not a migration (Sqitch verify/, another database's file)
+    if (place.role.skip) {  // not a migration (Sqitch verify/, another database's file)
+      ++out_.left_out[index];
+      return;
+    }
     if (!versioned_layout(place.role.layout)) {
-      add(SourceRef{arg, SourceKind::sql, true, false, {}}, arg, arg, "sql");
+      add(SourceRef{arg, SourceKind::sql, true, hidden, {}, hidden, index}, arg, arg, "sql");
       return;
     }
     std::string key = project_key(place);
-    add(SourceRef{arg, SourceKind::sql, true, false, place.role}, key, arg, place.role.layout);
+    add(SourceRef{arg, SourceKind::sql, true, hidden, place.role, hidden, index}, key, arg,
+        place.role.layout);
     for (const fs::path& sibling : layouts_.project_files(place.project_dir, place.role.layout)) {
-      if (fs::equivalent(sibling, p, ec) || excluded(sibling.generic_string(), arg) ||
-          links_outside(sibling, place.project_dir)) {
-        continue;
-      }
+      if (fs::equivalent(sibling, p, ec) || links_outside(sibling, place.project_dir)) continue;
       SqlPlacement other = layouts_.place(sibling);
       if (other.role.skip || project_key(other) != key) continue;
-      add(SourceRef{sibling.generic_string(), SourceKind::sql, false, true, other.role}, key, arg,
-          place.role.layout);
+      add(SourceRef{sibling.generic_string(), SourceKind::sql, false, true, other.role, false,
+                    index},
+          key, arg, place.role.layout);
     }
   }
 
@@ -182,22 +206,8 @@ class Walker {
     return key;
   }
 
-  bool excluded(const std::string& path, const std::string& arg) const {
-    if (options_.exclude.empty()) return false;
-    std::vector<std::string> spellings{fs::path(path).lexically_normal().generic_string()};
-    auto rel = fs::path(path).lexically_relative(arg);
-    if (!rel.empty() && *rel.begin() != "..") spellings.push_back(rel.generic_string());
-    spellings.push_back(canonical_or_given(path));
-    for (const std::string& glob : options_.exclude) {
-      for (const std::string& s : spellings) {
-        if (glob_match(glob, s) || glob_match(glob, s + "/")) return true;
-      }
-    }
-    return false;
-  }
-
   void add(const SourceRef& ref, const std::string& key, const std::string& root_hint,
-           const std::string& layout = "alembic") {
+           const std::string& layout) {
     SourceGroup& g = groups_[key];
     if (g.key.empty()) {
       g.key = key;
@@ -213,29 +223,140 @@ class Walker {
     g.files.push_back(ref);
   }
 
-  // Revisions of one Alembic project share a group: their alembic.ini when one lists their
-  // folder, else the folder itself.
-  std::string group_of(const fs::path& file) {
-    fs::path parent = file.parent_path().empty() ? fs::path(".") : file.parent_path();
-    std::string dir = canonical_or_given(parent);
-    auto it = version_dir_owner_.find(dir);
-    if (it != version_dir_owner_.end()) return it->second;
-    display_names_.emplace(dir, parent.generic_string());
-    return dir;
+  void add(const SourceRef& ref, const AlembicProject& project, const std::string& root_hint) {
+    display_names_.emplace(project.key, project.display);
+    projects_by_key_.emplace(project.key, project);
+    add(ref, project.key, root_hint, "alembic");
   }
 
-  void read_alembic_ini(const fs::path& ini, const std::string& arg) {
+  // The version folders an alembic.ini names (canonical), read once.
+  const std::vector<std::string>& ini_version_dirs(const fs::path& ini) {
     std::string key = canonical_or_given(ini);
-    display_names_.emplace(key, ini.generic_string());
+    auto it = ini_dirs_.find(key);
+    if (it != ini_dirs_.end()) return it->second;
+    std::vector<std::string> dirs;
     for (const std::string& d : alembic_version_dirs(ini.generic_string())) {
-      std::string dir = canonical_or_given(d);
-      version_dir_owner_[dir] = key;
-      // A version folder outside the walked tree is walked too.
-      pending_.push_back({d, arg});
+      dirs.push_back(canonical_or_given(d));
+    }
+    return ini_dirs_.emplace(key, std::move(dirs)).first->second;
+  }
+
+  static std::string display_of(const std::string& canonical) {
+    std::error_code ec;
+    fs::path cwd = fs::current_path(ec);
+    if (!ec) {
+      fs::path rel = fs::path(canonical).lexically_relative(fs::weakly_canonical(cwd, ec));
+      if (!ec && !rel.empty() && *rel.begin() != "..") return rel.generic_string();
+    }
+    return canonical;
+  }
+
+  // The Alembic project of the revision `file`: the alembic.ini (at or above it, or met while
+  // walking) that names a version folder at or above it, else the nearest `versions` folder
+  // above it beside an env.py or script.py.mako, else its own folder. Version folders are
+  // read at any depth (`versions/2024/expand/...`, per-release branch folders), as one graph.
+  const AlembicProject& alembic_project(const fs::path& file) {
+    fs::path parent = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+    const std::string dir = canonical_dir(parent);
+    auto cached = project_of_dir_.find(dir);
+    if (cached != project_of_dir_.end()) return cached->second;
+    std::error_code ec;
+    AlembicProject project;
+    auto is_below = [](const std::string& path, const std::string& root) {
+      return inside(fs::path(path), fs::path(root));
+    };
+    for (fs::path d(dir); project.key.empty(); d = d.parent_path()) {
+      std::string ds = d.generic_string();
+      std::vector<std::pair<std::string, std::string>> owners;  // (ini key, version dir)
+      if (auto it = version_dir_owner_.find(ds); it != version_dir_owner_.end()) {
+        owners.emplace_back(it->second, ds);
+      }
+      fs::path ini = d / "alembic.ini";
+      if (fs::is_regular_file(ini, ec)) {
+        for (const std::string& v : ini_version_dirs(ini)) {
+          if (is_below(dir, v)) owners.emplace_back(canonical_or_given(ini), v);
+        }
+      }
+      if (!owners.empty()) {
+        project.key = owners.front().first;
+        project.display = display_of(project.key);
+        for (const std::string& v : ini_dirs_[project.key]) project.roots.emplace_back(v);
+        if (project.roots.empty()) project.roots.emplace_back(owners.front().second);
+        for (const auto& [owner, v] : version_dir_owner_) {
+          if (owner == project.key && std::find(project.roots.begin(), project.roots.end(),
+                                                fs::path(v)) == project.roots.end()) {
+            project.roots.emplace_back(v);
+          }
+        }
+      }
+      if (d == d.parent_path() || d.empty()) break;
+    }
+    if (project.key.empty()) {
+      for (fs::path d(dir);; d = d.parent_path()) {
+        if (d.filename() == "versions" && (fs::exists(d.parent_path() / "env.py", ec) ||
+                                           fs::exists(d.parent_path() / "script.py.mako", ec))) {
+          project.key = d.generic_string();
+          project.display = display_of(project.key);
+          project.roots = {d};
+          break;
+        }
+        if (d == d.parent_path() || d.empty()) break;
+      }
+    }
+    if (project.key.empty()) {
+      // A folder of revisions on its own: its files only.
+      project.key = dir;
+      project.display = parent.generic_string();
+      project.roots = {parent};
+      project.recursive = false;
+    }
+    return project_of_dir_.emplace(dir, std::move(project)).first->second;
+  }
+
+  // The revisions under `root` that are not named or walked yet, as context.
+  void add_context_revisions(const fs::path& root, const AlembicProject& project) {
+    std::error_code ec;
+    std::vector<fs::path> dirs{root};
+    while (!dirs.empty()) {
+      fs::path dir = std::move(dirs.back());
+      dirs.pop_back();
+      for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const fs::path& p = it->path();
+        fs::file_status link = it->symlink_status(ec);
+        if (fs::is_directory(link)) {
+          if (project.recursive && !skipped_directory(p)) dirs.push_back(p);
+          continue;
+        }
+        // Context only: files that are not regular, or links out of the folder, are left alone
+        // (a directory walk would report them).
+        if (p.extension() != ".py" || !it->is_regular_file(ec) || links_outside(p, root)) {
+          ec.clear();
+          continue;
+        }
+        if (alembic_project(p).key != project.key) continue;
+        auto& g = groups_[project.key];
+        g.files.push_back(SourceRef{p.generic_string(),
+                                    SourceKind::python,
+                                    false,
+                                    true,
+                                    {},
+                                    false,
+                                    g.files.empty() ? 0 : g.files.front().arg});
+      }
+      ec.clear();
     }
   }
 
-  void walk(const std::string& root, const std::string& arg) {
+  void read_alembic_ini(const fs::path& ini, const std::string& arg, std::size_t index) {
+    std::string key = canonical_or_given(ini);
+    for (const std::string& dir : ini_version_dirs(ini)) {
+      version_dir_owner_.emplace(dir, key);
+      // A version folder outside the walked tree is walked too.
+      pending_.push_back({dir, arg, index});
+    }
+  }
+
+  void walk(const std::string& root, const std::string& arg, std::size_t index) {
     std::error_code ec;
     const std::string real_root = canonical_or_given(root);
     if (!walked_.insert(real_root).second) return;
@@ -254,14 +375,12 @@ class Walker {
         const fs::directory_entry& entry = *it;
         fs::file_status link = entry.symlink_status(ec);
         if (fs::is_directory(link)) {
-          if (!skipped_directory(entry.path()) && !excluded(entry.path().generic_string(), root))
-            dirs.push_back(entry.path());
+          if (!skipped_directory(entry.path())) dirs.push_back(entry.path());
           continue;
         }
         const fs::path& p = entry.path();
         bool ini = p.filename() == "alembic.ini";
         if (!ini && p.extension() != ".sql" && p.extension() != ".py") continue;
-        if (excluded(p.generic_string(), root)) continue;
         if (fs::is_symlink(link)) {
           fs::path target = fs::canonical(p, ec);
           if (ec) {
@@ -282,7 +401,7 @@ class Walker {
           continue;
         }
         if (ini) {
-          read_alembic_ini(p, arg);
+          read_alembic_ini(p, arg, index);
         } else {
           files.push_back(p);
         }
@@ -291,10 +410,16 @@ class Walker {
     }
     for (const fs::path& p : files) {
       bool py = p.extension() == ".py";
-      SourceRef ref{
-          p.generic_string(), py ? SourceKind::python : SourceKind::sql, false, false, {}};
+      bool hidden = excluded(p.generic_string());
+      SourceRef ref{p.generic_string(),
+                    py ? SourceKind::python : SourceKind::sql,
+                    false,
+                    hidden,
+                    {},
+                    hidden,
+                    index};
       if (py) {
-        add(ref, group_of(p), arg);
+        add(ref, alembic_project(p), arg);
         continue;
       }
       SqlPlacement place = layouts_.place(p);
@@ -307,27 +432,39 @@ class Walker {
       }
     }
     while (!pending_.empty()) {
-      auto [dir, from] = pending_.back();
+      auto [dir, from, from_index] = pending_.back();
       pending_.pop_back();
-      if (fs::is_directory(dir, ec) && !inside_walked(canonical_or_given(dir))) walk(dir, from);
+      if (fs::is_directory(dir, ec) && !inside_walked(canonical_or_given(dir))) {
+        walk(dir, from, from_index);
+      }
     }
   }
 
   bool inside_walked(const std::string& dir) const {
     return std::any_of(walked_.begin(), walked_.end(),
-                       [&](const std::string& root) { return inside(dir, root); });
+                       [&](const std::string& root) { return dir == root || inside(dir, root); });
   }
+
+  struct Pending {
+    std::string dir;
+    std::string arg;
+    std::size_t index;
+  };
 
   Discovery& out_;
   const DiscoverOptions& options_;
+  PathFilter filter_;
   LayoutResolver layouts_;
   std::map<std::string, SourceGroup> groups_;
-  std::map<std::string, std::string> version_dir_owner_;
-  std::map<std::string, std::string> display_names_;  // key → as the user would write it
+  std::map<std::string, std::string> version_dir_owner_;      // canonical folder → ini key
+  std::map<std::string, std::vector<std::string>> ini_dirs_;  // ini key → version folders
+  std::map<std::string, AlembicProject> project_of_dir_;      // canonical folder → project
+  std::map<std::string, AlembicProject> projects_by_key_;     // key → project
+  std::map<std::string, std::string> display_names_;          // key → as the user would write it
   std::unordered_map<std::string, std::string> canonical_dirs_;  // as spelled → canonical
   std::set<std::string> walked_;
   std::map<std::string, std::string> project_roots_;  // argument → project_root_for(argument)
-  std::vector<std::pair<std::string, std::string>> pending_;
+  std::vector<Pending> pending_;
 };
 
 }  // namespace
@@ -404,8 +541,8 @@ std::vector<std::string> alembic_ini_version_dirs(std::string_view text, const s
 
 Discovery discover(const std::vector<std::string>& paths, const DiscoverOptions& options) {
   Discovery out;
-  Walker w(out, options);
-  for (const std::string& p : paths) w.add_path(p);
+  Walker w(out, options, paths.size());
+  for (std::size_t i = 0; i < paths.size(); ++i) w.add_path(paths[i], i);
   w.finish();
   return out;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/layouts.hpp"
+#include "schemagate/engine.hpp"
 
 namespace schemagate {
 
@@ -19,6 +20,10 @@ struct SourceRef {
   bool explicit_path = false;  // named on the command line (linted whatever it holds)
   bool context_only = false;   // read for the revision graph and replay, not reported on
   SqlRole role;                // SQL files: what the file is in its layout
+  // Matched by an exclude glob: context only, but found in the named path `arg` (an empty
+  // run is told from an excluded one).
+  bool excluded = false;
+  std::size_t arg = 0;  // the index of the named path it was found through
 };
 
 // Files that are linted together: one Alembic project, one layout folder of versioned SQL
@@ -39,14 +44,17 @@ struct IoProblem {
 struct Discovery {
   std::vector<SourceGroup> groups;
   std::vector<IoProblem> problems;
+  // Per named path: the files found through it but left out on purpose: excluded ones in
+  // projects with nothing reported, and named files that are no migrations (only_migrations).
+  std::vector<std::size_t> left_out;
 };
 
 struct DiscoverOptions {
   // Glob (fnmatch, `*` crossing `/`) of a folder's path → its layout, instead of detecting it.
   std::map<std::string, std::string> layout_overrides;
-  // Globs of paths never linted: matched against each path as spelled, relative to the
-  // walked argument, and canonical; a matching folder is not walked.
-  std::vector<std::string> exclude;
+  // Globs of paths whose findings are not reported (glob.hpp): such a file still takes part in
+  // its project as context; a project with nothing reported is left out.
+  std::vector<PathGlob> exclude;
   // A file named in `paths` that is neither .sql nor .py is skipped instead of being read as
   // SQL (LintOptions::only_migrations; the engine skips named .py files that are no revision).
   bool only_migrations = false;

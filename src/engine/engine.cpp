@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <unordered_map>
@@ -186,7 +187,8 @@ class GroupLinter {
   }
 
   // An Alembic project: headers first (all files, in parallel), then the revision graph and
-  // its rules, then replay in revision order.
+  // its rules, then replay in revision order. Histories that never meet (one chain per
+  // database in sibling folders) are graphs and replays of their own.
   void lint_alembic() {
     read_headers();
     std::vector<const Migration*> migrations;
@@ -196,9 +198,10 @@ class GroupLinter {
       migrations.push_back(&u->migration);
       unit_of[&u->migration] = u.get();
     }
-    std::vector<Unit*> order;
-    {
-      RevisionGraph graph(migrations);
+    std::vector<std::vector<Unit*>> orders;
+    for (const std::vector<const Migration*>& history : separate_histories(migrations)) {
+      std::vector<Unit*>& order = orders.emplace_back();
+      RevisionGraph graph(history);
       run_graph_rules(graph, {}, unit_of);
       // Revision order first; what the graph can't order (cycles, files without an id) after.
       std::set<const Unit*> placed;
@@ -206,8 +209,8 @@ class GroupLinter {
         placed.insert(unit_of.at(m));
         order.push_back(unit_of.at(m));
       }
-      for (const auto& u : units_) {
-        if (u->linted && !placed.contains(u.get())) order.push_back(u.get());
+      for (const Migration* m : history) {
+        if (!placed.contains(unit_of.at(m))) order.push_back(unit_of.at(m));
       }
       if (!options_.start_after.empty()) {
         if (const Migration* from = graph.find(options_.start_after)) {
@@ -228,8 +231,10 @@ class GroupLinter {
         }
       }
     }
-    SchemaState state;
-    run_in_order(order, &state);
+    for (const std::vector<Unit*>& order : orders) {
+      SchemaState state;
+      run_in_order(order, &state);
+    }
     finish_unlinted();
   }
 
@@ -290,17 +295,50 @@ class GroupLinter {
   }
 
   // `schemagate graph`: the revision graph from the headers alone; nullopt without revisions.
-  std::optional<ProjectGraph> describe(const std::string& key) {
+  // One graph per separate history of the project (separate_histories), keyed by the project
+  // and, when there are several, the folder of each.
+  std::vector<ProjectGraph> describe(const std::string& key) {
     read_headers();
     finish_unlinted();
     std::vector<const Migration*> migrations;
     for (const auto& u : units_) {
       if (u->linted) migrations.push_back(&u->migration);
     }
-    if (std::none_of(migrations.begin(), migrations.end(),
-                     [](const Migration* m) { return !m->id.empty(); })) {
-      return std::nullopt;
+    std::vector<ProjectGraph> out;
+    auto histories = separate_histories(migrations);
+    for (const std::vector<const Migration*>& history : histories) {
+      if (std::none_of(history.begin(), history.end(),
+                       [](const Migration* m) { return !m->id.empty(); })) {
+        continue;
+      }
+      std::string name = key;
+      if (histories.size() > 1) name += " [" + common_folder(history) + "]";
+      out.push_back(describe_history(name, history));
     }
+    return out;
+  }
+
+  // The deepest folder holding every file of `history`.
+  static std::string common_folder(const std::vector<const Migration*>& history) {
+    std::filesystem::path common;
+    for (std::size_t i = 0; i < history.size(); ++i) {
+      std::filesystem::path folder = std::filesystem::path(history[i]->file->path).parent_path();
+      if (i == 0) {
+        common = folder;
+        continue;
+      }
+      std::filesystem::path shared;
+      for (auto a = common.begin(), b = folder.begin();
+           a != common.end() && b != folder.end() && *a == *b; ++a, ++b) {
+        shared /= *a;
+      }
+      common = shared;
+    }
+    return common.generic_string();
+  }
+
+  static ProjectGraph describe_history(const std::string& key,
+                                       const std::vector<const Migration*>& migrations) {
     RevisionGraph graph(migrations);
     ProjectGraph out;
     out.key = key;
@@ -320,6 +358,7 @@ class GroupLinter {
       RevisionEntry e{m->id,
                       m->parents,
                       m->revision.branch_labels,
+                      m->revision.branch_labels_unknown,
                       m->revision.depends_on,
                       m->file->path,
                       m->revision.message,
@@ -331,10 +370,14 @@ class GroupLinter {
     return out;
   }
 
-  // Counts the files and hands their findings over, in discovery order.
-  void count() {
+  // Counts the files and hands their findings over, in discovery order; `found` counts, per
+  // named path, the migrations found through it (reported, excluded, or unreadable) and the
+  // named files left out as no migrations.
+  void count(std::vector<std::size_t>* found = nullptr) {
     for (const auto& u : units_) {
       if (u->io_problem) add_io_error(result_, u->ref.path, *u->io_problem);
+      bool counts = u->not_revision ? u->ref.explicit_path : u->reported || u->ref.excluded;
+      if (found != nullptr && counts && u->ref.arg < found->size()) ++(*found)[u->ref.arg];
       if (!u->reported || u->not_revision) continue;
       ++result_.files;
       result_.paths.push_back(u->ref.path);
@@ -423,6 +466,14 @@ class GroupLinter {
         }
       }
       u.migration.file = &u.file;
+      if (u.ref.role.down && !u.companion) {
+        // A downgrade file whose upgrade is missing: its statements are a downgrade's (of
+        // nothing), never an upgrade.
+        Migration& m = u.migration;
+        m.downgrade = std::move(m.upgrade);
+        m.upgrade.clear();
+        m.downgrade_kind = DowngradeKind::real;
+      }
       emit_issues(u);
       // A downgrade file only matters when it is reported on: history and context files
       // are replayed for their upgrades.
@@ -555,9 +606,16 @@ class GroupLinter {
   }
 
   // The upgrade a downgrade file undoes: same version (and name, among duplicates), not yet
-  // paired. `ups` is in run order, repeatable migrations last.
+  // paired. `ups` is in run order, repeatable migrations last. A Sqitch revert script undoes
+  // the deploy script of the same change (names are unique in a plan's scripts).
   static Unit* pair_of(const Unit& down, const std::vector<Unit*>& ups) {
     const SqlRole& role = down.ref.role;
+    if (role.layout == "sqitch") {
+      for (Unit* up : ups) {
+        if (up->down == nullptr && up->ref.role.name == role.name) return up;
+      }
+      return nullptr;
+    }
     auto first = std::partition_point(ups.begin(), ups.end(), [&](const Unit* up) {
       return !up->ref.role.repeatable && compare_versions(up->ref.role.version, role.version) < 0;
     });
@@ -721,12 +779,44 @@ std::unique_ptr<Workers> start_workers(std::size_t files, unsigned jobs) {
   return workers_with_main_stack(static_cast<unsigned>(std::min<std::size_t>(count, files)));
 }
 
+// What was looked for, for a path in which nothing was found.
+constexpr const char* kLookedFor =
+    "looked for *.sql files and Alembic revisions (.py files that assign `revision` and define "
+    "upgrade()), in the folder and below it, and in the version folders an alembic.ini names";
+
+// A named path in which nothing was found (an empty folder, a wrong path): a finding, not a
+// silent pass.
+void report_empty_paths(LintResult& result, const std::vector<std::string>& paths,
+                        const std::vector<std::size_t>& found, const LintOptions& options) {
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    total += found[i];
+    if (found[i] != 0 || options.disable.contains("no-migrations-found")) continue;
+    bool io = std::any_of(
+        result.diagnostics.begin(), result.diagnostics.end(),
+        [&](const Diagnostic& d) { return d.rule == "io-error" && d.path == paths[i]; });
+    if (io) continue;  // unreadable: already reported as such
+    Diagnostic d;
+    d.rule = "no-migrations-found";
+    auto sev = options.severity.find(d.rule);
+    d.severity = sev != options.severity.end() ? sev->second : find_rule(d.rule)->severity;
+    d.path = paths[i];
+    d.message = "no migrations found in " + paths[i];
+    d.help =
+        std::string(kLookedFor) + "; check the path, or name the folder that holds the migrations";
+    result.diagnostics.push_back(std::move(d));
+  }
+  result.nothing_found = total == 0 && !result.io_error;
+}
+
 LintResult lint_groups(const std::vector<std::string>& paths, const LintOptions& options,
                        std::vector<ExplainRow>* explain) {
   LintResult result;
   Discovery found =
       discover(paths, DiscoverOptions{options.layouts, options.exclude, options.only_migrations});
   for (const IoProblem& p : found.problems) add_io_error(result, p.path, p.why);
+  std::vector<std::size_t> per_path = found.left_out;
+  per_path.resize(paths.size(), 0);
   std::size_t files = 0;
   for (const SourceGroup& g : found.groups) files += g.files.size();
   std::unique_ptr<Workers> workers = start_workers(files, options.jobs);
@@ -745,8 +835,9 @@ LintResult lint_groups(const std::vector<std::string>& paths, const LintOptions&
     } else {
       linter.lint_each();
     }
-    linter.count();
+    linter.count(&per_path);
   }
+  report_empty_paths(result, paths, per_path, options);
   sort(result);
   return result;
 }
@@ -790,7 +881,7 @@ GraphResult read_graphs(const std::vector<std::string>& paths) {
       linter.add(ref);
     }
     if (!python) continue;
-    if (auto graph = linter.describe(g.name)) out.projects.push_back(std::move(*graph));
+    for (ProjectGraph& graph : linter.describe(g.name)) out.projects.push_back(std::move(graph));
     linter.count();
   }
   out.problems.files = 0;  // a graph reports projects, not files

@@ -1,7 +1,10 @@
 #include "schemagate/graph.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 namespace schemagate {
 
@@ -52,6 +55,8 @@ std::vector<std::string> RevisionGraph::branches_of(const Migration& m) const {
     todo.pop_back();
     if (!seen.insert(cur->id).second) continue;
     labels.insert(cur->revision.branch_labels.begin(), cur->revision.branch_labels.end());
+    // A label that can't be read is still a label of its own branch.
+    if (cur->revision.branch_labels_unknown) labels.insert("?" + cur->id);
     for (const std::string& p : cur->parents) {
       if (const Migration* parent = find(p)) todo.push_back(parent);
     }
@@ -127,6 +132,51 @@ void RevisionGraph::topological_order() {
       if (--waiting[c] == 0) ready.insert(c);
     }
   }
+}
+
+std::vector<std::vector<const Migration*>> separate_histories(
+    const std::vector<const Migration*>& migrations) {
+  std::vector<std::size_t> root(migrations.size());
+  std::iota(root.begin(), root.end(), std::size_t{0});
+  auto find = [&](std::size_t i) {
+    while (root[i] != i) i = root[i] = root[root[i]];
+    return i;
+  };
+  auto join = [&](std::size_t a, std::size_t b) { root[find(a)] = find(b); };
+  std::unordered_map<std::string_view, std::vector<std::size_t>> by_id;
+  std::unordered_map<std::string_view, std::size_t> by_folder;
+  std::vector<std::string_view> folder(migrations.size());
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    const Migration& m = *migrations[i];
+    if (!m.id.empty()) by_id[m.id].push_back(i);
+    std::string_view path = m.file != nullptr ? std::string_view(m.file->path) : "";
+    std::size_t slash = path.rfind('/');
+    folder[i] = path.substr(0, slash == std::string_view::npos ? 0 : slash);
+    if (auto [it, added] = by_folder.emplace(folder[i], i); !added) join(i, it->second);
+  }
+  // A down revision declared in several folders (one chain per database may reuse ids) links
+  // to the one in the revision's own folder when there is one.
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    for (const auto* names : {&migrations[i]->parents, &migrations[i]->revision.depends_on}) {
+      for (const std::string& p : *names) {
+        auto it = by_id.find(p);
+        if (it == by_id.end()) continue;
+        bool local = std::any_of(it->second.begin(), it->second.end(),
+                                 [&](std::size_t k) { return folder[k] == folder[i]; });
+        for (std::size_t k : it->second) {
+          if (!local || folder[k] == folder[i]) join(i, k);
+        }
+      }
+    }
+  }
+  std::vector<std::vector<const Migration*>> out;
+  std::unordered_map<std::size_t, std::size_t> slot;
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    auto [it, added] = slot.emplace(find(i), out.size());
+    if (added) out.emplace_back();
+    out[it->second].push_back(migrations[i]);
+  }
+  return out;
 }
 
 }  // namespace schemagate

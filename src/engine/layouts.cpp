@@ -30,7 +30,6 @@
 #include <fstream>
 #include <sstream>
 #include <system_error>
-#include <unordered_set>
 
 #include <fnmatch.h>
 
@@ -219,22 +218,60 @@ std::optional<std::string> config_value(const fs::path& p, const std::string& ke
   return std::nullopt;
 }
 
-// Sqitch plan: change names in order (tags, pragmas and reworked duplicates left out).
-std::vector<std::string> read_plan(const fs::path& plan) {
-  std::vector<std::string> changes;
+// Sqitch plan: the script name of each change, in plan order (sqitch.plan(5)). Lines are
+// pragmas (`%`), comments (`#`), tags (`@tag`) and changes (`[+]name [dependencies] date planner
+// # note`). A change planned again later (reworked) keeps its latest script as `name.sql`; an
+// earlier version's scripts are `name@tag.sql`, with the first of the tags between it and its
+// next version whose deploy script exists (Sqitch's own rule), else the first of those tags.
+std::vector<std::string> read_plan(const fs::path& project_dir) {
+  struct Entry {
+    std::string name;
+    std::vector<std::string> tags_after;  // tags between this change and the next change
+  };
+  std::vector<Entry> entries;
   std::error_code ec;
-  if (!fs::is_regular_file(plan, ec)) return changes;  // a FIFO would block the run
+  fs::path plan = project_dir / "sqitch.plan";
+  if (!fs::is_regular_file(plan, ec)) return {};  // a FIFO would block the run
   std::ifstream in(plan);
-  std::unordered_set<std::string> seen;
   for (std::string line; std::getline(in, line);) {
-    std::size_t b = line.find_first_not_of(" \t");
+    std::size_t b = line.find_first_not_of(" \t\r");
     if (b == std::string::npos) continue;
     char c = line[b];
-    if (c == '%' || c == '#' || c == '@') continue;
-    std::string name = line.substr(b, line.find_first_of(" \t\r", b) - b);
-    if (seen.insert(name).second) changes.push_back(std::move(name));
+    if (c == '%' || c == '#') continue;
+    std::size_t e = line.find_first_of(" \t\r[", b);
+    std::string word = line.substr(b, e == std::string::npos ? std::string::npos : e - b);
+    if (c == '@') {
+      if (!entries.empty()) entries.back().tags_after.push_back(word.substr(1));
+      continue;
+    }
+    if (c == '-') continue;  // a change reverted in this plan: nothing to deploy
+    if (c == '+') word.erase(0, 1);
+    if (!word.empty()) entries.push_back({word, {}});
   }
-  return changes;
+  std::vector<std::string> scripts;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    std::vector<std::string> rework_tags;
+    std::size_t next = i + 1;
+    while (next < entries.size() && entries[next].name != entries[i].name) ++next;
+    if (next < entries.size()) {
+      for (std::size_t k = i; k < next; ++k) {
+        rework_tags.insert(rework_tags.end(), entries[k].tags_after.begin(),
+                           entries[k].tags_after.end());
+      }
+    }
+    std::string script = entries[i].name;
+    if (next < entries.size() && !rework_tags.empty()) {
+      script += "@" + rework_tags.front();
+      for (const std::string& tag : rework_tags) {
+        if (fs::exists(project_dir / "deploy" / (entries[i].name + "@" + tag + ".sql"), ec)) {
+          script = entries[i].name + "@" + tag;
+          break;
+        }
+      }
+    }
+    scripts.push_back(std::move(script));
+  }
+  return scripts;
 }
 
 // Byte range of the line holding `offset`, without its line break.
@@ -536,7 +573,7 @@ SqlRole sql_role(const std::string& layout, const fs::path& file, const fs::path
     r.name = file.stem().string();
     r.version = r.name;
     r.down = folder == "revert";
-    std::vector<std::string> plan = read_plan(project_dir / "sqitch.plan");
+    std::vector<std::string> plan = read_plan(project_dir);
     auto it = std::find(plan.begin(), plan.end(), r.name);
     r.plan_order = it == plan.end() ? 0 : static_cast<std::size_t>(it - plan.begin()) + 1;
   } else if (layout == "diesel" || layout == "prisma") {

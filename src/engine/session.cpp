@@ -180,6 +180,7 @@ struct HeaderKey {
   std::string id;
   std::vector<std::string> parents;
   std::vector<std::string> branch_labels;
+  bool branch_labels_unknown = false;
   std::vector<std::string> depends_on;
   std::optional<std::string> header_id;
   std::optional<std::vector<std::string>> header_parents;
@@ -190,6 +191,7 @@ HeaderKey key_of(const Migration& m) {
   return {m.id,
           m.parents,
           m.revision.branch_labels,
+          m.revision.branch_labels_unknown,
           m.revision.depends_on,
           m.revision.header_id,
           m.revision.header_parents};
@@ -388,6 +390,14 @@ struct LintSession::Impl {
         migrations.push_back(&e->header);
         used.push_back(std::move(e));
       }
+      // Only the buffer's own history (the engine lints separate histories apart).
+      for (std::vector<const Migration*>& history : separate_histories(migrations)) {
+        if (std::find(history.begin(), history.end(), &b.header) == history.end()) continue;
+        std::set<const Migration*> keep(history.begin(), history.end());
+        std::erase_if(used, [&](const EntryPtr& e) { return !keep.contains(&e->header); });
+        migrations = std::move(history);
+        break;
+      }
       HeaderKey key = key_of(b.header);
       if (!b.graph || migrations != b.migrations || key != b.key) {
         b.migrations = std::move(migrations);
@@ -449,6 +459,12 @@ struct LintSession::Impl {
                                             const std::vector<std::size_t>& ups,
                                             const std::set<std::size_t>& paired) {
     const SqlRole& role = g.files[down].role;
+    if (role.layout == "sqitch") {
+      for (std::size_t up : ups) {
+        if (!paired.contains(up) && g.files[up].role.name == role.name) return up;
+      }
+      return std::nullopt;
+    }
     auto first = std::partition_point(ups.begin(), ups.end(), [&](std::size_t up) {
       const SqlRole& r = g.files[up].role;
       return !r.repeatable && compare_versions(r.version, role.version) < 0;

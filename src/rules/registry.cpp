@@ -92,6 +92,8 @@ constexpr std::array kRules = {
              "a migration that existed at the --since base was edited", nullptr},
     RuleInfo{"multiple-heads", S::error, "graph", "more than one head revision and no merge",
              nullptr, &rules::multiple_heads},
+    RuleInfo{"no-migrations-found", S::error, "input",
+             "a path named for linting holds no migration", nullptr},
     RuleInfo{"prefer-bigint-over-int", S::info, "types",
              "a new integer column overflows at 2^31 and is costly to widen",
              &rules::prefer_bigint_over_int},

@@ -39,13 +39,21 @@ fail() {
   failures=$((failures + 1))
 }
 
-# The hook repository: the working tree's .pre-commit-hooks.yaml, committed.
+# The hook repository: the working tree's .pre-commit-hooks.yaml, committed and tagged as
+# the release steps tag a release (README, "Releasing": v<version>). The README's snippet must
+# pin that very tag, so that copying it installs the hook.
+version=$("$schemagate" --version | awk '{print $2}')
+rev="v$version"
+readme_rev=$(sed -n '/^repos:$/,/^```$/s/^ *rev: *\([^ ]*\).*/\1/p' "$source_dir/README.md" | head -n 1)
+if [ "$readme_rev" != "$rev" ]; then
+  fail "README's pre-commit snippet pins '$readme_rev', the release tag is '$rev'"
+fi
 hooks="$work/hooks"
 git init -q "$hooks"
 cp "$source_dir/.pre-commit-hooks.yaml" "$hooks/"
 git -C "$hooks" add .pre-commit-hooks.yaml
 git -C "$hooks" commit -q -m hooks
-rev=$(git -C "$hooks" rev-parse HEAD)
+git -C "$hooks" tag -a "$rev" -m "schemagate $version"
 
 project="$work/project"
 git init -q "$project"
@@ -178,6 +186,49 @@ expect_output "db/002_index_skills.sql:1:1"
 printf 'CREATE INDEX CONCURRENTLY ix_skills_name ON skills (name);\n' >db/002_index_skills.sql
 git add db
 commit pass "the SQL index, built concurrently"
+
+# --- args: flags before the staged files never swallow them -----------------------------
+cat >.pre-commit-config.yaml <<EOF
+repos:
+  - repo: file://$hooks
+    rev: $rev
+    hooks:
+      - id: schemagate
+        args: [--exclude, "legacy/**", --disable, prefer-text-field]
+EOF
+git add .pre-commit-config.yaml
+commit pass "hook arguments"
+cat >migrations/versions/0003_tenant.py <<'EOF'
+"""users.tenant_id
+
+Revision ID: 0003
+Revises: 0002
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0003"
+down_revision = "0002"
+
+
+def upgrade():
+    op.add_column("users", sa.Column("tenant_id", sa.BigInteger, nullable=False))
+
+
+def downgrade():
+    op.drop_column("users", "tenant_id")
+EOF
+git add migrations
+commit refuse "ADD COLUMN NOT NULL without a default, with args: before the files"
+expect_output "adding-required-field"
+expect_output "migrations/versions/0003_tenant.py:14:5"
+git reset -q migrations
+rm migrations/versions/0003_tenant.py
+
+mkdir -p legacy
+printf 'CREATE INDEX ix_old ON old_table (a);\n' >legacy/001_old.sql
+git add legacy
+commit pass "an excluded legacy file"
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures check(s) failed"

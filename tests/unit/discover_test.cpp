@@ -6,6 +6,7 @@
 #include <string>
 
 #include "engine/discover.hpp"
+#include "engine/glob.hpp"
 #include "engine/layouts.hpp"
 #include "frontends/sql/sql_frontend.hpp"
 #include "frontends/sql/template.hpp"
@@ -70,17 +71,49 @@ TEST_CASE("a layout override replaces detection") {
   CHECK(d.groups.size() == 9);  // each file alone
 }
 
-TEST_CASE("excluded paths are not discovered") {
+TEST_CASE("exclude globs: components, ** for any depth, a folder covers its files") {
+  CHECK(glob_match("legacy/**", "legacy/a.sql"));
+  CHECK(glob_match("legacy/**", "legacy/sub/a.sql"));
+  CHECK(glob_match("legacy/**", "legacy"));
+  CHECK_FALSE(glob_match("legacy/**", "db/legacy/a.sql"));  // anchored: it has a `/`
+  CHECK(glob_match("**/legacy/**", "db/legacy/a.sql"));
+  CHECK(glob_match("**/legacy/**", "legacy/a.sql"));  // `**/` matches no folder too
+  CHECK(glob_match("**/x/**", "a/b/x/c/d.py"));
+  CHECK_FALSE(glob_match("**/x/**", "a/bx/c.py"));
+  CHECK(glob_match("*.down.sql", "migrations/0001_a.down.sql"));        // no `/`: any depth
+  CHECK_FALSE(glob_match("migrations/*.sql", "migrations/sub/a.sql"));  // `*` stays in a name
+  CHECK(glob_match("migrations/*", "migrations/sub/a.sql"));            // the folder `sub`
+  CHECK(glob_match("db/legacy", "db/legacy/0001.sql"));
+  CHECK_FALSE(glob_match("db/leg", "db/legacy/0001.sql"));
+}
+
+TEST_CASE("exclude globs are relative to their base folder") {
+  fs::path base = projects();
+  PathFilter filter({{"golang_migrate/*.down.sql", base.generic_string()}, {"**/flyway", ""}});
+  CHECK(filter.excluded((base / "golang_migrate/000001_create_users.down.sql").generic_string()));
+  CHECK_FALSE(
+      filter.excluded((base / "golang_migrate/000001_create_users.up.sql").generic_string()));
+  CHECK(filter.excluded((base / "flyway/V1__create_accounts.sql").generic_string()));  // base: here
+}
+
+TEST_CASE("excluded paths are context: not reported, still part of their project") {
   DiscoverOptions options;
-  options.exclude = {"*.down.sql", "*/flyway"};
+  options.exclude = {{"*.down.sql", ""}, {"**/flyway", ""}};
   Discovery d = discover(
       {(projects() / "golang_migrate").generic_string(), (projects() / "flyway").generic_string()},
       options);
   const SourceGroup* g = group_with(d, "golang-migrate");
   REQUIRE(g != nullptr);
-  CHECK(std::none_of(g->files.begin(), g->files.end(),
-                     [](const SourceRef& f) { return f.path.ends_with(".down.sql"); }));
+  for (const SourceRef& f : g->files) {
+    bool down = f.path.ends_with(".down.sql");
+    CHECK(f.excluded == down);
+    CHECK(f.context_only == down);
+  }
+  // Nothing of the flyway folder is reported: it is left out, and counted as found.
   CHECK(group_with(d, "flyway") == nullptr);
+  REQUIRE(d.left_out.size() == 2);
+  CHECK(d.left_out[0] == 0);
+  CHECK(d.left_out[1] > 0);
 }
 
 TEST_CASE("a SQL file named alone is linted with its folder as context") {

@@ -1,5 +1,6 @@
 // Revision metadata: the module-level variables Alembic reads, the docstring header it
 // writes, and whether downgrade() does anything.
+#include <algorithm>
 #include <cctype>
 #include <string>
 
@@ -179,6 +180,14 @@ void read_revision(const PyFile& file, Migration& m) {
   m.id = string_value(global("revision")).value_or("");
   m.parents = ids(global("down_revision"));
   info.branch_labels = ids(global("branch_labels"));
+  if (auto it = file.globals.find("branch_labels"); it != file.globals.end()) {
+    const Value& v = it->second;
+    bool known = v.kind == ValueKind::none || string_value(v) ||
+                 (v.kind == ValueKind::list &&
+                  std::all_of(v.items.begin(), v.items.end(),
+                              [](const Value& x) { return string_value(x).has_value(); }));
+    info.branch_labels_unknown = !known;
+  }
   info.depends_on = ids(global("depends_on"));
   info.is_revision = has_revision && !py::null(upgrade);
 
