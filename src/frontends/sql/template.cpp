@@ -296,7 +296,8 @@ ByteRange Expanded::to_source(ByteRange r) const {
     for (const TemplateEdit& e : edits) {
       if (e.out_begin > o || (e.out_begin == o && !is_end)) break;
       if (o < e.out_end || (is_end && o == e.out_end)) {
-        return o == e.out_begin ? e.in_begin : e.in_end;
+        // Inside a replacement: all of what it replaced.
+        return !is_end || o == e.out_begin ? e.in_begin : e.in_end;
       }
       shift_out = e.out_end;
       shift_in = e.in_end;
