@@ -7,6 +7,7 @@
 #include <string>
 
 #include "frontends/alembic/alembic_frontend.hpp"
+#include "frontends/alembic/binds.hpp"
 #include "schemagate/ir.hpp"
 
 using namespace schemagate;
@@ -396,6 +397,84 @@ TEST_CASE("alembic: batch_op calls work on the batch's table", "[alembic]") {
   CHECK(p.m.upgrade[4].as<AddConstraint>()->columns == std::vector<std::string>{"x"});
   CHECK(p.m.upgrade[7].as<DropColumn>()->column == "z");
   CHECK(p.m.upgrade[8].as<DropColumn>()->table.display() == "other");
+}
+
+TEST_CASE("alembic: bind parameters become neutral values in the style of the call", "[alembic]") {
+  using alembic::Binds;
+  auto bound = [](std::string_view sql, Binds b) { return alembic::bind_values(sql, b).text; };
+  // psycopg: %s and %(name)s; a tuple after IN; %% is a percent sign, in literals too.
+  CHECK(bound("UPDATE t SET a = %s WHERE b = %(b)s", Binds::driver_params) ==
+        "UPDATE t SET a = '%s' WHERE b = '%(b)s'");
+  CHECK(bound("SELECT 1 WHERE a IN %s AND b = ANY(%s) AND c NOT IN /* x */ %(c)s",
+              Binds::driver_params) ==
+        "SELECT 1 WHERE a IN ('%s') AND b = ANY('%s') AND c NOT IN /* x */ ('%(c)s')");
+  CHECK(bound("SELECT 'a%%', b %% 2 -- 100%%", Binds::driver) == "SELECT 'a%', b % 2 -- 100%");
+  CHECK(bound("SET lock_timeout=%s", Binds::driver) == "SET lock_timeout='%s'");
+  // A cursor without parameters: psycopg sends the SQL as it is.
+  CHECK(bound("SELECT 'a%%', %s", Binds::raw) == "SELECT 'a%%', %s");
+  // Never in literals, quoted identifiers or comments (nested ones included).
+  const std::string quoted =
+      "SELECT '%s', E'%(x)s', $$ %s $$, $f$ :x $f$, \"%s\", U&\"%s\", ':y' -- %s :z\n"
+      "/* %s /* :w */ %s */ FROM t";
+  CHECK(bound(quoted, Binds::driver_params) == quoted);
+  CHECK(bound(quoted, Binds::text) == quoted);
+  // Nothing after an unterminated quote: the SQL frontend reports it.
+  CHECK(bound("SELECT %s, 'abc %s", Binds::driver_params) == "SELECT '%s', 'abc %s");
+  // text(): :name, not casts nor slices nor `:name:`; \: is a colon everywhere; % and ? stay.
+  CHECK(bound("SELECT x::int, :a, CAST(:b AS text), c[1:2], d[lo:hi], :e::int, :f$1 FROM t "
+              "WHERE g IN :ids",
+              Binds::text) ==
+        "SELECT x::int, ':a', CAST(':b' AS text), c[1:2], d[lo:hi], :e::int, ':f$1' FROM t "
+        "WHERE g IN (':ids')");
+  CHECK(bound(R"(SELECT '10\:30', x\:\:int, \::y, :n\:\:int, 5 % 2, data ? 'k')", Binds::text) ==
+        R"(SELECT '10:30', x::int, \::y, ':n'::int, 5 % 2, data ? 'k')");
+  CHECK(bound("SELECT :it's", Binds::text) == "SELECT ':it''s");
+  CHECK(bound("SELECT %(it's)s", Binds::driver) == "SELECT '%(it''s)s'");
+  // qmark: with parameters and no %s, where a value goes; jsonb's ?, ?|, ?& and @? stay.
+  CHECK(bound("UPDATE t SET a = ?, b=? WHERE c IN ? AND d = 'x?' AND e LIKE 'y%%'",
+              Binds::driver_params) ==
+        "UPDATE t SET a = '?', b='?' WHERE c IN ('?') AND d = 'x?' AND e LIKE 'y%%'");
+  CHECK(bound("VALUES (?, ?)", Binds::driver_params) == "VALUES ('?', '?')");
+  const std::string jsonb =
+      "SELECT * FROM t WHERE data ? 'k' AND data ?| array['a'] AND data ?& array['b'] AND "
+      "(data->'x') ? 'y' AND data->'x' ? 'z' AND data @? '$.a' AND value ? 'v' AND \"d\" ? 'w'";
+  CHECK(bound(jsonb, Binds::driver_params) == jsonb);
+  CHECK(bound("SELECT * FROM t WHERE data ? %s", Binds::driver_params) ==
+        "SELECT * FROM t WHERE data ? '%s'");
+  CHECK(bound("UPDATE t SET a = ?", Binds::driver) == "UPDATE t SET a = ?");  // no parameters
+  CHECK(bound("UPDATE t SET a = ?", Binds::text) == "UPDATE t SET a = ?");
+  // Ranges of the result map back to the original.
+  sql::Expanded e = alembic::bind_values("UPDATE t SET a = %s WHERE b = 1", Binds::driver);
+  CHECK(e.to_source({17, 21}) == ByteRange{17, 19});  // '%s' is %s
+  CHECK(e.to_source({18, 20}) == ByteRange{17, 19});  // inside it: all of it
+  CHECK(e.to_source({22, 27}) == ByteRange{20, 25});  // WHERE, after it
+  CHECK(e.to_source({0, e.text.size()}) == ByteRange{0, 31});
+}
+
+TEST_CASE("alembic: findings beside bind parameters point at the SQL as written", "[alembic]") {
+  Parsed p = upgrade(
+      "    conn = op.get_bind()\n"
+      "    conn.execute('UPDATE a SET x = %(x)s', {'x': 1})\n"
+      "    conn.execute('UPDATE b SET x = %s WHER id = %s', (1, 2))\n"
+      "    op.execute(sa.text('UPDATE c SET x = :x WHERE id IN :ids'))\n"
+      "    op.execute('ALTER TABLE d ALTER COLUMN e SET DEFAULT :v')\n"
+      "    conn.execute('UPDATE f SET n = %s WHERE p LIKE %s', ('100%%', 'x'))\n"
+      "    op.execute(f'UPDATE {name} SET x = :x; DELETE FROM g WHERE id = :id')");
+  auto changes = p.ops<DataChange>();
+  REQUIRE(changes.size() == 4);
+  CHECK(p.text(changes[0]->range) == "UPDATE a SET x = %(x)s");
+  CHECK(p.at(changes[0]->range) == "11:19");
+  CHECK(p.text(changes[1]->range) == "UPDATE c SET x = :x WHERE id IN :ids");
+  CHECK(changes[1]->as<DataChange>()->has_where);
+  CHECK(p.text(changes[2]->range) == "UPDATE f SET n = %s WHERE p LIKE %s");
+  CHECK(p.text(changes[3]->range) == "DELETE FROM g WHERE id = :id");
+  auto defaults = p.ops<SetDefault>();
+  REQUIRE(defaults.size() == 1);
+  CHECK(p.text(defaults[0]->range) == "ALTER TABLE d ALTER COLUMN e SET DEFAULT :v");
+  auto errors = p.issues("syntax-error");
+  REQUIRE(errors.size() == 1);
+  CHECK(p.text(errors[0]->range) == "WHER");
+  CHECK(p.at(errors[0]->range) == "12:39");
 }
 
 TEST_CASE("alembic: embedded SQL maps to exact positions in the .py file", "[alembic]") {

@@ -154,3 +154,22 @@ TEST_CASE("templates are expanded to neutral identifiers of the same length") {
   REQUIRE(m.issues.size() == 1);
   CHECK(m.issues[0].range.begin == f.text.find("SELEC"));
 }
+
+TEST_CASE("a template inside a quoted identifier is expanded with its own quotes") {
+  // gobuffalo/pop: the action's own quotes don't end the identifier around it.
+  const std::string sql = R"(ALTER TABLE "{{ index .Options "Namespace" }}".users ADD x int)";
+  sql::Expanded e = sql::expand_templates(sql, {{"Namespace", "auth"}});
+  CHECK(e.text == R"(ALTER TABLE "auth".users ADD x int)");
+  CHECK(e.to_source({13, 17}) == ByteRange{13, 45});  // the action itself
+  CHECK(e.to_source({19, 24}) == ByteRange{47, 52});  // `users`, after it
+  e = sql::expand_templates(sql, {});
+  CHECK(e.text == R"(ALTER TABLE "_namespace______________________".users ADD x int)");
+  e = sql::expand_templates(R"(SELECT 'a{{ "'" }}b', "${x}", '${y}')", {{"x", "X"}, {"y", "Y"}});
+  CHECK(e.text == "SELECT 'a_________b', \"X\", 'Y'");
+  SourceFile f{"x.sql", "CREATE INDEX i ON \"{{ index .Options \"Namespace\" }}\".t (a); SELEC 1;"};
+  Migration m = sql::parse_file(f, {{"Namespace", "auth"}});
+  REQUIRE(m.issues.size() == 1);
+  CHECK(m.issues[0].range.begin == f.text.find("SELEC"));
+  REQUIRE(m.upgrade.size() == 1);
+  CHECK(m.upgrade[0].range == ByteRange{0, f.text.find(';')});
+}

@@ -412,6 +412,7 @@ Value Interp::call_named(std::string_view name, py::Node call, const Args& args,
     if (first.null()) return unknown_at(call, f.file);
     Value v = arg(first, f, depth);
     if (v.kind == ValueKind::dialect_name || (v.kind == ValueKind::string && name != "repr")) {
+      if (name == "text" || name == "TextClause") v.text_clause = true;
       return v;
     }
     if (v.kind == ValueKind::url && (name == "str" || name == "repr")) {
@@ -506,7 +507,17 @@ Value Interp::method(const Value& recv, std::string_view name, py::Node call, co
     }
     case ValueKind::bind:
       if (name == "execute" || name == "exec_driver_sql") {
-        execute(first, call, f, depth, recv.flag || name == "exec_driver_sql");
+        // Parameters: a second argument (not None), or keywords (SQLAlchemy 1.x's
+        // execute(sql, **params), 2.0's parameters=); execution_options= is none.
+        bool params = args.positional.size() > 1 && !py::is(args.positional[1].node, "none");
+        for (const auto& [k, a] : args.keywords) params = params || k != "execution_options";
+        Binds binds = params ? Binds::driver_params : Binds::driver;
+        if (recv.session && name == "execute") {
+          binds = Binds::text;  // the ORM session wraps a str in text()
+        } else if (recv.flag && !params) {
+          binds = Binds::raw;  // a DB-API cursor without parameters
+        }
+        execute(first, call, f, depth, binds);
         for (std::size_t i = 1; i < args.positional.size(); ++i)
           (void)arg(args.positional[i], f, depth);
         return unknown_at(call, f.file);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "frontends/alembic/alembic_frontend.hpp"
+#include "frontends/alembic/binds.hpp"
 #include "frontends/alembic/python.hpp"
 #include "schemagate/ir.hpp"
 
@@ -59,6 +60,7 @@ struct Value {
   DataChangeKind change = DataChangeKind::update;
   bool flag = false;
   bool session = false;
+  bool text_clause = false;  // a string passed through sa.text(): its binds are `:name`
   std::shared_ptr<const py::Literal> literal;
   std::vector<Value> items;
 };
@@ -174,10 +176,9 @@ class Interp {
   // Operations (ops.cpp, sql.cpp).
   void op_call(const Value& recv, std::string_view name, py::Node call, const Args& args, Frame& f,
                int depth);
-  // `driver`: the SQL goes to the DB-API driver as it is (exec_driver_sql, a cursor), not
-  // through SQLAlchemy's text() with its :name parameters.
-  void execute(const Arg& sql, py::Node call, Frame& f, int depth, bool driver = false);
-  void execute_value(const Value& v, const Arg& sql, py::Node call, Frame& f, bool driver);
+  // `binds`: how the call writes bind parameters (a text() value always has text's).
+  void execute(const Arg& sql, py::Node call, Frame& f, int depth, Binds binds = Binds::text);
+  void execute_value(const Value& v, const Arg& sql, py::Node call, Frame& f, Binds binds);
   void emit(OperationKind kind, py::Node at, Frame& f);
   void issue(std::string rule, py::Node at, const Frame& f, std::string message, std::string help,
              const PyFile* file = nullptr);

@@ -1,7 +1,10 @@
 // SQL executed by a revision (op.execute, conn.execute, ...): string literals go through
 // the SQL frontend with every byte mapped back into the .py file; SQLAlchemy Core statements
 // become data changes; SQL built at run time is reported as dynamic-sql.
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "frontends/alembic/interp.hpp"
 #include "frontends/sql/split.hpp"
@@ -28,41 +31,214 @@ bool word(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
-// Bind parameters are not PostgreSQL syntax: SQLAlchemy's text() finds `:name` (as the
-// regex (?<![:\w\\]):(\w+)(?!:) does, and `\:` is a plain colon); a DB-API driver takes
-// %s and %(name)s. Each becomes $1, padded to the same length so positions don't move.
-std::string with_parameters(std::string sql, bool driver) {
-  auto put = [&](std::size_t at, std::size_t len) {
-    sql.replace(at, len, std::string(len > 2 ? len - 2 : 0, ' ') + "$1");  // ends where it did
-  };
-  for (std::size_t i = 0; i < sql.size(); ++i) {
-    if (driver) {
-      if (sql[i] != '%' || i + 1 >= sql.size()) continue;
-      if (sql[i + 1] == '%') {
-        sql[i] = ' ';  // %% is a percent sign
-        ++i;
-      } else if (sql[i + 1] == 's') {
-        put(i, 2);
-      } else if (sql[i + 1] == '(') {
-        std::size_t close = sql.find(")s", i);
-        if (close != std::string::npos) put(i, close + 2 - i);
+// Binds (interp.hpp) says which bind parameters a call's SQL has; this finds them and gives
+// each a neutral value, a string literal as psycopg substitutes one, which parses wherever a
+// driver's value can go (`SET lock_timeout = '%s'`, `INTERVAL '%s'`, `LIMIT '%s'`). The
+// string holds the placeholder as written: a finding that quotes the value shows it, and it
+// does not read as a number (SET lock_timeout = '0' would switch the timeout off). After IN
+// the value is a tuple, which psycopg adapts to a list and SQLAlchemy expands (an expanding
+// bindparam): ('%s'). The escapes become what the database receives (%% → %, \: → :).
+// Placeholders are found outside string literals, quoted identifiers and comments with
+// libpg_query's scanner (after an unterminated quote or comment, nowhere: the SQL frontend
+// reports it); the escapes everywhere, as psycopg and SQLAlchemy apply them to the whole
+// string.
+// - Binds::text (SQLAlchemy's compiler): `:name` where the regex
+//   (?<![:\w$\\]):([\w$]+)(?![:\w$]) finds it: not after a word character, a colon or a
+//   backslash, not followed by a colon, so `x::int` and `a[1:2]` stay (and so does
+//   `:name::int`, which SQLAlchemy leaves as it is). `\:` followed by a name that is not
+//   followed by a colon is an escaped colon. `%` and `?` are themselves.
+// - Binds::driver, driver_params (psycopg's paramstyle): %s and %(name)s; %% is one percent
+//   sign. With parameters and no %s or %(name)s, a `?` where a value goes is a qmark
+//   placeholder (sqlite3, pyodbc): a `?` operator after no operand, or ending an operator
+//   (`=?` scans as one); never after an operand (`data ? 'k'`, `(a->'b') ? 'k'`: jsonb's
+//   operator), and `?|`, `?&`, `@?` are operators. When there are qmarks the driver is not
+//   psycopg, and %% stays.
+// - Binds::raw: the SQL goes as it is.
+class BindValues {
+ public:
+  BindValues(std::string_view sql, Binds binds) : sql_(sql), binds_(binds) {}
+
+  sql::Expanded run() {
+    std::string_view marks = binds_ == Binds::text ? ":\\" : "%?";
+    if (binds_ == Binds::raw || sql_.find_first_of(marks) == std::string_view::npos) {
+      return {std::string(sql_), {}};
+    }
+    auto failed = sql::scan_tokens(sql_, [&](const sql::Token& t) { tokens_.push_back(t); });
+    code_end_ = failed ? failed->at : sql_.size();
+    if (binds_ == Binds::text) {
+      text_binds();
+    } else {
+      bool placeholders = percent_binds();
+      if (binds_ == Binds::driver_params && !placeholders) {
+        std::vector<Edit> escapes = std::move(edits_);
+        edits_.clear();
+        t_ = 0;
+        qmark_binds();
+        if (edits_.empty()) edits_ = std::move(escapes);  // psycopg after all
       }
-      continue;
     }
-    if (sql[i] == '\\' && i + 1 < sql.size() && sql[i + 1] == ':') {
-      sql[i] = ' ';
-      ++i;
-      continue;
-    }
-    if (sql[i] != ':' || i + 1 >= sql.size() || !word(sql[i + 1])) continue;
-    if (i > 0 && (sql[i - 1] == ':' || word(sql[i - 1]))) continue;
-    std::size_t end = i + 1;
-    while (end < sql.size() && word(sql[end])) ++end;
-    if (end < sql.size() && sql[end] == ':') continue;
-    if (end - i >= 2) put(i, end - i);
-    i = end - 1;
+    return expanded();
   }
-  return sql;
+
+ private:
+  struct Edit {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    std::string text;
+  };
+
+  [[nodiscard]] static bool quoted(sql::TokenKind k) {
+    return k == sql::TokenKind::comment || k == sql::TokenKind::string ||
+           k == sql::TokenKind::quoted_identifier;
+  }
+  [[nodiscard]] static bool operand(sql::TokenKind k) {
+    return k == sql::TokenKind::name || k == sql::TokenKind::constant ||
+           k == sql::TokenKind::close || k == sql::TokenKind::string ||
+           k == sql::TokenKind::quoted_identifier;
+  }
+
+  // Moves the token cursor to the first token that ends after `i` (calls come in text order).
+  void seek(std::size_t i) {
+    while (t_ < tokens_.size() && tokens_[t_].range.end <= i) ++t_;
+  }
+  // Is `i` in code (not in a literal, a quoted identifier or a comment)?
+  [[nodiscard]] bool code(std::size_t i) {
+    if (i >= code_end_) return false;
+    seek(i);
+    return t_ >= tokens_.size() || tokens_[t_].range.begin > i || !quoted(tokens_[t_].kind);
+  }
+  // What comes before a placeholder at `i`, comments skipped: nullopt at the start; `op` when
+  // the placeholder begins inside an operator (`=%s` scans as `=%` and `s`).
+  [[nodiscard]] std::optional<sql::TokenKind> before(std::size_t i) {
+    seek(i);
+    if (t_ < tokens_.size() && tokens_[t_].range.begin < i) return sql::TokenKind::op;
+    for (std::size_t k = t_; k > 0; --k) {
+      if (tokens_[k - 1].kind != sql::TokenKind::comment) return tokens_[k - 1].kind;
+    }
+    return std::nullopt;
+  }
+  void value(std::size_t begin, std::size_t end) {
+    std::string text = "'";
+    for (char c : sql_.substr(begin, end - begin)) {
+      if (c == '\'') text += c;
+      text += c;
+    }
+    text += '\'';
+    if (before(begin) == sql::TokenKind::in) text = "(" + text + ")";
+    edits_.push_back({begin, end, std::move(text)});
+  }
+
+  void text_binds() {
+    auto name_char = [](char c) { return word(c) || c == '$'; };
+    for (std::size_t i = 0; i < sql_.size(); ++i) {
+      if (sql_[i] == '\\' && i + 1 < sql_.size() && sql_[i + 1] == ':') {
+        std::size_t j = i + 2;
+        while (j < sql_.size() && name_char(sql_[j])) ++j;
+        if (j == sql_.size() || sql_[j] != ':') edits_.push_back({i, i + 1, ""});
+        ++i;  // the colon after a backslash is no bind
+        continue;
+      }
+      if (sql_[i] != ':' || (i > 0 && (name_char(sql_[i - 1]) || sql_[i - 1] == ':'))) continue;
+      std::size_t j = i + 1;
+      while (j < sql_.size() && name_char(sql_[j])) ++j;
+      if (j == i + 1 || (j < sql_.size() && sql_[j] == ':') || !code(i)) {
+        i = j - 1;
+        continue;
+      }
+      value(i, j);
+      i = j - 1;
+    }
+  }
+
+  // psycopg's %s, %(name)s and %%; true when there is a placeholder.
+  bool percent_binds() {
+    bool found = false;
+    for (std::size_t i = 0; i + 1 < sql_.size(); ++i) {
+      if (sql_[i] != '%') continue;
+      char next = sql_[i + 1];
+      if (next == '%') {
+        edits_.push_back({i, i + 2, "%"});
+        ++i;
+      } else if (next == 's' && code(i)) {
+        value(i, i + 2);
+        found = true;
+        ++i;
+      } else if (next == '(' && code(i)) {
+        std::size_t close = sql_.find_first_of(")%", i + 2);
+        if (close == std::string_view::npos || sql_[close] != ')' || close + 1 >= sql_.size() ||
+            sql_[close + 1] != 's') {
+          continue;
+        }
+        value(i, close + 2);
+        found = true;
+        i = close + 1;
+      }
+    }
+    return found;
+  }
+
+  // A `?` where a value goes: a `?` token after no operand, or ending an operator that is
+  // followed by a value (`=?`, scanned as one operator).
+  void qmark_binds() {
+    static constexpr std::string_view kBefore[] = {
+        "=", "<>", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "||"};
+    for (std::size_t i = sql_.find('?'); i != std::string_view::npos; i = sql_.find('?', i + 1)) {
+      if (!code(i) || t_ >= tokens_.size() || tokens_[t_].range.begin > i ||
+          tokens_[t_].kind != sql::TokenKind::op) {
+        continue;
+      }
+      ByteRange op = tokens_[t_].range;
+      std::string_view text = sql_.substr(op.begin, op.end - op.begin);
+      bool placeholder = false;
+      if (text == "?") {
+        auto b = before(i);
+        placeholder = !b || !operand(*b);
+      } else if (i + 1 == op.end) {
+        std::string_view head = text.substr(0, text.size() - 1);
+        for (std::string_view o : kBefore) placeholder = placeholder || head == o;
+      }
+      if (placeholder) value(i, i + 1);
+    }
+  }
+
+  sql::Expanded expanded() {
+    std::sort(edits_.begin(), edits_.end(),
+              [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
+    sql::Expanded out;
+    std::size_t pos = 0;
+    for (const Edit& e : edits_) {
+      out.text.append(sql_.substr(pos, e.begin - pos));
+      sql::TemplateEdit te;
+      te.in_begin = e.begin;
+      te.in_end = e.end;
+      te.out_begin = out.text.size();
+      out.text.append(e.text);
+      te.out_end = out.text.size();
+      out.edits.push_back(te);
+      pos = e.end;
+    }
+    out.text.append(sql_.substr(pos));
+    return out;
+  }
+
+  std::string_view sql_;
+  Binds binds_;
+  std::vector<sql::Token> tokens_;
+  std::size_t t_ = 0;
+  std::size_t code_end_ = 0;
+  std::vector<Edit> edits_;
+};
+
+// Where the byte at `in` of the original is in the expanded text (a byte replaced: where its
+// replacement begins).
+std::size_t expanded_offset(const sql::Expanded& x, std::size_t in) {
+  std::size_t out = in;
+  for (const sql::TemplateEdit& e : x.edits) {
+    if (e.in_begin > in) break;
+    if (in < e.in_end) return e.out_begin;
+    out = e.out_end + (in - e.in_end);
+  }
+  return out;
 }
 
 bool blank(std::string_view s) {
@@ -70,6 +246,10 @@ bool blank(std::string_view s) {
 }
 
 }  // namespace
+
+sql::Expanded bind_values(std::string_view sql, Binds binds) {
+  return BindValues(sql, binds).run();
+}
 
 std::function<ByteRange(ByteRange)> Interp::literal_map(std::shared_ptr<const py::Literal> lit,
                                                         const PyFile* file, py::Node call,
@@ -81,33 +261,38 @@ std::function<ByteRange(ByteRange)> Interp::literal_map(std::shared_ptr<const py
   return [at](ByteRange) { return at; };
 }
 
-void Interp::execute(const Arg& sql, py::Node call, Frame& f, int depth, bool driver) {
+void Interp::execute(const Arg& sql, py::Node call, Frame& f, int depth, Binds binds) {
   if (f.quiet || sql.null()) return;
   Value v = arg(sql, f, depth);
-  execute_value(v, sql, call, f, driver);
+  execute_value(v, sql, call, f, binds);
 }
 
-void Interp::execute_value(const Value& v, const Arg& sql, py::Node call, Frame& f, bool driver) {
+void Interp::execute_value(const Value& v, const Arg& sql, py::Node call, Frame& f, Binds binds) {
   py::Node at = py::null(sql.node) ? call : sql.node;
   const PyFile* at_file = py::null(sql.node) ? f.file : sql.file;
   sql::LowerOptions options;
   options.in_loop = f.in_loop;
   options.autocommit = f.autocommit;
   if (v.kind == ValueKind::string && v.literal) {
-    auto map = literal_map(v.literal, v.file, call, f);
-    py::Literal lit = *v.literal;
-    lit.value = with_parameters(std::move(lit.value), driver);
+    auto to_file = literal_map(v.literal, v.file, call, f);
+    const py::Literal& lit = *v.literal;
+    // The SQL the database receives; its ranges map to the literal's, then into the file.
+    sql::Expanded bound = bind_values(lit.value, v.text_clause ? Binds::text : binds);
+    sql::RangeMap map = [&to_file, &bound](ByteRange r) { return to_file(bound.to_source(r)); };
     if (!lit.dynamic()) {
-      sql::lower(lit.value, map, options, *f.ops, m_.issues);
+      sql::lower(bound.text, map, options, *f.ops, m_.issues);
       return;
     }
     // Built at run time: lint the statements that are entirely literal.
-    sql::SplitOutcome split = sql::split_statements(lit.value);
+    std::vector<std::size_t> holes;
+    holes.reserve(lit.holes.size());
+    for (std::size_t h : lit.holes) holes.push_back(expanded_offset(bound, h));
+    sql::SplitOutcome split = sql::split_statements(bound.text);
     bool linted = false;
     for (ByteRange r : split.statements) {
-      std::string_view stmt = std::string_view(lit.value).substr(r.begin, r.end - r.begin);
+      std::string_view stmt = std::string_view(bound.text).substr(r.begin, r.end - r.begin);
       bool has_hole = false;
-      for (std::size_t h : lit.holes) has_hole = has_hole || (h >= r.begin && h < r.end);
+      for (std::size_t h : holes) has_hole = has_hole || (h >= r.begin && h < r.end);
       if (has_hole || blank(stmt)) continue;
       std::size_t base = r.begin;
       sql::RangeMap shifted = [&map, base](ByteRange x) {

@@ -422,6 +422,92 @@ ScanError scan_error(const ScanResult& scan, std::string_view text) {
   return e;
 }
 
+// Feeds libpg_query's scanner tokens of `sql` to `feed` (with the offset of the window they
+// were scanned in), window by window. When the scanner fails, the tokens before the bad one
+// have been fed and its error is returned.
+std::optional<ScanError> scan_windows(
+    std::string_view sql,
+    const std::function<void(const PgQuery__ScanToken&, std::size_t base)>& feed) {
+  std::size_t pos = 0;  // where the next window starts: always between two tokens
+  std::size_t window = kWindowBytes;
+  while (pos < sql.size()) {
+    std::size_t end = sql.size() - pos <= window ? sql.size() : pos + window;
+    // Never cut a UTF-8 character in two.
+    while (end < sql.size() && end > pos &&
+           (static_cast<unsigned char>(sql[end]) & 0xC0U) == 0x80U) {
+      --end;
+    }
+    const bool last = end == sql.size();
+    std::string text(sql.substr(pos, end - pos));
+    auto scan = std::make_unique<ScanResult>(text);
+    std::optional<ScanError> failed;
+    if (!scan->ok()) {
+      // The tokens before the bad one are good: scan them alone. A window that cuts a quote
+      // or comment fails there too; the next window starts before it.
+      failed = scan_error(*scan, text);
+      text.resize(failed->at);
+      scan = std::make_unique<ScanResult>(text);
+      if (!scan->ok()) {
+        // Should not happen: fail at the start of the prefix.
+        failed->at = 0;
+        text.clear();
+        scan.reset();
+      }
+    }
+    std::size_t count = scan ? scan->tokens->n_tokens : 0;
+    if (last) {
+      for (std::size_t i = 0; i < count; ++i) feed(*scan->tokens->tokens[i], pos);
+      if (failed) failed->at += pos;
+      return failed;
+    }
+    // Not the last window: its last token may be cut by the window's end; it is scanned
+    // again at the start of the next one.
+    if (count < 2) {
+      window *= 2;  // one token longer than the window
+      continue;
+    }
+    for (std::size_t i = 0; i + 1 < count; ++i) feed(*scan->tokens->tokens[i], pos);
+    pos += static_cast<std::size_t>(scan->tokens->tokens[count - 1]->start);
+    window = kWindowBytes;
+  }
+  return std::nullopt;
+}
+
+TokenKind token_kind(const PgQuery__ScanToken& t, std::string_view sql, std::size_t begin) {
+  switch (t.token) {
+    case PG_QUERY__TOKEN__SQL_COMMENT:
+    case PG_QUERY__TOKEN__C_COMMENT:
+      return TokenKind::comment;
+    case PG_QUERY__TOKEN__SCONST:
+    case PG_QUERY__TOKEN__USCONST:
+    case PG_QUERY__TOKEN__BCONST:
+    case PG_QUERY__TOKEN__XCONST:
+      return TokenKind::string;
+    case PG_QUERY__TOKEN__IDENT:
+    case PG_QUERY__TOKEN__UIDENT:
+      // "name" and U&"name" are quoted; a bare name is folded to lower case.
+      return t.token == PG_QUERY__TOKEN__UIDENT || (begin < sql.size() && sql[begin] == '"')
+                 ? TokenKind::quoted_identifier
+                 : TokenKind::name;
+    case PG_QUERY__TOKEN__ICONST:
+    case PG_QUERY__TOKEN__FCONST:
+    case PG_QUERY__TOKEN__PARAM:
+      return TokenKind::constant;
+    case PG_QUERY__TOKEN__ASCII_41:  // )
+    case PG_QUERY__TOKEN__ASCII_93:  // ]
+      return TokenKind::close;
+    case PG_QUERY__TOKEN__IN_P:
+      return TokenKind::in;
+    case PG_QUERY__TOKEN__Op:
+      return TokenKind::op;
+    default:
+      // An unreserved keyword can name a column (`data`, `value`, `key`): an operand, as a
+      // name is. Other keywords (WHERE, LIKE, VALUES, ...) are followed by an operand.
+      return t.keyword_kind == PG_QUERY__KEYWORD_KIND__UNRESERVED_KEYWORD ? TokenKind::name
+                                                                          : TokenKind::other;
+  }
+}
+
 }  // namespace
 
 std::optional<ScanError> scan_statements(std::string_view sql,
@@ -452,55 +538,37 @@ std::optional<ScanError> scanner_statements(std::string_view sql,
                                             const std::function<void(const Statement&)>& statement,
                                             const std::function<void(ByteRange)>& comment) {
   Splitter splitter(statement, comment);
-  std::size_t pos = 0;  // where the next window starts: always between two tokens
-  std::size_t window = kWindowBytes;
-  while (pos < sql.size()) {
-    std::size_t end = sql.size() - pos <= window ? sql.size() : pos + window;
-    // Never cut a UTF-8 character in two.
-    while (end < sql.size() && end > pos &&
-           (static_cast<unsigned char>(sql[end]) & 0xC0U) == 0x80U) {
-      --end;
-    }
-    const bool last = end == sql.size();
-    std::string text(sql.substr(pos, end - pos));
-    auto scan = std::make_unique<ScanResult>(text);
-    std::optional<ScanError> failed;
-    if (!scan->ok()) {
-      // The tokens before the bad one are good: scan them alone. A window that cuts a quote
-      // or comment fails there too; the next window starts before it.
-      failed = scan_error(*scan, text);
-      text.resize(failed->at);
-      scan = std::make_unique<ScanResult>(text);
-      if (!scan->ok()) {
-        // Should not happen: fail at the start of the prefix.
-        failed->at = 0;
-        text.clear();
-        scan.reset();
+  auto failed = scan_windows(
+      sql, [&](const PgQuery__ScanToken& t, std::size_t base) { splitter.feed(t, base); });
+  // The statement the bad token is in is not passed on.
+  if (!failed) splitter.finish(sql.size());
+  return failed;
+}
+
+std::optional<ScanError> scan_tokens(std::string_view sql,
+                                     const std::function<void(const Token&)>& token) {
+  return scan_windows(sql, [&](const PgQuery__ScanToken& t, std::size_t base) {
+    std::size_t begin = base + static_cast<std::size_t>(t.start);
+    std::size_t end = base + static_cast<std::size_t>(t.end);
+    if (t.token == PG_QUERY__TOKEN__UIDENT || t.token == PG_QUERY__TOKEN__USCONST) {
+      // The scanner ends U&"..." and U&'...' short (at its start, or one byte after it): the
+      // quoted text ends at its first quote that is not doubled.
+      std::size_t q = begin + 2;
+      if (q < sql.size() && (sql[q] == '"' || sql[q] == '\'')) {
+        end = sql.size();
+        for (std::size_t i = q + 1; i < sql.size(); ++i) {
+          if (sql[i] != sql[q]) continue;
+          if (i + 1 < sql.size() && sql[i + 1] == sql[q]) {
+            ++i;
+            continue;
+          }
+          end = i + 1;
+          break;
+        }
       }
     }
-    std::size_t count = scan ? scan->tokens->n_tokens : 0;
-    if (last && failed) {
-      for (std::size_t i = 0; i < count; ++i) splitter.feed(*scan->tokens->tokens[i], pos);
-      failed->at += pos;
-      return failed;  // the statement the bad token is in is not passed on
-    }
-    if (last) {
-      for (std::size_t i = 0; i < count; ++i) splitter.feed(*scan->tokens->tokens[i], pos);
-      splitter.finish(sql.size());
-      return std::nullopt;
-    }
-    // Not the last window: its last token may be cut by the window's end; it is scanned
-    // again at the start of the next one.
-    if (count < 2) {
-      window *= 2;  // one token longer than the window
-      continue;
-    }
-    for (std::size_t i = 0; i + 1 < count; ++i) splitter.feed(*scan->tokens->tokens[i], pos);
-    pos += static_cast<std::size_t>(scan->tokens->tokens[count - 1]->start);
-    window = kWindowBytes;
-  }
-  splitter.finish(sql.size());
-  return std::nullopt;
+    token({{begin, end}, token_kind(t, sql, begin)});
+  });
 }
 
 std::size_t statement_nesting(std::string_view sql) {

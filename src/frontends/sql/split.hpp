@@ -48,6 +48,31 @@ std::optional<ScanError> scanner_statements(std::string_view sql,
                                             const std::function<void(const Statement&)>& statement,
                                             const std::function<void(ByteRange)>& comment = {});
 
+// What a token of libpg_query's scanner is, as far as finding things outside quotes and
+// comments needs (the Alembic frontend's bind parameters).
+enum class TokenKind {
+  comment,            // -- ... or /* ... */ (nested)
+  string,             // '...', E'...', $tag$...$tag$, B'...', X'...', U&'...'
+  quoted_identifier,  // "..." or U&"..."
+  name,               // a bare identifier or an unreserved keyword (`data`, `value`)
+  constant,           // a number or $1
+  close,              // ) or ]
+  in,                 // the keyword IN
+  op,                 // an operator the scanner does not name (`?`, `?|`, `=?`, `->>`)
+  other,              // other keywords, punctuation, `=`, `::`, ...
+};
+
+struct Token {
+  ByteRange range;
+  TokenKind kind = TokenKind::other;
+};
+
+// Calls `token` for each token of `sql`, comments included, in text order, window by window
+// as scanner_statements does. When the scanner fails (an unterminated quote or comment), the
+// tokens before the bad one have been passed on and its error is returned.
+std::optional<ScanError> scan_tokens(std::string_view sql,
+                                     const std::function<void(const Token&)>& token);
+
 // An upper bound of the depth of the parse trees of the statements of `sql` (as
 // Statement::nesting); kMaxNesting + 1 also when the text does not scan.
 [[nodiscard]] std::size_t statement_nesting(std::string_view sql);

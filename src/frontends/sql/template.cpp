@@ -179,9 +179,29 @@ class Expander {
     return end;
   }
 
+  // Where the Flyway placeholder or Go-template action that opens at `i` ends; npos when
+  // none does. Templates are expanded before SQL is read: a quote inside one
+  // (`"{{ index .Options "Namespace" }}".users`) does not end the quoted text around it.
+  [[nodiscard]] std::size_t template_end(std::size_t i) const {
+    if (sql_.substr(i, 2) == "{{") {
+      std::size_t close = sql_.find("}}", i + 2);
+      return close == std::string_view::npos ? close : close + 2;
+    }
+    if (sql_.substr(i, 2) == "${") {
+      std::size_t close = sql_.find_first_of("}\n", i + 2);
+      return close == std::string_view::npos || sql_[close] != '}' ? std::string_view::npos
+                                                                   : close + 1;
+    }
+    return std::string_view::npos;
+  }
+
   std::size_t skip_quoted(std::size_t i, char q) {
     std::size_t j = i + 1;
     while (j < sql_.size()) {
+      if (std::size_t t = template_end(j); t != std::string_view::npos) {
+        j = t;
+        continue;
+      }
       if (sql_[j] == q) {
         if (j + 1 < sql_.size() && sql_[j + 1] == q) {
           j += 2;
@@ -296,7 +316,8 @@ ByteRange Expanded::to_source(ByteRange r) const {
     for (const TemplateEdit& e : edits) {
       if (e.out_begin > o || (e.out_begin == o && !is_end)) break;
       if (o < e.out_end || (is_end && o == e.out_end)) {
-        return o == e.out_begin ? e.in_begin : e.in_end;
+        // Inside a replacement: all of what it replaced.
+        return !is_end || o == e.out_begin ? e.in_begin : e.in_end;
       }
       shift_out = e.out_end;
       shift_in = e.in_end;
