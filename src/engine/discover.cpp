@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <system_error>
@@ -22,6 +23,87 @@ std::string trim(std::string s) {
   s.erase(0, s.find_first_not_of(ws));
   s.erase(s.find_last_not_of(ws) + 1);
   return s;
+}
+
+// The folders an alembic.ini names, resolved against its folder `dir`.
+struct IniLocations {
+  std::string script_location;
+  std::vector<std::string> version_dirs;
+};
+
+IniLocations read_ini(std::string_view text, const std::string& dir) {
+  const fs::path here(dir);
+  std::istringstream in{std::string(text)};
+  std::string section;
+  std::string script_location;
+  std::string version_locations;
+  std::string separator;
+  for (std::string line; std::getline(in, line);) {
+    line = trim(line);
+    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    if (line.front() == '[' && line.back() == ']') {
+      section = line.substr(1, line.size() - 2);
+      continue;
+    }
+    if (section != "alembic") continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = trim(line.substr(0, eq));
+    std::string value = trim(line.substr(eq + 1));
+    // Searched on after each replacement: the folder's own name may hold "%(here)s".
+    const std::string here_text = here.generic_string();
+    for (std::size_t at = 0; (at = value.find("%(here)s", at)) != std::string::npos;
+         at += here_text.size()) {
+      value.replace(at, 8, here_text);
+    }
+    if (key == "script_location") script_location = value;
+    if (key == "version_locations") version_locations = value;
+    if (key == "version_path_separator" || key == "path_separator") separator = value;
+  }
+  auto resolve = [&](const std::string& v) {
+    fs::path p(v);
+    // "package:folder" names a package; only plain paths can be resolved statically.
+    std::error_code ec;  // a name too long for the file system is not an existing path
+    if (v.find(':') != std::string::npos && !fs::exists(p, ec)) return std::string();
+    return (p.is_absolute() ? p : here / p).lexically_normal().generic_string();
+  };
+  IniLocations out;
+  std::vector<std::string>& dirs = out.version_dirs;
+  if (!script_location.empty()) {
+    out.script_location = resolve(script_location);
+    if (!out.script_location.empty()) {
+      dirs.push_back((fs::path(out.script_location) / "versions").generic_string());
+    }
+  }
+  if (!version_locations.empty()) {
+    char sep = ' ';
+    if (separator == "os" || separator == ":") sep = ':';
+    if (separator == ";") sep = ';';
+    if (separator == "," || version_locations.find(',') != std::string::npos) sep = ',';
+    std::istringstream parts(version_locations);
+    for (std::string part; std::getline(parts, part, sep);) {
+      part = trim(part);
+      if (part.empty()) continue;
+      std::string s = resolve(part);
+      if (!s.empty()) dirs.push_back(s);
+    }
+  }
+  return out;
+}
+
+// The text of the alembic.ini at `ini_path`, and its folder (absolute) in `here`.
+std::optional<std::string> ini_text(const std::string& ini_path, std::string& here) {
+  std::error_code ec;
+  if (!fs::is_regular_file(ini_path, ec)) return std::nullopt;
+  std::ifstream in(ini_path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  here = fs::absolute(fs::path(ini_path).parent_path().empty() ? fs::path(".")
+                                                               : fs::path(ini_path).parent_path(),
+                      ec)
+             .generic_string();
+  return text.str();
 }
 
 // Folders never walked: version control, caches, virtual environments, dependencies.
@@ -209,6 +291,12 @@ class Walker {
         known = project_roots_.emplace(root_hint, project_root_for(root_hint)).first;
       }
       g.project_root = known->second;
+      if (layout == "alembic") {
+        std::error_code ec;
+        auto env = env_of_.find(key);
+        if (env != env_of_.end() && fs::is_regular_file(env->second, ec))
+          g.alembic_env = env->second;
+      }
     }
     g.files.push_back(ref);
   }
@@ -221,13 +309,23 @@ class Walker {
     auto it = version_dir_owner_.find(dir);
     if (it != version_dir_owner_.end()) return it->second;
     display_names_.emplace(dir, parent.generic_string());
+    // No alembic.ini lists the folder: env.py is where Alembic's layout puts it, beside
+    // versions/.
+    env_of_.emplace(dir, (fs::path(dir).parent_path() / "env.py").generic_string());
     return dir;
   }
 
   void read_alembic_ini(const fs::path& ini, const std::string& arg) {
     std::string key = canonical_or_given(ini);
     display_names_.emplace(key, ini.generic_string());
-    for (const std::string& d : alembic_version_dirs(ini.generic_string())) {
+    std::string here;
+    std::optional<std::string> text = ini_text(ini.generic_string(), here);
+    if (!text) return;
+    IniLocations ini_dirs = read_ini(*text, here);
+    if (!ini_dirs.script_location.empty()) {
+      env_of_.emplace(key, (fs::path(ini_dirs.script_location) / "env.py").generic_string());
+    }
+    for (const std::string& d : ini_dirs.version_dirs) {
       std::string dir = canonical_or_given(d);
       version_dir_owner_[dir] = key;
       // A version folder outside the walked tree is walked too.
@@ -323,6 +421,7 @@ class Walker {
   LayoutResolver layouts_;
   std::map<std::string, SourceGroup> groups_;
   std::map<std::string, std::string> version_dir_owner_;
+  std::map<std::string, std::string> env_of_;         // group key → where its env.py would be
   std::map<std::string, std::string> display_names_;  // key → as the user would write it
   std::unordered_map<std::string, std::string> canonical_dirs_;  // as spelled → canonical
   std::set<std::string> walked_;
@@ -333,73 +432,17 @@ class Walker {
 }  // namespace
 
 std::vector<std::string> alembic_version_dirs(const std::string& ini_path) {
-  std::error_code ec;
-  if (!fs::is_regular_file(ini_path, ec)) return {};
-  std::ifstream in(ini_path, std::ios::binary);
-  if (!in) return {};
-  std::ostringstream text;
-  text << in.rdbuf();
-  fs::path here = fs::absolute(
-      fs::path(ini_path).parent_path().empty() ? fs::path(".") : fs::path(ini_path).parent_path(),
-      ec);
-  return alembic_ini_version_dirs(text.str(), here.generic_string());
+  std::string here;
+  std::optional<std::string> text = ini_text(ini_path, here);
+  return text ? alembic_ini_version_dirs(*text, here) : std::vector<std::string>{};
 }
 
 std::vector<std::string> alembic_ini_version_dirs(std::string_view text, const std::string& dir) {
-  const fs::path here(dir);
-  std::istringstream in{std::string(text)};
-  std::string section;
-  std::string script_location;
-  std::string version_locations;
-  std::string separator;
-  for (std::string line; std::getline(in, line);) {
-    line = trim(line);
-    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
-    if (line.front() == '[' && line.back() == ']') {
-      section = line.substr(1, line.size() - 2);
-      continue;
-    }
-    if (section != "alembic") continue;
-    auto eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    std::string key = trim(line.substr(0, eq));
-    std::string value = trim(line.substr(eq + 1));
-    // Searched on after each replacement: the folder's own name may hold "%(here)s".
-    const std::string here_text = here.generic_string();
-    for (std::size_t at = 0; (at = value.find("%(here)s", at)) != std::string::npos;
-         at += here_text.size()) {
-      value.replace(at, 8, here_text);
-    }
-    if (key == "script_location") script_location = value;
-    if (key == "version_locations") version_locations = value;
-    if (key == "version_path_separator" || key == "path_separator") separator = value;
-  }
-  auto resolve = [&](const std::string& v) {
-    fs::path p(v);
-    // "package:folder" names a package; only plain paths can be resolved statically.
-    std::error_code ec;  // a name too long for the file system is not an existing path
-    if (v.find(':') != std::string::npos && !fs::exists(p, ec)) return std::string();
-    return (p.is_absolute() ? p : here / p).lexically_normal().generic_string();
-  };
-  std::vector<std::string> dirs;
-  if (!script_location.empty()) {
-    std::string s = resolve(script_location);
-    if (!s.empty()) dirs.push_back((fs::path(s) / "versions").generic_string());
-  }
-  if (!version_locations.empty()) {
-    char sep = ' ';
-    if (separator == "os" || separator == ":") sep = ':';
-    if (separator == ";") sep = ';';
-    if (separator == "," || version_locations.find(',') != std::string::npos) sep = ',';
-    std::istringstream parts(version_locations);
-    for (std::string part; std::getline(parts, part, sep);) {
-      part = trim(part);
-      if (part.empty()) continue;
-      std::string s = resolve(part);
-      if (!s.empty()) dirs.push_back(s);
-    }
-  }
-  return dirs;
+  return read_ini(text, dir).version_dirs;
+}
+
+std::string alembic_ini_script_location(std::string_view text, const std::string& dir) {
+  return read_ini(text, dir).script_location;
 }
 
 Discovery discover(const std::vector<std::string>& paths, const DiscoverOptions& options) {
