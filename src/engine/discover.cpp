@@ -294,7 +294,7 @@ class Walker {
       if (layout == "alembic") {
         std::error_code ec;
         auto env = env_of_.find(key);
-        if (env != env_of_.end() && fs::is_regular_file(env->second, ec))
+        if (env != env_of_.end() && !env->second.empty() && fs::is_regular_file(env->second, ec))
           g.alembic_env = env->second;
       }
     }
@@ -310,8 +310,16 @@ class Walker {
     if (it != version_dir_owner_.end()) return it->second;
     display_names_.emplace(dir, parent.generic_string());
     // No alembic.ini lists the folder: env.py is where Alembic's layout puts it, beside
-    // versions/.
-    env_of_.emplace(dir, (fs::path(dir).parent_path() / "env.py").generic_string());
+    // versions/, or one folder higher for versions/<dialect>/ (version_locations set in code).
+    if (!env_of_.contains(dir)) {
+      std::string& env = env_of_[dir];  // empty: none
+      fs::path above = fs::path(dir).parent_path();
+      for (int up = 0; up < 2 && !above.empty() && env.empty(); ++up) {
+        std::error_code ec;
+        if (fs::is_regular_file(above / "env.py", ec)) env = (above / "env.py").generic_string();
+        above = above.parent_path();
+      }
+    }
     return dir;
   }
 

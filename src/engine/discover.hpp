@@ -28,8 +28,8 @@ struct SourceGroup {
   std::string key;           // canonical path of the project's alembic.ini or versions folder
   std::string name;          // the same, as the user's paths spell it
   std::string project_root;  // where imports of project helpers resolve (git root or the argument)
-  // Alembic: the project's env.py (in script_location, the folder above versions/), when it
-  // exists; empty otherwise.
+  // Alembic: the project's env.py, when it exists (empty otherwise): in alembic.ini's
+  // script_location; without one, beside the revisions' folder or one folder higher.
   std::string alembic_env;
   std::vector<SourceRef> files;
 };

@@ -453,3 +453,31 @@ TEST_CASE("messages say how Alembic's transaction spans the revisions, as env.py
         Catch::EndsWith("after this one, and batch it (see unbatched-backfill)"));
   }
 }
+
+TEST_CASE("env.py: found beside versions/, or above versions/<dialect>/ without alembic.ini") {
+  TempDir dir("envpy-layout");
+  const std::string env = online("", ", transaction_per_migration=True");
+  const std::string up =
+      std::string(kAddColumn) + "    op.execute(\"UPDATE users SET bio = ''\")\n";
+  write(dir.path() / "migrations" / "env.py", env);
+  write(dir.path() / "migrations" / "versions" / "postgresql" / "a1.py",
+        revision("a1", "",
+                 "    op.create_table(\"users\", sa.Column(\"id\", sa.BigInteger(), "
+                 "primary_key=True))\n",
+                 "    op.drop_table(\"users\")\n"));
+  write(dir.path() / "migrations" / "versions" / "postgresql" / "b2.py", revision("b2", "a1", up));
+  for (const fs::path& path :
+       {dir.path(), dir.path() / "migrations" / "versions" / "postgresql" / "b2.py"}) {
+    INFO(path.string());
+    LintResult r = lint_paths({path.string()}, options_with());
+    auto found = of(r, "mixed-schema-and-data");
+    REQUIRE(found.size() == 1);
+    CHECK_THAT(found[0]->help, Catch::EndsWith("and batch it (see unbatched-backfill)"));
+  }
+  // Three folders up is too far: Alembic's default is described.
+  fs::rename(dir.path() / "migrations" / "env.py", dir.path() / "env.py");
+  LintResult r = lint_paths({dir.path().string()}, options_with());
+  auto found = of(r, "mixed-schema-and-data");
+  REQUIRE(found.size() == 1);
+  CHECK_THAT(found[0]->help, Catch::Contains("Alembic runs all pending revisions in one"));
+}
