@@ -256,6 +256,22 @@ enum class Phase { upgrade, downgrade };
 // Does the runner wrap each migration in a transaction?
 enum class RunnerTransaction { none, per_migration };
 
+// What the migration runner does around every migration of a project, read once per project
+// from the runner's own code (Alembic: env.py, read statically, never run).
+struct RunnerEnvironment {
+  std::string path;  // the file it was read from (env.py); empty when none was found
+  // SET statements in effect when each migration starts, in the order they run: SETs executed
+  // on the migration connection and options of the connection itself (`-c lock_timeout=5s`).
+  // Only those made whatever the condition; a SET LOCAL only when it lasts through the
+  // migrations (run in the one transaction that holds them all), until an autocommit block.
+  std::vector<SetSetting> settings;
+  // Alembic: context.configure(transaction_per_migration=True) runs each revision in its own
+  // transaction; false (Alembic's default) runs all pending revisions in one, so that a failure
+  // rolls back the revisions before it too. Nullopt: env.py sets it in a way not known
+  // statically.
+  std::optional<bool> transaction_per_migration = false;
+};
+
 // A problem the frontend found in the input itself (syntax error, dynamic SQL, ...).
 struct FrontendIssue {
   std::string rule;  // "syntax-error", "dynamic-sql", ...

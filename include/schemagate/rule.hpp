@@ -65,12 +65,15 @@ struct RawFinding {
 
 class RuleContext {
  public:
-  RuleContext(const Migration& migration, std::span<const Step> steps, const LintSettings& settings)
-      : migration_(migration), steps_(steps), settings_(settings) {}
+  RuleContext(const Migration& migration, std::span<const Step> steps, const LintSettings& settings,
+              const RunnerEnvironment& runner)
+      : migration_(migration), steps_(steps), settings_(settings), runner_(runner) {}
 
   [[nodiscard]] const Migration& migration() const { return migration_; }
   [[nodiscard]] std::span<const Step> steps() const { return steps_; }
   [[nodiscard]] const LintSettings& settings() const { return settings_; }
+  // What the project's runner does around every migration (Alembic: its env.py).
+  [[nodiscard]] const RunnerEnvironment& runner() const { return runner_; }
 
   void report(const Step& step, std::string message, std::string help) {
     report(step.phase, step.op->range, std::move(message), std::move(help));
@@ -92,6 +95,7 @@ class RuleContext {
   const Migration& migration_;
   std::span<const Step> steps_;
   const LintSettings& settings_;
+  const RunnerEnvironment& runner_;
   std::string_view rule_;
   std::vector<RawFinding> findings_;
 };

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <system_error>
@@ -22,6 +23,87 @@ std::string trim(std::string s) {
   s.erase(0, s.find_first_not_of(ws));
   s.erase(s.find_last_not_of(ws) + 1);
   return s;
+}
+
+// The folders an alembic.ini names, resolved against its folder `dir`.
+struct IniLocations {
+  std::string script_location;
+  std::vector<std::string> version_dirs;
+};
+
+IniLocations read_ini(std::string_view text, const std::string& dir) {
+  const fs::path here(dir);
+  std::istringstream in{std::string(text)};
+  std::string section;
+  std::string script_location;
+  std::string version_locations;
+  std::string separator;
+  for (std::string line; std::getline(in, line);) {
+    line = trim(line);
+    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    if (line.front() == '[' && line.back() == ']') {
+      section = line.substr(1, line.size() - 2);
+      continue;
+    }
+    if (section != "alembic") continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = trim(line.substr(0, eq));
+    std::string value = trim(line.substr(eq + 1));
+    // Searched on after each replacement: the folder's own name may hold "%(here)s".
+    const std::string here_text = here.generic_string();
+    for (std::size_t at = 0; (at = value.find("%(here)s", at)) != std::string::npos;
+         at += here_text.size()) {
+      value.replace(at, 8, here_text);
+    }
+    if (key == "script_location") script_location = value;
+    if (key == "version_locations") version_locations = value;
+    if (key == "version_path_separator" || key == "path_separator") separator = value;
+  }
+  auto resolve = [&](const std::string& v) {
+    fs::path p(v);
+    // "package:folder" names a package; only plain paths can be resolved statically.
+    std::error_code ec;  // a name too long for the file system is not an existing path
+    if (v.find(':') != std::string::npos && !fs::exists(p, ec)) return std::string();
+    return (p.is_absolute() ? p : here / p).lexically_normal().generic_string();
+  };
+  IniLocations out;
+  std::vector<std::string>& dirs = out.version_dirs;
+  if (!script_location.empty()) {
+    out.script_location = resolve(script_location);
+    if (!out.script_location.empty()) {
+      dirs.push_back((fs::path(out.script_location) / "versions").generic_string());
+    }
+  }
+  if (!version_locations.empty()) {
+    char sep = ' ';
+    if (separator == "os" || separator == ":") sep = ':';
+    if (separator == ";") sep = ';';
+    if (separator == "," || version_locations.find(',') != std::string::npos) sep = ',';
+    std::istringstream parts(version_locations);
+    for (std::string part; std::getline(parts, part, sep);) {
+      part = trim(part);
+      if (part.empty()) continue;
+      std::string s = resolve(part);
+      if (!s.empty()) dirs.push_back(s);
+    }
+  }
+  return out;
+}
+
+// The text of the alembic.ini at `ini_path`, and its folder (absolute) in `here`.
+std::optional<std::string> ini_text(const std::string& ini_path, std::string& here) {
+  std::error_code ec;
+  if (!fs::is_regular_file(ini_path, ec)) return std::nullopt;
+  std::ifstream in(ini_path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  here = fs::absolute(fs::path(ini_path).parent_path().empty() ? fs::path(".")
+                                                               : fs::path(ini_path).parent_path(),
+                      ec)
+             .generic_string();
+  return text.str();
 }
 
 // Folders never walked: version control, caches, virtual environments, dependencies.
@@ -73,6 +155,8 @@ struct AlembicProject {
   std::string display;  // the key as the user would write it
   std::vector<fs::path> roots;
   bool recursive = true;
+  std::string env;  // where its env.py would be: alembic.ini's script_location, or beside
+                    // the versions folder; empty when unknown
 };
 
 class Walker {
@@ -227,16 +311,27 @@ class Walker {
     display_names_.emplace(project.key, project.display);
     projects_by_key_.emplace(project.key, project);
     add(ref, project.key, root_hint, "alembic");
+    SourceGroup& g = groups_[project.key];
+    std::error_code ec;
+    if (g.alembic_env.empty() && !project.env.empty() && fs::is_regular_file(project.env, ec)) {
+      g.alembic_env = project.env;
+    }
   }
 
-  // The version folders an alembic.ini names (canonical), read once.
+  // The version folders an alembic.ini names (canonical), and where its env.py is (in its
+  // script_location), read once.
   const std::vector<std::string>& ini_version_dirs(const fs::path& ini) {
     std::string key = canonical_or_given(ini);
     auto it = ini_dirs_.find(key);
     if (it != ini_dirs_.end()) return it->second;
     std::vector<std::string> dirs;
-    for (const std::string& d : alembic_version_dirs(ini.generic_string())) {
-      dirs.push_back(canonical_or_given(d));
+    std::string here;
+    if (std::optional<std::string> text = ini_text(ini.generic_string(), here)) {
+      IniLocations locations = read_ini(*text, here);
+      for (const std::string& d : locations.version_dirs) dirs.push_back(canonical_or_given(d));
+      if (!locations.script_location.empty()) {
+        ini_env_[key] = (fs::path(locations.script_location) / "env.py").generic_string();
+      }
     }
     return ini_dirs_.emplace(key, std::move(dirs)).first->second;
   }
@@ -280,6 +375,7 @@ class Walker {
       if (!owners.empty()) {
         project.key = owners.front().first;
         project.display = display_of(project.key);
+        if (auto env = ini_env_.find(project.key); env != ini_env_.end()) project.env = env->second;
         for (const std::string& v : ini_dirs_[project.key]) project.roots.emplace_back(v);
         if (project.roots.empty()) project.roots.emplace_back(owners.front().second);
         for (const auto& [owner, v] : version_dir_owner_) {
@@ -298,6 +394,7 @@ class Walker {
           project.key = d.generic_string();
           project.display = display_of(project.key);
           project.roots = {d};
+          project.env = (d.parent_path() / "env.py").generic_string();
           break;
         }
         if (d == d.parent_path() || d.empty()) break;
@@ -309,6 +406,14 @@ class Walker {
       project.display = parent.generic_string();
       project.roots = {parent};
       project.recursive = false;
+      // env.py where Alembic's layout puts it: beside the folder, or one folder higher (for
+      // versions/<dialect>/ when version_locations is set in code).
+      fs::path above = fs::path(dir).parent_path();
+      for (int up = 0; up < 2 && !above.empty() && project.env.empty(); ++up) {
+        if (fs::is_regular_file(above / "env.py", ec))
+          project.env = (above / "env.py").generic_string();
+        above = above.parent_path();
+      }
     }
     return project_of_dir_.emplace(dir, std::move(project)).first->second;
   }
@@ -458,6 +563,7 @@ class Walker {
   std::map<std::string, SourceGroup> groups_;
   std::map<std::string, std::string> version_dir_owner_;      // canonical folder → ini key
   std::map<std::string, std::vector<std::string>> ini_dirs_;  // ini key → version folders
+  std::map<std::string, std::string> ini_env_;                // ini key → its env.py
   std::map<std::string, AlembicProject> project_of_dir_;      // canonical folder → project
   std::map<std::string, AlembicProject> projects_by_key_;     // key → project
   std::map<std::string, std::string> display_names_;          // key → as the user would write it
@@ -470,73 +576,17 @@ class Walker {
 }  // namespace
 
 std::vector<std::string> alembic_version_dirs(const std::string& ini_path) {
-  std::error_code ec;
-  if (!fs::is_regular_file(ini_path, ec)) return {};
-  std::ifstream in(ini_path, std::ios::binary);
-  if (!in) return {};
-  std::ostringstream text;
-  text << in.rdbuf();
-  fs::path here = fs::absolute(
-      fs::path(ini_path).parent_path().empty() ? fs::path(".") : fs::path(ini_path).parent_path(),
-      ec);
-  return alembic_ini_version_dirs(text.str(), here.generic_string());
+  std::string here;
+  std::optional<std::string> text = ini_text(ini_path, here);
+  return text ? alembic_ini_version_dirs(*text, here) : std::vector<std::string>{};
 }
 
 std::vector<std::string> alembic_ini_version_dirs(std::string_view text, const std::string& dir) {
-  const fs::path here(dir);
-  std::istringstream in{std::string(text)};
-  std::string section;
-  std::string script_location;
-  std::string version_locations;
-  std::string separator;
-  for (std::string line; std::getline(in, line);) {
-    line = trim(line);
-    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
-    if (line.front() == '[' && line.back() == ']') {
-      section = line.substr(1, line.size() - 2);
-      continue;
-    }
-    if (section != "alembic") continue;
-    auto eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    std::string key = trim(line.substr(0, eq));
-    std::string value = trim(line.substr(eq + 1));
-    // Searched on after each replacement: the folder's own name may hold "%(here)s".
-    const std::string here_text = here.generic_string();
-    for (std::size_t at = 0; (at = value.find("%(here)s", at)) != std::string::npos;
-         at += here_text.size()) {
-      value.replace(at, 8, here_text);
-    }
-    if (key == "script_location") script_location = value;
-    if (key == "version_locations") version_locations = value;
-    if (key == "version_path_separator" || key == "path_separator") separator = value;
-  }
-  auto resolve = [&](const std::string& v) {
-    fs::path p(v);
-    // "package:folder" names a package; only plain paths can be resolved statically.
-    std::error_code ec;  // a name too long for the file system is not an existing path
-    if (v.find(':') != std::string::npos && !fs::exists(p, ec)) return std::string();
-    return (p.is_absolute() ? p : here / p).lexically_normal().generic_string();
-  };
-  std::vector<std::string> dirs;
-  if (!script_location.empty()) {
-    std::string s = resolve(script_location);
-    if (!s.empty()) dirs.push_back((fs::path(s) / "versions").generic_string());
-  }
-  if (!version_locations.empty()) {
-    char sep = ' ';
-    if (separator == "os" || separator == ":") sep = ':';
-    if (separator == ";") sep = ';';
-    if (separator == "," || version_locations.find(',') != std::string::npos) sep = ',';
-    std::istringstream parts(version_locations);
-    for (std::string part; std::getline(parts, part, sep);) {
-      part = trim(part);
-      if (part.empty()) continue;
-      std::string s = resolve(part);
-      if (!s.empty()) dirs.push_back(s);
-    }
-  }
-  return dirs;
+  return read_ini(text, dir).version_dirs;
+}
+
+std::string alembic_ini_script_location(std::string_view text, const std::string& dir) {
+  return read_ini(text, dir).script_location;
 }
 
 Discovery discover(const std::vector<std::string>& paths, const DiscoverOptions& options) {

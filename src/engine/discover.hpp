@@ -33,6 +33,9 @@ struct SourceGroup {
   std::string key;           // canonical path of the project's alembic.ini or versions folder
   std::string name;          // the same, as the user's paths spell it
   std::string project_root;  // where imports of project helpers resolve (git root or the argument)
+  // Alembic: the project's env.py, when it exists (empty otherwise): in alembic.ini's
+  // script_location; without one, beside the revisions' folder or one folder higher.
+  std::string alembic_env;
   std::vector<SourceRef> files;
 };
 
@@ -69,5 +72,9 @@ struct DiscoverOptions {
 // The same, from the text of an alembic.ini in folder `dir` (an absolute path).
 [[nodiscard]] std::vector<std::string> alembic_ini_version_dirs(std::string_view text,
                                                                 const std::string& dir);
+// script_location of an alembic.ini's text, resolved against `dir`; empty when it has none
+// or names a package.
+[[nodiscard]] std::string alembic_ini_script_location(std::string_view text,
+                                                      const std::string& dir);
 
 }  // namespace schemagate

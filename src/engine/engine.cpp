@@ -167,6 +167,9 @@ class GroupLinter {
 
   void explain_into(std::vector<ExplainRow>* rows) { explain_ = rows; }
 
+  // What the project's runner does around every migration (Alembic: env.py).
+  void set_runner(RunnerEnvironment runner) { runner_ = std::move(runner); }
+
   // lint_in_context: the first unit (with the second as its downgrade file, if any) against
   // `state`, the schema replayed up to it, with the graph findings of its file.
   void lint_in(SchemaState& state, std::vector<RawFinding> graph_findings) {
@@ -705,7 +708,7 @@ class GroupLinter {
                                       m.revision.header_range);
     }
     explain(f, steps);
-    RuleContext ctx(m, steps, options_.settings);
+    RuleContext ctx(m, steps, options_.settings, runner_);
     auto run = [&](const RuleInfo& rule) {
       if (rule.check == nullptr || !enabled(rule)) return;
       ctx.begin_rule(rule.id);
@@ -764,6 +767,7 @@ class GroupLinter {
   Workers* workers_;
   std::string project_root_;
   std::vector<ExplainRow>* explain_ = nullptr;
+  RunnerEnvironment runner_;
   std::vector<std::unique_ptr<Unit>> units_;
 };
 
@@ -829,6 +833,7 @@ LintResult lint_groups(const std::vector<std::string>& paths, const LintOptions&
       python = python || ref.kind == SourceKind::python;
     }
     if (python) {
+      linter.set_runner(read_runner_environment(g));
       linter.lint_alembic();
     } else if (versioned_layout(g.layout)) {
       linter.lint_sql_project();
@@ -843,6 +848,21 @@ LintResult lint_groups(const std::vector<std::string>& paths, const LintOptions&
 }
 
 }  // namespace
+
+RunnerEnvironment read_runner_environment(const SourceGroup& group) {
+  if (group.alembic_env.empty()) return {};
+  std::string why;
+  std::optional<std::string> text = read_file(group.alembic_env, why);
+  if (!text || text->find('\0') != std::string::npos || find_invalid_utf8(*text)) return {};
+  SourceFile env{group.alembic_env, std::move(*text)};
+  alembic::AlembicOptions options;
+  options.project_root = group.project_root;
+  options.read_file = [](const std::string& path) -> std::optional<std::string> {
+    std::string ignored;
+    return read_file(path, ignored);
+  };
+  return alembic::read_environment(env, options);
+}
 
 LintResult lint_paths(const std::vector<std::string>& paths, const LintOptions& options) {
   return lint_groups(paths, options, nullptr);
@@ -905,9 +925,11 @@ LintResult lint_text(std::string path, std::string text, const LintOptions& opti
 
 LintResult lint_in_context(ContextFile file, std::optional<ContextFile> down,
                            const std::string& project_root, std::vector<RawFinding> graph_findings,
-                           SchemaState& state, const LintOptions& options) {
+                           SchemaState& state, const LintOptions& options,
+                           const RunnerEnvironment& runner) {
   LintResult result;
   GroupLinter linter(options, result, nullptr, project_root);
+  linter.set_runner(runner);
   linter.add(file.ref, std::move(file.text));
   if (down) linter.add(down->ref, std::move(down->text));
   linter.lint_in(state, std::move(graph_findings));

@@ -262,6 +262,8 @@ struct LintSession::Impl {
   std::unordered_map<std::string, EntryPtr> entries;  // by path, as discovered
   std::unordered_map<std::string, Found> found;       // by buffer path
   std::unordered_map<std::string, Buffer> buffers;    // by buffer path
+  // Alembic projects' env.py, by path, with the stamp it was read at.
+  std::unordered_map<std::string, std::pair<Stamp, RunnerEnvironment>> environments;
   std::chrono::milliseconds recheck{0};
   std::unique_ptr<Workers> workers;
   bool workers_tried = false;
@@ -304,8 +306,23 @@ struct LintSession::Impl {
       folders.insert(project);
       if (f.group.layout == "sqitch") folders.insert(project + "/sqitch.plan");
     }
+    if (!f.group.alembic_env.empty()) folders.insert(f.group.alembic_env);
     for (const std::string& w : folders) f.watched.emplace_back(w, stamp_of(w));
     return found[path] = std::move(f);
+  }
+
+  // What the project's env.py does around every revision (the engine's
+  // read_runner_environment), read again when the file changes.
+  const RunnerEnvironment& environment(const SourceGroup& g) {
+    static const RunnerEnvironment kNone;
+    if (g.alembic_env.empty()) return kNone;
+    Stamp now = stamp_of(g.alembic_env);
+    auto it = environments.find(g.alembic_env);
+    if (it == environments.end() || !(it->second.first == now)) {
+      it = environments.insert_or_assign(g.alembic_env, std::pair(now, read_runner_environment(g)))
+               .first;
+    }
+    return it->second.second;
   }
 
   // Is the cached entry of `ref` current?
@@ -449,7 +466,7 @@ struct LintSession::Impl {
     }
     SchemaState state = state_after(b, replayed);
     out.lint = lint_in_context({g.files[f.buffer], std::move(text)}, std::nullopt, g.project_root,
-                               std::move(pending), state, options);
+                               std::move(pending), state, options, environment(g));
     return out;
   }
 

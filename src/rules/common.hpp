@@ -1,6 +1,7 @@
 // Small helpers shared by rules.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,21 @@ inline bool has_syntax_error(const Migration& m) {
 
 // Is the migration an Alembic revision (help in Python) rather than a SQL file?
 inline bool alembic(const RuleContext& ctx) { return ctx.migration().layout == "alembic"; }
+
+// Alembic runs all pending revisions in one transaction (its default, env.py not saying
+// otherwise).
+inline bool alembic_one_transaction(const RuleContext& ctx) {
+  return alembic(ctx) && ctx.runner().transaction_per_migration == false;
+}
+
+// The transaction Alembic runs the revision in, as env.py sets it up.
+inline std::string alembic_transaction(const RuleContext& ctx) {
+  const std::optional<bool>& per_migration = ctx.runner().transaction_per_migration;
+  if (!per_migration) return "the transaction Alembic runs this revision in";
+  return *per_migration
+             ? "the transaction Alembic runs each revision in (transaction_per_migration=True)"
+             : "the one transaction Alembic runs all pending revisions in";
+}
 
 // The lock an operation takes, for messages: "ACCESS EXCLUSIVE on skills blocks all reads
 // and writes while the table is rewritten".

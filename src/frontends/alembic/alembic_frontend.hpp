@@ -38,6 +38,15 @@ struct AlembicOptions {
 // gives for the same fields, at a fraction of the cost. Never throws.
 [[nodiscard]] Migration read_revision_header(const SourceFile& file, const AlembicOptions& options);
 
+// Reads a project's env.py statically, as Alembic would run it online against PostgreSQL:
+// the settings it makes on the migration connection for every revision (SET executed through
+// the connection or the context, `connect_args` options of the engine it creates), and
+// context.configure(transaction_per_migration=...). What is conditional or not known
+// statically is not guessed: such a SET does not count, such a transaction_per_migration is
+// nullopt. Never throws; needs the stack parse_file needs.
+[[nodiscard]] RunnerEnvironment read_environment(const SourceFile& env,
+                                                 const AlembicOptions& options);
+
 // Where the comments of a Python text are (for inline ignores).
 [[nodiscard]] std::vector<ByteRange> comment_ranges(std::string_view text);
 

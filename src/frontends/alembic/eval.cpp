@@ -106,17 +106,28 @@ void Interp::arg_effects(const Args& args, Frame& f, int depth) {
 }
 
 Value Interp::lookup(const std::string& name, const Frame& f) const {
+  const Value* bound = nullptr;
   if (f.locals != nullptr) {
-    if (auto it = f.locals->find(name); it != f.locals->end()) return it->second;
+    if (auto it = f.locals->find(name); it != f.locals->end()) bound = &it->second;
   }
-  if (f.enclosing != nullptr) {
-    if (auto it = f.enclosing->find(name); it != f.enclosing->end()) return it->second;
+  if (bound == nullptr && f.enclosing != nullptr) {
+    if (auto it = f.enclosing->find(name); it != f.enclosing->end()) bound = &it->second;
   }
-  if (f.file != nullptr) {
-    if (auto it = f.file->globals.find(name); it != f.file->globals.end()) return it->second;
+  if (bound == nullptr && f.file != nullptr) {
+    if (auto it = f.file->globals.find(name); it != f.file->globals.end()) bound = &it->second;
   }
+  // In env.py, a connection whose value is unknown (`with connectable.connect() as
+  // connection:` on an engine from the application's settings) is still the connection.
+  if (bound != nullptr && (env_ == nullptr || bound->kind != ValueKind::unknown)) return *bound;
   Value v;
   v.file = f.file;
+  if (env_ != nullptr && name.find("conn") != std::string::npos &&
+      name.find("connectable") == std::string::npos) {
+    v.kind = ValueKind::bind;  // dbapi_connection in a "connect" event listener, sync_conn, ...
+  } else if (env_ != nullptr && name.find("cursor") != std::string::npos) {
+    v.kind = ValueKind::bind;
+    v.flag = true;  // a DB-API cursor
+  }
   // Names that conventionally hold Alembic's objects, when nothing bound them (a helper's
   // parameter, `def upgrade(op, ...)`).
   if (name == "op") {
@@ -462,6 +473,11 @@ Value Interp::call_named(std::string_view name, py::Node call, const Args& args,
     v.session = true;
     return v;
   }
+  if (env_ != nullptr && one_of(name, {"create_engine", "engine_from_config", "create_async_engine",
+                                       "async_engine_from_config"})) {
+    environment_engine(args, f, depth);  // the migration's engine, and its connect_args
+    return make(ValueKind::bind, call, f);
+  }
   arg_effects(args, f, depth);
   return unknown_at(call, f.file);
 }
@@ -533,6 +549,7 @@ Value Interp::method(const Value& recv, std::string_view name, py::Node call, co
         emit(TransactionControl{name == "commit" ? TransactionKind::commit
                                                  : TransactionKind::rollback},
              call, f);
+        if (env_ != nullptr && !f.quiet) env_->connection_used = false;
         return unknown_at(call, f.file);
       }
       if (name == "query") {
@@ -556,6 +573,10 @@ Value Interp::method(const Value& recv, std::string_view name, py::Node call, co
     case ValueKind::context:
       if (name == "execute") {
         execute(first, call, f, depth);
+        return unknown_at(call, f.file);
+      }
+      if (name == "configure" && env_ != nullptr) {
+        environment_configure(call, args, f, depth);
         return unknown_at(call, f.file);
       }
       if (name == "get_bind") return make(ValueKind::bind, call, f);

@@ -183,6 +183,7 @@ bool Interp::statement(py::Node s, Frame& f, int depth) {
     effects(py::field(s, "condition"), f, depth + 1);
     Frame g = f;
     g.in_loop = true;
+    g.uncertain = true;
     block(py::field(s, "body"), g, depth + 1);
     if (py::Node alt = py::field(s, "alternative"); !py::null(alt)) {
       block(py::field(alt, "body"), f, depth + 1);
@@ -192,12 +193,14 @@ bool Interp::statement(py::Node s, Frame& f, int depth) {
   if (t == "try_statement") {
     bool returns = block(py::field(s, "body"), f, depth + 1);
     bool all_handlers_return = true;
+    Frame handler = f;
+    handler.uncertain = true;
     for (py::Node c : py::named_children(s)) {
       std::string_view ct = py::type(c);
       if (ct == "except_clause" || ct == "except_group_clause") {
         for (py::Node b : py::named_children(c)) {
           if (py::is(b, "block"))
-            all_handlers_return = block(b, f, depth + 1) && all_handlers_return;
+            all_handlers_return = block(b, handler, depth + 1) && all_handlers_return;
         }
       } else if (ct == "else_clause") {
         returns = block(py::field(c, "body"), f, depth + 1) || returns;
@@ -211,10 +214,12 @@ bool Interp::statement(py::Node s, Frame& f, int depth) {
   }
   if (t == "match_statement") {
     effects(py::field(s, "subject"), f, depth + 1);
+    Frame g = f;
+    g.uncertain = true;
     for (py::Node body : py::named_children(s)) {
       if (!py::is(body, "block")) continue;
       for (py::Node c : py::named_children(body)) {
-        if (py::is(c, "case_clause")) block(py::field(c, "consequence"), f, depth + 1);
+        if (py::is(c, "case_clause")) block(py::field(c, "consequence"), g, depth + 1);
       }
     }
     return false;
@@ -279,11 +284,14 @@ bool Interp::if_statement(py::Node s, Frame& f, int depth) {
   // PostgreSQL (`dialect.name == "sqlite"`) skips its clause, one known to be true skips the
   // others. Offline (--sql) mode tests count as false: the online branch is what runs when
   // the application migrates, and linting both would report the same change twice.
+  // A clause after a test of unknown value may not run (env.py: see Frame::uncertain).
   bool continues = false;
+  Frame maybe = f;
   auto clause = [&](py::Node cond, py::Node body) -> bool {  // true: stop here
-    Tri t = on_postgres(cond, f, depth + 1);
+    Tri t = on_postgres(cond, maybe, depth + 1);
     if (t == Tri::no) return false;
-    if (!block(body, f, depth + 1)) continues = true;
+    if (t == Tri::unknown) maybe.uncertain = true;
+    if (!block(body, maybe, depth + 1)) continues = true;
     return t == Tri::yes;
   };
   if (clause(py::field(s, "condition"), py::field(s, "consequence"))) return !continues;
@@ -291,7 +299,7 @@ bool Interp::if_statement(py::Node s, Frame& f, int depth) {
     if (py::is(alt, "elif_clause")) {
       if (clause(py::field(alt, "condition"), py::field(alt, "consequence"))) return !continues;
     } else if (py::is(alt, "else_clause")) {
-      if (!block(py::field(alt, "body"), f, depth + 1)) continues = true;
+      if (!block(py::field(alt, "body"), maybe, depth + 1)) continues = true;
       return !continues;
     }
   }
@@ -336,11 +344,16 @@ bool Interp::with_statement(py::Node s, Frame& f, int depth) {
       }
       value = py::unparen(value);
       py::Node fn = py::field(value, "function");
-      if (py::is(value, "call") && py::is(fn, "attribute") &&
-          py::text(src, py::field(fn, "attribute")) == "autocommit_block") {
+      std::string_view method = py::is(value, "call") && py::is(fn, "attribute")
+                                    ? py::text(src, py::field(fn, "attribute"))
+                                    : std::string_view();
+      if (method == "autocommit_block") {
         g.autocommit = true;
         continue;
       }
+      // env.py: context.begin_transaction(), or a transaction of the connection (`.begin()`).
+      if (method == "begin_transaction") g.in_runner_transaction = true;
+      if (method == "begin") g.in_connection_transaction = true;
       Value v = eval(value, g, depth + 1);
       if (!py::null(alias)) assign(alias, v, g, depth);
     }

@@ -92,6 +92,26 @@ struct Frame {
   int call_depth = 0;
   // Inside a function: where its first `return <value>` puts the value.
   std::optional<Value>* returned = nullptr;
+  // Reading env.py: what runs here may not run (under a test whose value on PostgreSQL is
+  // unknown, in an except handler, a while loop, a match case), and which transaction is open
+  // (`with context.begin_transaction():`, `with <connection>.begin():`).
+  bool uncertain = false;
+  bool in_runner_transaction = false;
+  bool in_connection_transaction = false;
+};
+
+// What a walk of env.py found (environment.cpp), in the order it ran.
+struct EnvironmentWalk {
+  struct Setting {
+    SetSetting set;
+    bool in_transaction = false;  // executed inside an open transaction
+  };
+  std::vector<Setting> settings;  // SETs that certainly run, and connection options
+  // transaction_per_migration of each context.configure(...) call, as far as it is known.
+  std::vector<std::optional<bool>> configures;
+  // SQL was executed on the connection and not committed since: with SQLAlchemy 2.0 the
+  // connection is in a transaction (autobegin), which Alembic then takes for the caller's.
+  bool connection_used = false;
 };
 
 // One argument of a call: an expression (evaluated lazily), or an element of a `*list`
@@ -124,6 +144,9 @@ class Interp {
   void run_phase(std::string_view function, std::vector<Operation>& ops);
   // Reads the module's imports, assignments and defs into its globals (no effects).
   void load_module(PyFile& file);
+  // Walks the revision file as env.py (environment.cpp): its top level, then each of its
+  // functions that nothing in it calls by name (callbacks such as run_sync's), into `walk`.
+  void run_environment(EnvironmentWalk& walk);
 
  private:
   friend class OpReader;
@@ -189,6 +212,12 @@ class Interp {
       std::shared_ptr<const py::Literal> lit, const PyFile* file, py::Node call,
       const Frame& f) const;
 
+  // env.py (environment.cpp): the SETs among `ops` from `first` on, context.configure(...),
+  // an engine's connect_args.
+  void environment_sql(const Frame& f, std::size_t first);
+  void environment_configure(py::Node call, const Args& args, Frame& f, int depth);
+  void environment_engine(const Args& args, Frame& f, int depth);
+
   // Recursion follows the Python's nesting: stop before the C++ stack runs out, whatever the
   // thread's stack size (a worker thread may have only 512 KiB).
   [[nodiscard]] bool too_deep(const Frame& f, py::Node at);
@@ -204,6 +233,7 @@ class Interp {
   long budget_ = 200000;                                    // statements left to walk
   long unroll_budget_ = 20000;  // comprehension items left to compute one by one
   bool budget_reported_ = false;
+  EnvironmentWalk* env_ = nullptr;  // reading env.py, not a revision
   // Last: gone before the trees of modules_ are.
   py::NodeMemo memo_;
 };

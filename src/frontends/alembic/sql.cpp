@@ -264,7 +264,9 @@ std::function<ByteRange(ByteRange)> Interp::literal_map(std::shared_ptr<const py
 void Interp::execute(const Arg& sql, py::Node call, Frame& f, int depth, Binds binds) {
   if (f.quiet || sql.null()) return;
   Value v = arg(sql, f, depth);
+  std::size_t first = f.ops != nullptr ? f.ops->size() : 0;
   execute_value(v, sql, call, f, binds);
+  if (env_ != nullptr) environment_sql(f, first);
 }
 
 void Interp::execute_value(const Value& v, const Arg& sql, py::Node call, Frame& f, Binds binds) {

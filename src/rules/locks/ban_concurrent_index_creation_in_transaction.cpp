@@ -15,10 +15,10 @@ std::string concurrent_operation(const Step& step) {
   return {};
 }
 
-std::string why(const Step& step, const Migration& m) {
+std::string why(const RuleContext& ctx, const Step& step) {
   if (step.op->in_function) return "inside a DO block, which runs as a function";
   if (step.explicit_transaction) return "inside the transaction opened by BEGIN";
-  if (m.layout == "alembic") return "inside the transaction Alembic wraps each revision in";
+  if (alembic(ctx)) return "inside " + alembic_transaction(ctx);
   return "inside the transaction the migration runner wraps this migration in";
 }
 
@@ -58,8 +58,7 @@ void ban_concurrent_index_creation_in_transaction(RuleContext& ctx) {
     std::string refusal = step.op->in_function ? "cannot be executed from a function"
                                                : "cannot run inside a transaction block";
     ctx.report(step,
-               name + " runs " + why(step, ctx.migration()) + "; PostgreSQL refuses it (\"" +
-                   refusal + "\")",
+               name + " runs " + why(ctx, step) + "; PostgreSQL refuses it (\"" + refusal + "\")",
                help);
   }
 }

@@ -30,16 +30,21 @@ void require_lock_timeout(RuleContext& ctx) {
     const std::string what = !lock.table.empty()    ? lock.table
                              : !lock.target.empty() ? lock.target
                                                     : "the table";
+    // Or once for every migration: in env.py, or wherever the deploy sets it.
+    const std::string everywhere =
+        alembic ? "; or set it for every revision in env.py (e.g. "
+                  "connect_args={\"options\": \"-c lock_timeout=5s\"} on its engine), or, when "
+                  "the deploy sets it, `lock_timeout_set_by_runner: true` in .schemagate.yaml"
+                : "; or, when the migration runner sets it, `lock_timeout_set_by_runner: true` in "
+                  ".schemagate.yaml";
     ctx.report(step,
                statement_name(*step.op) + " takes " + std::string(to_string(lock.mode)) + " on " +
                    what +
                    ": without lock_timeout it waits behind any long query and blocks every "
                    "other query on " +
                    what + " meanwhile",
-               alembic ? "put op.execute(\"SET lock_timeout = '5s'\") at the start of upgrade(), "
-                         "before this statement"
-                       : "put `SET lock_timeout = '5s';` at the start of the migration, before "
-                         "this statement");
+               set_at_start(ctx, step, "SET lock_timeout = '5s'") + ", before this statement" +
+                   everywhere);
     return true;
   });
 }

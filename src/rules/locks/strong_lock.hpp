@@ -45,10 +45,9 @@ inline std::optional<std::string> strong_lock_statement(const Step& step) {
 }
 
 // SET name = value with a non-zero value (0, '0', '0s', DEFAULT and RESET switch it off).
-inline std::optional<bool> sets_timeout(const Step& step, const std::string& name) {
-  const auto* s = step.as<SetSetting>();
-  if (s == nullptr || s->name != name) return std::nullopt;
-  const std::string& v = s->value;
+inline std::optional<bool> sets_timeout(const SetSetting& s, const std::string& name) {
+  if (s.name != name) return std::nullopt;
+  const std::string& v = s.value;
   if (v.empty() || v == "default") return false;
   std::size_t i = 0;
   while (i < v.size() && (std::isdigit(static_cast<unsigned char>(v[i])) != 0 || v[i] == '.')) {
@@ -59,24 +58,55 @@ inline std::optional<bool> sets_timeout(const Step& step, const std::string& nam
 }
 
 // The walk both timeout rules share: per phase, the first step `flag` picks (it returns
-// true to report), unless a SET of `setting` to a non-zero value came before it.
+// true to report), unless a SET of `setting` to a non-zero value came before it. Each phase
+// starts with what the runner sets before every migration (env.py); a SET LOCAL made there
+// ends with the runner's transaction, which an autocommit block commits.
 template <typename Flag>
 void first_step_without_timeout(RuleContext& ctx, const std::string& setting, Flag&& flag) {
-  bool set = false;
+  bool by_runner = false;
+  bool runner_local = false;
+  for (const SetSetting& s : ctx.runner().settings) {
+    if (auto on = sets_timeout(s, setting)) {
+      by_runner = *on;
+      runner_local = s.local;
+    }
+  }
+  bool set = by_runner;
+  bool from_runner = by_runner;  // `set` is still the runner's
   bool reported = false;
   Phase phase = Phase::upgrade;
   for (const Step& step : ctx.steps()) {
     if (step.phase != phase) {
       phase = step.phase;
-      set = false;
+      set = from_runner = by_runner;
       reported = false;
     }
-    if (auto s = sets_timeout(step, setting)) {
-      set = *s;
-      continue;
+    if (from_runner && runner_local && step.op->autocommit) set = from_runner = false;
+    if (const auto* s = step.as<SetSetting>()) {
+      if (auto on = sets_timeout(*s, setting)) {
+        set = *on;
+        from_runner = false;
+        continue;
+      }
     }
     if (!set && !reported) reported = flag(step);
   }
+}
+
+// Where a SET of a timeout goes so that it runs before `step`: the start of the phase's
+// function, file or section, in the migration's language ("put ... at the start of ...").
+inline std::string set_at_start(const RuleContext& ctx, const Step& step, const std::string& sql) {
+  const Migration& m = ctx.migration();
+  const bool down = step.phase == Phase::downgrade;
+  if (m.layout == "alembic") {
+    return "put op.execute(" + py_str(sql) + ") at the start of " +
+           (down ? "downgrade()" : "upgrade()");
+  }
+  std::string where = !down                    ? "the migration"
+                      : m.down_file != nullptr ? "this down migration"
+                      : m.layout == "dbmate"   ? "the `-- migrate:down` section"
+                                               : "the down migration";
+  return "put `" + sql + ";` at the start of " + where;
 }
 
 }  // namespace schemagate::rules

@@ -49,7 +49,12 @@ void mixed_schema_and_data(RuleContext& ctx) {
                    " for as long as the data change takes",
                "move the " + operation_name(*data->op) + " into its own " +
                    (alembic(ctx) ? "revision" : "migration") + ", after this one" +
-                   (data->op->is<Truncate>() ? "" : ", and batch it (see unbatched-backfill)"));
+                   (data->op->is<Truncate>() ? "" : ", and batch it (see unbatched-backfill)") +
+                   (alembic_one_transaction(ctx)
+                        ? "; Alembic runs all pending revisions in one transaction, so set "
+                          "transaction_per_migration=True in env.py's context.configure(...) for "
+                          "this revision's locks to be released before the next one runs"
+                        : ""));
   }
 }
 

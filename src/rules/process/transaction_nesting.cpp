@@ -28,11 +28,19 @@ void transaction_nesting(RuleContext& ctx) {
                     autocommit_block({"op.execute(...)"})
               : "remove the `" + name +
                     ";`, or configure the runner not to wrap this migration in a transaction";
-      ctx.report(step,
-                 name +
-                     " inside the transaction the migration runner manages: it ends or confuses "
-                     "the runner's transaction, so a failure later leaves a half-applied migration",
-                 help);
+      std::string message =
+          !alembic(ctx) ? name +
+                              " inside the transaction the migration runner manages: it ends or "
+                              "confuses the runner's transaction, so a failure later leaves a "
+                              "half-applied migration"
+          : alembic_one_transaction(ctx)
+              ? name + " inside " + alembic_transaction(ctx) +
+                    ": it ends or confuses that transaction, which holds the revisions run "
+                    "before this one too, so a failure later leaves the run half applied"
+              : name + " inside " + alembic_transaction(ctx) +
+                    ": it ends or confuses that transaction, so a failure later leaves a "
+                    "half-applied migration";
+      ctx.report(step, message, help);
     }
   }
 }
