@@ -29,6 +29,9 @@ struct Config {
   std::optional<Severity> fail_on;
   std::optional<bool> flyway_undo;
   std::map<std::string, std::string> placeholders;
+  // Adopting the tool on an existing history: this Alembic revision (or SQL version) and what
+  // came before it are replayed, not reported (as --start-after).
+  std::optional<std::string> start_after;
   // checklist.enforce and checklist.require (checklist.hpp).
   std::optional<bool> checklist_enforce;
   std::map<std::string, Requirement> checklist_require;

@@ -132,6 +132,11 @@ struct GraphResult {
 
 [[nodiscard]] GraphResult read_graphs(const std::vector<std::string>& paths);
 
+// Do two versions of a migration file do the same? True when they differ only in comments,
+// docstrings or white space (`path` decides the language: .py or SQL).
+[[nodiscard]] bool same_effect(std::string_view path, std::string_view before,
+                               std::string_view after);
+
 [[nodiscard]] std::string_view version();
 
 }  // namespace schemagate

@@ -248,6 +248,10 @@ overloaded(Fs...) -> overloaded<Fs...>;
 // The table an operation works on, if it works on exactly one.
 [[nodiscard]] const QualifiedName* target_table(const Operation& op);
 
+// A statement as users write it ("SELECT", "CREATE FUNCTION") for a parser node name
+// ("SelectStmt", "CreateFunctionStmt"); other names unchanged.
+[[nodiscard]] std::string statement_name(std::string_view kind);
+
 // A short human name for the operation ("CREATE INDEX", "ADD COLUMN", ...).
 [[nodiscard]] std::string operation_name(const Operation& op);
 

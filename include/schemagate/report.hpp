@@ -28,12 +28,18 @@ struct SarifOptions {
 // ignores suppressed as suppressed results. Paths outside `root` are absolute file URIs.
 void write_sarif(std::ostream& out, const LintResult& result, const SarifOptions& options);
 
-// GitHub Actions workflow commands (::error / ::warning / ::notice), one per finding.
-void write_github(std::ostream& out, const LintResult& result);
+// Where the CI formats' paths start from: GitHub and GitLab read paths relative to the
+// repository's root, wherever in it the linter ran (a monorepo's subfolder).
+struct RootedPaths {
+  std::string cwd;   // absolute: the directory the findings' relative paths start from
+  std::string root;  // paths inside it are written relative to it (absolute, or relative to cwd)
+};
 
-// GitLab Code Quality: a JSON array of issues. Paths are made relative to `cwd` (absolute)
-// when they lie inside it.
-void write_gitlab(std::ostream& out, const LintResult& result, std::string_view cwd);
+// GitHub Actions workflow commands (::error / ::warning / ::notice), one per finding.
+void write_github(std::ostream& out, const LintResult& result, const RootedPaths& paths);
+
+// GitLab Code Quality: a JSON array of issues.
+void write_gitlab(std::ostream& out, const LintResult& result, const RootedPaths& paths);
 
 // JUnit XML: one test suite, one test case per linted file, with a failure for each of its
 // findings at or above `fail_on`.

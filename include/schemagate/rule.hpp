@@ -150,6 +150,10 @@ struct RuleInfo {
 // Every rule, sorted by id.
 [[nodiscard]] std::span<const RuleInfo> all_rules();
 [[nodiscard]] const RuleInfo* find_rule(std::string_view id);
+// The rule id closest to a misspelled one (a few edits away), if any.
+[[nodiscard]] std::optional<std::string_view> closest_rule(std::string_view id);
+// "unknown rule 'x' (did you mean 'y'? see `schemagate rules`)".
+[[nodiscard]] std::string unknown_rule_message(std::string_view id);
 
 // The rule's documentation (rules/<id>.md, embedded at build time); empty if none.
 [[nodiscard]] std::string_view rule_doc(std::string_view id);

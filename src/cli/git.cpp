@@ -3,8 +3,12 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <sstream>
+
+#include "schemagate/engine.hpp"
 
 namespace schemagate::cli {
 
@@ -37,7 +41,22 @@ std::string trim(std::string s) {
   return s;
 }
 
+// Does the working tree's `file` (relative to `root`) do what it did at `base`?
+bool same_as_base(const fs::path& root, const std::string& base, const std::string& file) {
+  auto before = git(root.string(), "show " + shell_quote(base + ":" + file));
+  if (!before) return false;
+  std::ifstream in(root / file, std::ios::binary);
+  if (!in) return false;
+  std::string after{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  return same_effect(file, *before, after);
+}
+
 }  // namespace
+
+std::string repository_root(const std::string& dir) {
+  auto top = git(dir, "rev-parse --show-toplevel");
+  return top ? trim(*top) : std::string();
+}
 
 std::optional<GitChanges> changes_since(const std::string& ref, const std::string& path,
                                         std::string& error) {
@@ -71,7 +90,8 @@ std::optional<GitChanges> changes_since(const std::string& ref, const std::strin
   for (std::string status, file; std::getline(d, status, '\0') && std::getline(d, file, '\0');) {
     if (status == "D") continue;
     out.changed.insert(canonical(file));
-    if (status == "M") out.edited.insert(canonical(file));
+    // An edit of comments, docstrings or white space changes nothing a database runs.
+    if (status == "M" && !same_as_base(root, out.base, file)) out.edited.insert(canonical(file));
   }
   std::istringstream u(*untracked);
   for (std::string file; std::getline(u, file, '\0');) out.changed.insert(canonical(file));

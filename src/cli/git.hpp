@@ -13,6 +13,9 @@ struct GitChanges {
   std::set<std::string> edited;   // of those, the ones that existed at the base
 };
 
+// The root of the git repository holding the folder `dir` (absolute); empty outside one.
+[[nodiscard]] std::string repository_root(const std::string& dir);
+
 // Runs git in the folder of `path`; nullopt with `error` set when git can't answer.
 [[nodiscard]] std::optional<GitChanges> changes_since(const std::string& ref,
                                                       const std::string& path, std::string& error);

@@ -88,16 +88,22 @@ struct Output {
 void write_report(std::ostream& out, const std::string& format, const LintResult& result,
                   const Output& output, bool color) {
   namespace fs = std::filesystem;
+  // Paths in the CI formats start at --sarif-root, else the repository's root (annotations
+  // land on the right file from a monorepo's subfolder), else here.
+  std::string cwd = fs::current_path().generic_string();
+  std::string root = output.sarif_root;
+  if (root.empty() && (format == "sarif" || format == "github" || format == "gitlab")) {
+    root = cli::repository_root(cwd);
+  }
+  if (root.empty()) root = cwd;
   if (format == "json") {
     write_json(out, result);
   } else if (format == "sarif") {
-    std::string cwd = fs::current_path().generic_string();
-    write_sarif(out, result,
-                SarifOptions{cwd, output.sarif_root.empty() ? cwd : output.sarif_root});
+    write_sarif(out, result, SarifOptions{cwd, root});
   } else if (format == "github") {
-    write_github(out, result);
+    write_github(out, result, RootedPaths{cwd, root});
   } else if (format == "gitlab") {
-    write_gitlab(out, result, fs::current_path().generic_string());
+    write_gitlab(out, result, RootedPaths{cwd, root});
   } else if (format == "junit") {
     write_junit(out, result, Severity::info);
   } else {
@@ -170,16 +176,16 @@ std::optional<std::optional<cli::GitChanges>> changes_for(const std::string& sin
 }
 
 int run_lint(const std::vector<std::string>& paths, const Output& output, const cli::Flags& flags,
-             const std::string& since, const std::string& start_after) {
+             const std::string& since) {
   std::vector<std::string> targets = or_here(paths);
   auto runs = group_by_config(targets, flags);
   if (!runs) return static_cast<int>(Exit::usage);
-  for (auto& run : *runs) run.first.options.start_after = start_after;
   auto since_changes = changes_for(since, targets.front());
   if (!since_changes) return static_cast<int>(Exit::usage);
   const std::optional<cli::GitChanges>& changes = *since_changes;
   LintResult result;
   result.nothing_found = true;
+  bool start_after_found = false;
   bool failed = false;
   // JUnit's failures: each run's findings at or above its own --fail-on (the configurations
   // found for the paths may disagree on it).
@@ -201,10 +207,18 @@ int run_lint(const std::vector<std::string>& paths, const Output& output, const 
     result.files += part.files;
     result.io_error = result.io_error || part.io_error;
     result.nothing_found = result.nothing_found && part.nothing_found;
-    result.start_after_found = result.start_after_found || part.start_after_found;
+    start_after_found = start_after_found || part.start_after_found;
+    // start_after of a configuration file names a migration of the paths it applies to.
+    if (!flags.start_after && !settings.options.start_after.empty() && !part.start_after_found &&
+        !part.nothing_found) {
+      std::cerr << "schemagate: " << settings.config.source << ": start_after "
+                << settings.options.start_after
+                << ": no Alembic revision or SQL migration version of that name\n";
+      return static_cast<int>(Exit::usage);
+    }
   }
-  if (!start_after.empty() && !result.start_after_found) {
-    std::cerr << "schemagate: --start-after " << start_after
+  if (flags.start_after && !start_after_found && !result.nothing_found) {
+    std::cerr << "schemagate: --start-after " << *flags.start_after
               << ": no Alembic revision or SQL migration version of that name\n";
     return static_cast<int>(Exit::usage);
   }
@@ -428,6 +442,9 @@ void add_setting_flags(CLI::App* app, cli::Flags& flags) {
                   "Don't report paths matching this glob, relative to the current directory "
                   "(repeatable); they still count as context")
       ->allow_extra_args(false);
+  app->add_option("--start-after", flags.start_after,
+                  "Treat this Alembic revision or SQL version, and all before it, as history: "
+                  "replayed, not reported (also: start_after in the configuration)");
   app->add_option("--fail-on", flags.fail_on,
                   "Lowest severity that makes the exit code 1 (default: warning)")
       ->check(CLI::IsMember({"error", "warning", "info"}));
@@ -512,7 +529,7 @@ int run_rules() {
 int run_rule(const std::string& id) {
   std::string_view doc = rule_doc(id);
   if (doc.empty()) {
-    std::cerr << "schemagate: unknown rule '" << id << "' (see `schemagate rules`)\n";
+    std::cerr << "schemagate: " << unknown_rule_message(id) << "\n";
     return static_cast<int>(Exit::usage);
   }
   std::cout << doc;
@@ -539,8 +556,8 @@ int main(int argc, char** argv) {
   lint->add_option("--output", output.file,
                    "Write the report in --format to this file; the terminal gets the text");
   lint->add_option("--sarif-root", output.sarif_root,
-                   "SARIF artifact URIs are relative to this directory (default: the current "
-                   "directory)")
+                   "SARIF, GitHub and GitLab paths are relative to this directory (default: "
+                   "the git repository's root, else the current directory)")
       ->check(CLI::ExistingDirectory);
   lint->add_option("--color", output.color, "Color the text output (NO_COLOR is honoured by auto)")
       ->check(CLI::IsMember({"auto", "always", "never"}))
@@ -548,10 +565,6 @@ int main(int argc, char** argv) {
   add_setting_flags(lint, flags);
   add_jobs_flag(lint, flags);
   std::string since;
-  std::string start_after;
-  lint->add_option("--start-after", start_after,
-                   "Treat this Alembic revision or SQL version, and all before it, as history: "
-                   "replayed, not reported");
   lint->add_option("--since", since,
                    "Report only migrations added or changed since the merge base with this git "
                    "ref (all are still replayed)");
@@ -631,7 +644,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (lint->parsed()) return run_lint(paths, output, flags, since, start_after);
+    if (lint->parsed()) return run_lint(paths, output, flags, since);
     if (config->parsed()) return run_config(config_paths, flags);
     if (explain->parsed()) return run_explain(explain_paths_, explain_format, flags);
     if (checklist->parsed()) {

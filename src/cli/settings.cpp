@@ -16,7 +16,7 @@ bool merge_rules(const std::vector<std::string>& ids, std::set<std::string>& int
   bool ok = true;
   for (const std::string& id : ids) {
     if (find_rule(id) == nullptr) {
-      err << "schemagate: " << flag << ": unknown rule '" << id << "' (see `schemagate rules`)\n";
+      err << "schemagate: " << flag << ": " << unknown_rule_message(id) << "\n";
       ok = false;
       continue;
     }
@@ -59,6 +59,7 @@ std::optional<Settings> resolve(const Flags& flags, const std::vector<std::strin
   if (flags.pg_version) c.pg_version = flags.pg_version;
   if (flags.assume_in_transaction) c.assume_in_transaction = true;
   if (flags.fail_on) c.fail_on = parse_severity(*flags.fail_on);
+  if (flags.start_after) c.start_after = flags.start_after;
   if (!ok) return std::nullopt;
 
   LintOptions& o = s.options;
@@ -84,6 +85,7 @@ std::optional<Settings> resolve(const Flags& flags, const std::vector<std::strin
   o.only_migrations = flags.only_migrations;
   o.checklist.enforce = c.checklist_enforce.value_or(false);
   o.checklist.require = c.checklist_require;
+  o.start_after = c.start_after.value_or("");
   s.fail_on = c.fail_on.value_or(Severity::warning);
   return s;
 }
@@ -100,6 +102,7 @@ void print(std::ostream& out, const Settings& settings) {
       << "\n";
   out << "lock_timeout_set_by_runner: "
       << (settings.options.settings.lock_timeout_set_by_runner ? "true" : "false") << "\n";
+  if (c.start_after) out << "start_after: " << quoted(*c.start_after) << "\n";
   out << "flyway:\n  undo: " << (c.flyway_undo.value_or(false) ? "true" : "false") << "\n";
   auto list = [&](std::string_view key, const auto& items, std::string_view indent) {
     out << indent << key << ":" << (items.empty() ? " []\n" : "\n");

@@ -23,6 +23,7 @@ struct Flags {
   std::optional<std::string> fail_on;
   unsigned jobs = 0;             // --jobs (not configuration: how this machine runs it)
   bool only_migrations = false;  // --only-migrations (lint): named files that are no migrations
+  std::optional<std::string> start_after;  // --start-after (over start_after in the configuration)
 };
 
 struct Settings {

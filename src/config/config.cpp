@@ -205,11 +205,18 @@ class Validator {
         placeholders(value, c);
       } else if (key == "checklist") {
         checklist(value, c);
+      } else if (key == "start_after") {
+        // A revision id or a version, as written (`start_after: 0042` keeps its zeros).
+        if (value.kind == Value::Kind::integer) {
+          c.start_after = value.text.empty() ? std::to_string(value.integer) : value.text;
+        } else if (expect(value, Value::Kind::text, "start_after")) {
+          c.start_after = value.text;
+        }
       } else {
         error(at, "unknown key '" + key +
                       "' (known: rules, exclude, pg_version, layouts, assume_in_transaction, "
                       "lock_timeout_set_by_runner, large_tables, fail_on, flyway, placeholders, "
-                      "checklist)");
+                      "checklist, start_after)");
       }
     }
   }
@@ -247,7 +254,7 @@ class Validator {
 
   bool known_rule(const Value& v, const std::string& id) {
     if (find_rule(id) != nullptr) return true;
-    error(v.at, "unknown rule '" + id + "' (see `schemagate rules`)");
+    error(v.at, unknown_rule_message(id));
     return false;
   }
 

@@ -35,6 +35,14 @@ namespace schemagate {
 
 std::string_view version() { return kVersion; }
 
+bool same_effect(std::string_view path, std::string_view before, std::string_view after) {
+  if (before == after) return true;
+  if (path.ends_with(".py")) {
+    return alembic::significant_tokens(before) == alembic::significant_tokens(after);
+  }
+  return sql::significant_tokens(before) == sql::significant_tokens(after);
+}
+
 namespace {
 
 constexpr const char* kBugHelp = "please report this as a bug; the other rules still ran";
@@ -131,6 +139,7 @@ struct Unit {
   std::optional<LineIndex> lines;   // while loaded
   Migration migration;              // the header (id, parents) always, the rest while loaded
   bool reported = true;             // false for context files and --start-after history
+  bool history = false;             // start_after: replayed, not reported
   bool linted = true;               // false: unreadable, not text, or not a revision
   bool not_revision = false;        // a Python file that is no migration: not even counted
   bool companion = false;           // a downgrade file, linted with its upgrade
@@ -273,15 +282,19 @@ class GroupLinter {
     RevisionGraph none({});  // versions, not revisions: the Alembic graph rules see nothing
     run_graph_rules(none, migrations, unit_of);
     if (!options_.start_after.empty()) {
-      // --start-after: versions up to it are history, replayed but not reported.
-      for (Unit* u : ups) {
-        int c = compare_versions(u->migration.id, options_.start_after);
-        if (c == 0) result_.start_after_found = true;
-        if (c <= 0) {
-          silence(*u);
-          if (u->down != nullptr) silence(*u->down);
-        }
+      // start_after: migrations up to it are history, replayed but not reported.
+      std::vector<const SqlRole*> roles;
+      for (const Unit* u : ups) roles.push_back(&u->ref.role);
+      std::vector<bool> history = history_of(roles, options_.start_after);
+      for (std::size_t i = 0; i < ups.size(); ++i) {
+        if (!history[i]) continue;
+        silence(*ups[i]);
+        if (ups[i]->down != nullptr) silence(*ups[i]->down);
       }
+      result_.start_after_found =
+          std::find(history.begin(), history.end(), true) != history.end() &&
+          std::any_of(roles.begin(), roles.end(),
+                      [&](const SqlRole* r) { return names_version(*r, options_.start_after); });
     }
     SchemaState state;
     run_in_order(ups, &state);
@@ -379,7 +392,8 @@ class GroupLinter {
   void count(std::vector<std::size_t>* found = nullptr) {
     for (const auto& u : units_) {
       if (u->io_problem) add_io_error(result_, u->ref.path, *u->io_problem);
-      bool counts = u->not_revision ? u->ref.explicit_path : u->reported || u->ref.excluded;
+      bool counts =
+          u->not_revision ? u->ref.explicit_path : u->reported || u->ref.excluded || u->history;
       if (found != nullptr && counts && u->ref.arg < found->size()) ++(*found)[u->ref.arg];
       if (!u->reported || u->not_revision) continue;
       ++result_.files;
@@ -605,6 +619,7 @@ class GroupLinter {
   // Makes a file context only: replayed, never reported.
   static void silence(Unit& u) {
     u.reported = false;
+    u.history = true;
     u.diagnostics.clear();
   }
 

@@ -594,6 +594,29 @@ SqlRole sql_role(const std::string& layout, const fs::path& file, const fs::path
   return r;
 }
 
+bool names_version(const SqlRole& role, const std::string& start_after) {
+  if (role.repeatable) return false;
+  if (role.layout == "sqitch") return role.name == start_after;
+  return compare_versions(role.version, start_after) == 0;
+}
+
+std::vector<bool> history_of(const std::vector<const SqlRole*>& ups,
+                             const std::string& start_after) {
+  std::vector<bool> out(ups.size(), false);
+  if (start_after.empty()) return out;
+  bool sqitch = !ups.empty() && ups.front()->layout == "sqitch";
+  std::size_t last = ups.size();
+  for (std::size_t i = 0; i < ups.size(); ++i) {
+    if (names_version(*ups[i], start_after)) last = i;
+  }
+  for (std::size_t i = 0; i < ups.size(); ++i) {
+    if (ups[i]->repeatable) continue;
+    out[i] = sqitch ? last < ups.size() && i <= last
+                    : compare_versions(ups[i]->version, start_after) <= 0;
+  }
+  return out;
+}
+
 bool runs_before(const SqlRole& a, const SqlRole& b) {
   if (a.repeatable != b.repeatable) return b.repeatable;  // Flyway: repeatables last
   if (a.layout == "sqitch") {

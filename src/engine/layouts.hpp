@@ -82,4 +82,13 @@ class LayoutResolver {
 // Run order within one layout folder.
 [[nodiscard]] bool runs_before(const SqlRole& a, const SqlRole& b);
 
+// Does `start_after` name this migration (its version; a Sqitch change by name)?
+[[nodiscard]] bool names_version(const SqlRole& role, const std::string& start_after);
+
+// start_after on a layout folder: which of `ups` (in run order) are history, replayed but not
+// reported: the versions up to it (a Sqitch plan's changes up to the named one); never a
+// repeatable migration, which runs again whenever it changes.
+[[nodiscard]] std::vector<bool> history_of(const std::vector<const SqlRole*>& ups,
+                                           const std::string& start_after);
+
 }  // namespace schemagate

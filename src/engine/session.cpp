@@ -436,6 +436,7 @@ struct LintSession::Impl {
         }
       }
       const RevisionGraph& graph = *b.graph;
+      if (history(graph, b.header)) return out;  // start_after: replayed, never reported
       pending = graph_findings(graph, {}, &b.header, b.migrations.front() == &b.header, options);
       replayed = b.before;
       // The heads, and the other declarations of the buffer's id: what its graph findings are
@@ -497,9 +498,26 @@ struct LintSession::Impl {
     return found;
   }
 
+  // start_after (LintOptions): is the revision `m` that one or one of its ancestors?
+  [[nodiscard]] bool history(const RevisionGraph& graph, const Migration& m) const {
+    if (options.start_after.empty()) return false;
+    const Migration* from = graph.find(options.start_after);
+    std::vector<const Migration*> todo{from};
+    std::set<const Migration*> seen;
+    while (!todo.empty()) {
+      const Migration* cur = todo.back();
+      todo.pop_back();
+      if (cur == nullptr || !seen.insert(cur).second) continue;
+      if (cur == &m || (!m.id.empty() && cur->id == m.id)) return true;
+      for (const std::string& p : cur->parents) todo.push_back(graph.find(p));
+    }
+    return false;
+  }
+
   SessionResult lint_sql_project(const std::string& path, const Found& f, std::string text) {
     SessionResult out;
     const SourceGroup& g = f.group;
+
     std::vector<std::size_t> ups;
     std::vector<std::size_t> downs;
     for (std::size_t i = 0; i < g.files.size(); ++i) {
@@ -531,6 +549,15 @@ struct LintSession::Impl {
         return out;
       }
       up = it->second;
+    }
+    if (!options.start_after.empty()) {
+      // start_after: history, replayed for the later ones, never reported (as the engine).
+      std::vector<const SqlRole*> roles;
+      for (std::size_t i : ups) roles.push_back(&g.files[i].role);
+      std::vector<bool> history = history_of(roles, options.start_after);
+      for (std::size_t k = 0; k < ups.size(); ++k) {
+        if (history[k] && ups[k] == *up) return out;
+      }
     }
     // The graph rules see each upgrade's version and layout, before any is read.
     std::vector<SourceFile> files(g.files.size());

@@ -157,8 +157,10 @@ void Ignores::report_unused(std::vector<Diagnostic>& diagnostics) const {
     for (std::size_t i = 0; i < ig.rules.size(); ++i) {
       const std::string& id = ig.rules[i];
       if (find_rule(id) == nullptr) {
+        auto near = closest_rule(id);
         report(ig, "unknown-rule", "no rule is called '" + id + "'",
-               "check the spelling against `schemagate rules`");
+               near ? "did you mean '" + std::string(*near) + "'? (see `schemagate rules`)"
+                    : std::string("check the spelling against `schemagate rules`"));
       } else if (!ig.used[i]) {
         report(ig, "unused-ignore",
                "the ignore of " + id + " suppresses nothing" +

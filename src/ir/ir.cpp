@@ -35,6 +35,94 @@ const QualifiedName* target_table(const Operation& op) {
       op.kind);
 }
 
+namespace {
+
+// CreateForeignTable → CREATE FOREIGN TABLE
+std::string upper_words(std::string_view camel) {
+  std::string out;
+  for (std::size_t i = 0; i < camel.size(); ++i) {
+    char c = camel[i];
+    if (i > 0 && c >= 'A' && c <= 'Z' && camel[i - 1] >= 'a' && camel[i - 1] <= 'z') out += ' ';
+    out += c == '_' ? ' ' : static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string statement_name(std::string_view kind) {
+  if (kind.starts_with("ALTER TABLE ")) {
+    // An ALTER TABLE sub-command by its parser name: "ALTER TABLE SetTableSpace".
+    std::string_view sub = kind.substr(12);
+    static constexpr std::pair<std::string_view, std::string_view> kSubcommands[] = {
+        {"SetTableSpace", "SET TABLESPACE"},
+        {"SetRelOptions", "SET (...)"},
+        {"ResetRelOptions", "RESET (...)"},
+        {"SetStatistics", "ALTER COLUMN SET STATISTICS"},
+        {"SetStorage", "ALTER COLUMN SET STORAGE"},
+        {"ClusterOn", "CLUSTER ON"},
+        {"DropCluster", "SET WITHOUT CLUSTER"},
+        {"ReplicaIdentity", "REPLICA IDENTITY"},
+        {"ChangeOwner", "OWNER TO"},
+    };
+    for (const auto& [node, name] : kSubcommands) {
+      if (node == sub) return "ALTER TABLE " + std::string(name);
+    }
+    if (sub.find(' ') == std::string_view::npos) return "ALTER TABLE " + upper_words(sub);
+    return std::string(kind);
+  }
+  if (!kind.ends_with("Stmt")) return std::string(kind);  // already as written ("ALTER VIEW")
+  kind.remove_suffix(4);
+  // libpg_query's node names that don't spell the statement word by word.
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"Select", "SELECT"},
+      {"VariableSet", "SET"},
+      {"VariableShow", "SHOW"},
+      {"Grant", "GRANT"},
+      {"GrantRole", "GRANT ROLE"},
+      {"Comment", "COMMENT"},
+      {"CreateFunction", "CREATE FUNCTION"},
+      {"AlterFunction", "ALTER FUNCTION"},
+      {"CreateTrig", "CREATE TRIGGER"},
+      {"CreateSeq", "CREATE SEQUENCE"},
+      {"AlterSeq", "ALTER SEQUENCE"},
+      {"View", "CREATE VIEW"},
+      {"CreateTableAs", "CREATE TABLE AS"},
+      {"Explain", "EXPLAIN"},
+      {"Do", "DO"},
+      {"Call", "CALL"},
+      {"Lock", "LOCK"},
+      {"Notify", "NOTIFY"},
+      {"Listen", "LISTEN"},
+      {"Discard", "DISCARD"},
+      {"CheckPoint", "CHECKPOINT"},
+      {"RefreshMatView", "REFRESH MATERIALIZED VIEW"},
+      {"CreateExtension", "CREATE EXTENSION"},
+      {"CreateSchema", "CREATE SCHEMA"},
+      {"CreateRole", "CREATE ROLE"},
+      {"CreatePolicy", "CREATE POLICY"},
+      {"CreateStats", "CREATE STATISTICS"},
+      {"Rule", "CREATE RULE"},
+      {"CreateEnum", "CREATE TYPE"},
+      {"CompositeType", "CREATE TYPE"},
+      {"Define", "CREATE"},
+      {"AlterOwner", "ALTER OWNER"},
+      {"AlterObjectSchema", "ALTER SET SCHEMA"},
+      {"Prepare", "PREPARE"},
+      {"Execute", "EXECUTE"},
+      {"Deallocate", "DEALLOCATE"},
+      {"Reindex", "REINDEX"},
+      {"Vacuum", "VACUUM"},
+      {"Cluster", "CLUSTER"},
+      {"Copy", "COPY"},
+      {"Truncate", "TRUNCATE"},
+  };
+  for (const auto& [node, name] : kNames) {
+    if (node == kind) return std::string(name);
+  }
+  return upper_words(kind);
+}
+
 std::string operation_name(const Operation& op) {
   return std::visit(
       overloaded{
@@ -111,7 +199,7 @@ std::string operation_name(const Operation& op) {
           [](const Vacuum& o) -> std::string { return o.full ? "VACUUM FULL" : "VACUUM"; },
           [](const Cluster&) -> std::string { return "CLUSTER"; },
           [](const Unanalyzable&) -> std::string { return "dynamic statement"; },
-          [](const Other& o) -> std::string { return o.statement_kind; },
+          [](const Other& o) -> std::string { return statement_name(o.statement_kind); },
       },
       op.kind);
 }

@@ -41,7 +41,7 @@ int serve_stdio(const cli::Flags& flags) {
   for (const auto* list : {&flags.enable, &flags.disable}) {
     for (const std::string& id : *list) {
       if (find_rule(id) == nullptr) {
-        std::cerr << "schemagate: unknown rule '" << id << "' (see `schemagate rules`)\n";
+        std::cerr << "schemagate: " << unknown_rule_message(id) << "\n";
         return 2;
       }
     }

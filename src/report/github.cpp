@@ -62,12 +62,13 @@ std::string_view command_of(Severity s) {
 
 }  // namespace
 
-void write_github(std::ostream& out, const LintResult& result) {
+void write_github(std::ostream& out, const LintResult& result, const RootedPaths& paths) {
   for (const Diagnostic& d : result.diagnostics) {
     std::string text = d.message;
     if (!d.help.empty()) text += "\nhelp: " + d.help;
-    out << "::" << command_of(d.severity)
-        << " file=" << escape_property(report::valid_utf8(report::clean_path(d.path)))
+    std::string path = report::relative_to(d.path, paths.cwd, paths.root);
+    if (path.empty()) path = report::clean_path(d.path);
+    out << "::" << command_of(d.severity) << " file=" << escape_property(report::valid_utf8(path))
         << ",line=" << d.begin.line << ",col=" << d.begin.column << ",endLine=" << d.end.line
         << ",endColumn=" << d.end.column << ",title=" << escape_property("schemagate: " + d.rule)
         << "::" << escape_data(report::valid_utf8(text)) << "\n";

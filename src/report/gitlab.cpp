@@ -25,7 +25,7 @@ std::string_view severity_of(Severity s) {
 
 }  // namespace
 
-void write_gitlab(std::ostream& out, const LintResult& result, std::string_view cwd) {
+void write_gitlab(std::ostream& out, const LintResult& result, const RootedPaths& paths) {
   using json = nlohmann::ordered_json;
   // Fingerprints are counted over every finding, the suppressed ones too, so that adding
   // or removing an ignore never changes another finding's fingerprint (as in SARIF).
@@ -33,7 +33,7 @@ void write_gitlab(std::ostream& out, const LintResult& result, std::string_view 
   bool first = true;
   out << "[";
   for (const Diagnostic* d : report::all_findings(result)) {
-    std::string path = report::relative_to(d->path, cwd, cwd);
+    std::string path = report::relative_to(d->path, paths.cwd, paths.root);
     if (path.empty()) path = report::clean_path(d->path);
     std::string fingerprint = fingerprints.next(*d, path);
     if (d->suppressed) continue;

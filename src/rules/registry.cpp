@@ -2,6 +2,8 @@
 // every rule has its doc in rules/<id>.md).
 #include <algorithm>
 #include <array>
+#include <string>
+#include <vector>
 
 #include "rules/rules.hpp"
 
@@ -155,6 +157,42 @@ constexpr std::array kRules = {
 }  // namespace
 
 std::span<const RuleInfo> all_rules() { return kRules; }
+
+std::optional<std::string_view> closest_rule(std::string_view id) {
+  // Levenshtein distance, one row at a time.
+  auto distance = [](std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        std::size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
+        diagonal = up;
+      }
+    }
+    return row[b.size()];
+  };
+  std::optional<std::string_view> best;
+  std::size_t best_distance = std::max<std::size_t>(2, id.size() / 4) + 1;
+  for (const RuleInfo& r : kRules) {
+    std::size_t d = distance(id, r.id);
+    // A prefix of a rule id (`require-concurrent`) also points at it.
+    if (r.id.starts_with(id) && id.size() >= 6) d = std::min<std::size_t>(d, 1);
+    if (d < best_distance) {
+      best_distance = d;
+      best = r.id;
+    }
+  }
+  return best;
+}
+
+std::string unknown_rule_message(std::string_view id) {
+  std::string out = "unknown rule '" + std::string(id) + "' (";
+  if (auto near = closest_rule(id)) out += "did you mean '" + std::string(*near) + "'? ";
+  return out + "see `schemagate rules`)";
+}
 
 const RuleInfo* find_rule(std::string_view id) {
   auto it = std::lower_bound(kRules.begin(), kRules.end(), id,

@@ -87,13 +87,14 @@ TEST_CASE("config: mistakes are errors at file:line:col") {
   CHECK(first_error(load(".schemagate.yaml", "pg_versoin: 12\n")) ==
         ".schemagate.yaml:1:1: unknown key 'pg_versoin' (known: rules, exclude, pg_version, "
         "layouts, assume_in_transaction, lock_timeout_set_by_runner, large_tables, fail_on, "
-        "flyway, placeholders, checklist)");
+        "flyway, placeholders, checklist, start_after)");
   CHECK(first_error(load(".schemagate.yaml", "pg_version: twelve\n")) ==
         ".schemagate.yaml:1:13: pg_version must be an integer, not a string");
   CHECK(first_error(load(".schemagate.yaml", "pg_version: 8\n")) ==
         ".schemagate.yaml:1:13: pg_version must be a PostgreSQL major version from 9 to 18, not 8");
   CHECK(first_error(load(".schemagate.yaml", "rules:\n  disable: [ban-drop-tabel]\n")) ==
-        ".schemagate.yaml:2:13: unknown rule 'ban-drop-tabel' (see `schemagate rules`)");
+        ".schemagate.yaml:2:13: unknown rule 'ban-drop-tabel' (did you mean 'ban-drop-table'? see "
+        "`schemagate rules`)");
   CHECK(first_error(load(".schemagate.yaml", "rules:\n  severity:\n    ban-drop-table: fatal\n")) ==
         ".schemagate.yaml:3:21: the severity of ban-drop-table must be error, warning or info, not "
         "'fatal'");
@@ -145,7 +146,7 @@ disable = ["missing-downgrade"]
   CHECK(first_error(load("pyproject.toml", "[tool.schemagate]\nnope = 1\n")) ==
         "pyproject.toml:2:1: unknown key 'nope' (known: rules, exclude, pg_version, layouts, "
         "assume_in_transaction, lock_timeout_set_by_runner, large_tables, fail_on, flyway, "
-        "placeholders, checklist)");
+        "placeholders, checklist, start_after)");
 }
 
 TEST_CASE("config: found by walking up, pyproject only with [tool.schemagate]") {

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "schemagate/engine.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -159,4 +160,113 @@ TEST_CASE("first contact: Sqitch revert scripts pair with their change by name")
     CHECK(one.exit_code == 0);
     CHECK(findings(one).empty());
   }
+}
+
+namespace {
+
+void git(const fs::path& dir, const std::string& args) {
+  Run r = schemagate::test::shell("cd '" + dir.string() +
+                                  "' && git -c user.name=t -c user.email=t@t " + args + " 2>&1");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+}
+
+}  // namespace
+
+TEST_CASE("first contact: an edit of comments, docstrings or white space is no edit") {
+  CHECK(schemagate::same_effect("a.sql", "CREATE TABLE t (a int); -- one\n",
+                                "-- header\nCREATE   TABLE t\n  (a int); /* two */\n"));
+  CHECK_FALSE(
+      schemagate::same_effect("a.sql", "CREATE TABLE t (a int);", "CREATE TABLE t (b int);"));
+  CHECK_FALSE(schemagate::same_effect("a.sql", "SELECT 'a  b';", "SELECT 'a b';"));
+  std::string py =
+      "\"\"\"add users\n\nRevision ID: 1\n\"\"\"\nrevision = \"1\"\n\n\ndef upgrade():\n"
+      "    \"\"\"Create it.\"\"\"\n    op.execute(\"CREATE TABLE t (a int)\")  # now\n";
+  std::string reworded =
+      "\"\"\"add the users table\n\nRevision ID: 1\n\"\"\"\nrevision = \"1\"\n"
+      "def upgrade():\n    \"\"\"Creates the table.\"\"\"\n"
+      "    # a comment\n    op.execute(\"CREATE TABLE t (a int)\")\n";
+  CHECK(schemagate::same_effect("r.py", py, reworded));
+  std::string changed = py;
+  changed.replace(changed.find("(a int)"), 7, "(a bigint)");
+  CHECK_FALSE(schemagate::same_effect("r.py", py, changed));
+  // A string that is not a docstring is code.
+  CHECK_FALSE(schemagate::same_effect("r.py", "x = 'a'\ny = 'b'\n", "x = 'a'\ny = 'c'\n"));
+}
+
+TEST_CASE("first contact: start_after in the configuration, with --since, lint and checklist") {
+  TempDir dir("adopt");
+  write(dir.path() / "db/001_create.up.sql", "CREATE TABLE t (id bigint, a text);\n");
+  write(dir.path() / "db/001_create.down.sql", "DROP TABLE t;\n");
+  write(dir.path() / "db/002_index.up.sql", "-- old, never fixed\nCREATE INDEX i ON t (a);\n");
+  write(dir.path() / "db/002_index.down.sql", "DROP INDEX i;\n");
+  write(dir.path() / ".schemagate.yaml", "start_after: \"002\"\n");
+  git(dir.path(), "init -q -b main .");
+  git(dir.path(), "add -A");
+  git(dir.path(), "commit -qm history");
+  git(dir.path(), "checkout -q -b feature");
+  // The old findings of 002 are history: not reported by lint, checklist or the config.
+  Run all = run("lint --format json db", dir.path());
+  CHECK(all.exit_code == 0);
+  CHECK(findings(all).empty());
+  CHECK(run("config db", dir.path()).out.find("start_after: \"002\"") != std::string::npos);
+  auto lists = nlohmann::json::parse(run("checklist --format json db", dir.path()).out);
+  CHECK(lists["migrations"].empty());
+  // A typo fixed in an old migration's comment: not refused, neither for its old findings nor
+  // as an edited applied migration.
+  write(dir.path() / "db/002_index.up.sql",
+        "-- old, never fixed (typo)\nCREATE INDEX i ON t (a);\n");
+  write(dir.path() / "db/003_rename.up.sql", "ALTER TABLE t RENAME COLUMN a TO b;\n");
+  write(dir.path() / "db/003_rename.down.sql", "ALTER TABLE t RENAME COLUMN b TO a;\n");
+  Run since = run("lint --format json --since main db", dir.path());
+  std::multiset<std::string> got = findings(since);
+  for (const std::string& f : got) CHECK(f.find("002_index") == std::string::npos);
+  CHECK(got.count("renaming-column db/003_rename.up.sql:1") == 1);
+  // An unknown start_after in the configuration is an error naming the file.
+  write(dir.path() / ".schemagate.yaml", "start_after: \"999\"\n");
+  Run unknown = run("lint db", dir.path());
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.find(".schemagate.yaml: start_after 999") != std::string::npos);
+}
+
+TEST_CASE("first contact: CI paths start at the repository root, from a monorepo's subfolder") {
+  TempDir dir("monorepo");
+  write(dir.path() / "services/api/db/001_add.sql", kUnsafe);
+  git(dir.path(), "init -q .");
+  fs::path sub = dir.path() / "services/api";
+  Run github = run("lint --format github db", sub);
+  CHECK(github.out.find("file=services/api/db/001_add.sql,") != std::string::npos);
+  Run gitlab = run("lint --format gitlab db", sub);
+  CHECK(gitlab.out.find("\"path\": \"services/api/db/001_add.sql\"") != std::string::npos);
+  auto sarif = nlohmann::json::parse(run("lint --format sarif db", sub).out);
+  const auto& location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+  CHECK(location["artifactLocation"]["uri"] == "services/api/db/001_add.sql");
+  // --sarif-root still decides.
+  Run here = run("lint --format github --sarif-root . db", sub);
+  CHECK(here.out.find("file=db/001_add.sql,") != std::string::npos);
+}
+
+TEST_CASE("first contact: smaller things a new user meets") {
+  TempDir dir("small");
+  write(dir.path() / "m/001.sql",
+        "SELECT 1;\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS "
+        "$$ SELECT 1 $$;\n");
+  // explain names statements as users write them.
+  Run explain = run("explain m", dir.path());
+  CHECK(explain.out.find(" SELECT ") != std::string::npos);
+  CHECK(explain.out.find("CREATE FUNCTION") != std::string::npos);
+  CHECK(explain.out.find("Stmt") == std::string::npos);
+  // An unknown rule id: did you mean.
+  Run typo = run("lint --disable ban-drop-colum m", dir.path());
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err.find("did you mean 'ban-drop-column'?") != std::string::npos);
+  CHECK(run("rule require-concurrent-index", dir.path())
+            .err.find("did you mean 'require-concurrent-index-creation'?") != std::string::npos);
+  write(dir.path() / "n/001.sql", "-- schemagate: ignore ban-drop-tabel\nDROP TABLE t;\n");
+  Run ignore = run("lint --format json n", dir.path());
+  CHECK(ignore.out.find("did you mean 'ban-drop-table'?") != std::string::npos);
+  // --output that can't be written says why.
+  Run out = run("lint --format json --output no-such-dir/r.json m", dir.path());
+  CHECK(out.exit_code == 2);
+  CHECK(out.err.find("No such file or directory") != std::string::npos);
 }

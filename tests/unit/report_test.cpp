@@ -81,8 +81,8 @@ TEST_CASE("report: an ignore added or removed changes no other finding's fingerp
   ignored.diagnostics = {plain.diagnostics[1]};
   std::ostringstream a;
   std::ostringstream b;
-  write_gitlab(a, plain, "/w");
-  write_gitlab(b, ignored, "/w");
+  write_gitlab(a, plain, RootedPaths{"/w", "/w"});
+  write_gitlab(b, ignored, RootedPaths{"/w", "/w"});
   auto all = nlohmann::json::parse(a.str());
   auto kept = nlohmann::json::parse(b.str());
   REQUIRE(all.size() == 2);
@@ -180,7 +180,7 @@ TEST_CASE("report: GitHub workflow commands escape data and properties") {
   r.diagnostics.push_back(finding("x", "e.sql", 1, "", Severity::error));
   r.suppressed.push_back(finding("y", "s.sql", 1, ""));
   std::ostringstream out;
-  write_github(out, r);
+  write_github(out, r, RootedPaths{"/w", "/w"});
   CHECK(out.str() ==
         "::notice file=a%2Cb%3Ac%25.sql,line=2,col=3,endLine=2,endColumn=5,"
         "title=schemagate%3A ban-drop-table::50%25 off%0D%0Anext: a, b\n"
@@ -194,7 +194,7 @@ TEST_CASE("report: GitLab severities, paths made relative to the working directo
                    finding("b", "./m/2.sql", 1, "x", Severity::warning),
                    finding("c", "/other/3.sql", 1, "x", Severity::info)};
   std::ostringstream out;
-  write_gitlab(out, r, "/w");
+  write_gitlab(out, r, RootedPaths{"/w", "/w"});
   auto issues = nlohmann::json::parse(out.str());
   REQUIRE(issues.size() == 3);
   // In report order (sorted by path as given).
@@ -208,7 +208,7 @@ TEST_CASE("report: GitLab severities, paths made relative to the working directo
   CHECK(issues[2]["description"] == "message of a");
   CHECK(issues[2]["location"]["lines"]["begin"] == 1);
   std::ostringstream empty;
-  write_gitlab(empty, LintResult{}, "/w");
+  write_gitlab(empty, LintResult{}, RootedPaths{"/w", "/w"});
   CHECK(empty.str() == "[]\n");
 }
 

@@ -92,6 +92,28 @@ TEST_CASE("session: every migration of the fixtures and examples, as lint_paths 
   CHECK(compared > 100);
 }
 
+TEST_CASE("session: start_after makes history quiet, as lint_paths does") {
+  fs::path root = fs::path(SCHEMAGATE_SOURCE_DIR) / "tests/fixtures/projects";
+  for (const auto& [project, start_after] : std::vector<std::pair<std::string, std::string>>{
+           {"linear_ok", "b2"}, {"golang_migrate", "000002"}, {"sqitch_rework", "accounts"}}) {
+    LintOptions options;
+    options.start_after = start_after;
+    LintSession session(options);
+    std::size_t quiet = 0;
+    for (const auto& e : fs::recursive_directory_iterator(root / project)) {
+      if (!e.is_regular_file() || e.path().extension() == ".plan") continue;
+      std::string path = e.path().generic_string();
+      INFO(path);
+      SessionResult got = session.lint(path, slurp(e.path()));
+      if (!got.migration) continue;
+      LintResult want = lint_paths({path}, options);
+      CHECK(describe(got.lint.diagnostics) == describe(want.diagnostics));
+      if (want.diagnostics.empty()) ++quiet;
+    }
+    CHECK(quiet >= 2);  // the history's files
+  }
+}
+
 TEST_CASE("session: the buffer's unsaved text is linted, its siblings are read from disk") {
   TempDir dir("buffer");
   fs::path versions = dir.path() / "versions";

@@ -50,4 +50,8 @@ struct AlembicOptions {
 // Where the comments of a Python text are (for inline ignores).
 [[nodiscard]] std::vector<ByteRange> comment_ranges(std::string_view text);
 
+// The Python text's tokens without its comments and docstrings, one per line: two texts that
+// differ only in comments, docstrings or white space give the same.
+[[nodiscard]] std::string significant_tokens(std::string_view text);
+
 }  // namespace schemagate::alembic

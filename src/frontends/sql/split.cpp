@@ -589,6 +589,17 @@ SplitOutcome split_statements(std::string_view sql) {
   return out;
 }
 
+std::string significant_tokens(std::string_view sql) {
+  std::string out;
+  auto error = scan_tokens(sql, [&](const Token& t) {
+    std::string_view text = sql.substr(t.range.begin, t.range.end - t.range.begin);
+    if (text.starts_with("--") || text.starts_with("/*")) return;
+    out += text;
+    out += '\n';
+  });
+  return error ? std::string(sql) : out;
+}
+
 std::vector<ByteRange> comment_ranges(std::string_view sql) {
   std::vector<ByteRange> out;
   (void)scan_statements(

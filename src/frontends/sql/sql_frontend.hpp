@@ -57,4 +57,8 @@ void lower_file_part(const SourceFile& file, ByteRange part, const Placeholders&
 // quote or comment only.
 [[nodiscard]] std::vector<ByteRange> comment_ranges(std::string_view sql);
 
+// The SQL text's tokens without its comments, one per line: two texts that differ only in
+// comments or white space give the same. A text that doesn't scan gives itself whole.
+[[nodiscard]] std::string significant_tokens(std::string_view sql);
+
 }  // namespace schemagate::sql
