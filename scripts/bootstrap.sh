@@ -16,16 +16,36 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
-packages=(
+# What the product needs to build and run (README's first command): compiler, CMake, the
+# libraries, and npm for the Python grammar.
+product=(
   g++ cmake make pkg-config git ca-certificates
-  libpg-query-dev libtree-sitter-dev libyaml-cpp-dev libcli11-dev catch2
+  libpg-query-dev libtree-sitter-dev libyaml-cpp-dev libcli11-dev
   libprotobuf-c-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev
-  clang-format clang libclang-rt-14-dev python3-jsonschema
+)
+# What only the tests need (README's second command): the test framework, the sanitizer and
+# fuzzing compiler, the formatter, the report validators, and the real tools the tests drive.
+testing=(
+  catch2 clang-format clang libclang-rt-14-dev python3-jsonschema
   pre-commit dpkg-dev groff-base neovim
 )
+packages=("${product[@]}")
+[ "$job" = test ] && packages+=("${testing[@]}")
 # npm fetches the Python grammar; a Node.js installed some other way (which bundles npm and
 # conflicts with Debian's npm package) is fine too.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
+# SCHEMAGATE_BOOTSTRAP_LIST=1: print the packages the job needs, one per line, and stop.
+if [ -n "${SCHEMAGATE_BOOTSTRAP_LIST:-}" ]; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
+fi
+
+phase_start=$SECONDS
+phase() {
+  say "$1 took $((SECONDS - phase_start)) s"
+  phase_start=$SECONDS
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -39,6 +59,7 @@ if ((${#missing[@]})); then
   "${sudo[@]}" apt-get update -qq
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+phase "installing packages"
 
 # configure_and_build DIR [extra cmake args...]
 # Configures when the tree has no Makefile yet (a failed configure leaves CMakeCache.txt but no
@@ -47,9 +68,14 @@ fi
 configure_and_build() {
   local dir=$1 log
   shift
-  if [ ! -f "$dir/Makefile" ] || ! grep -qx 'CMAKE_TARGET_MESSAGES:BOOL=OFF' "$dir/CMakeCache.txt"; then
+  # Tests are built by the test job only (they need Catch2, which the product doesn't).
+  local tests=OFF
+  [ "$job" = test ] && tests=ON
+  if [ ! -f "$dir/Makefile" ] || ! grep -qx 'CMAKE_TARGET_MESSAGES:BOOL=OFF' "$dir/CMakeCache.txt" ||
+    ! grep -qx "SCHEMAGATE_TESTS:BOOL=$tests" "$dir/CMakeCache.txt"; then
     if ! log=$(cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCHEMAGATE_WERROR=ON \
-      -DCMAKE_RULE_MESSAGES:BOOL=OFF -DCMAKE_TARGET_MESSAGES:BOOL=OFF "$@" 2>&1); then
+      -DCMAKE_RULE_MESSAGES:BOOL=OFF -DCMAKE_TARGET_MESSAGES:BOOL=OFF -DSCHEMAGATE_TESTS=$tests \
+      "$@" 2>&1); then
       printf '%s\n' "$log" >&2
       say "cmake could not configure $dir"
       exit 1
@@ -59,6 +85,7 @@ configure_and_build() {
 }
 
 configure_and_build "$root/build"
+phase "building build/"
 
 case "$job" in
   build) ;;
@@ -72,13 +99,20 @@ case "$job" in
     # All builds first, then the suites and the fuzzers, so that a failure never hides the
     # others. The fuzz targets build with Clang in build-fuzz/ (fuzz/README.md).
     configure_and_build "$root/build-sanitize" -DSCHEMAGATE_SANITIZE=ON
+    phase "building build-sanitize/ (ASan+UBSan)"
     status=0
     bash "$root/scripts/fuzz.sh" 0 || status=1
+    phase "building the fuzz targets"
     ctest --test-dir "$root/build" --output-on-failure -j "$jobs" || status=1
+    phase "the test suite (build/)"
     ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs" || status=1
+    phase "the test suite (build-sanitize/)"
     # The Debian package: cpack -G DEB, installed into a throwaway dpkg root, --version run.
     bash "$root/scripts/test_deb.sh" "$root/build" || status=1
+    phase "the Debian package"
     bash "$root/scripts/fuzz.sh" "${SCHEMAGATE_FUZZ_SECONDS:-60}" || status=1
+    phase "fuzzing"
+    say "total $SECONDS s"
     exit "$status"
     ;;
   *)
