@@ -3,8 +3,10 @@
 #
 #   scripts/bootstrap.sh            install dependencies and build (build/)
 #   scripts/bootstrap.sh examples   ... then lint the bundled examples/
-#   scripts/bootstrap.sh test       ... then run the whole test suite (also an ASan/UBSan build)
-#                                   and a minute of each fuzz target (scripts/fuzz.sh)
+#   scripts/bootstrap.sh release    ... then make the release artifacts in dist/ (scripts/release.sh)
+#   scripts/bootstrap.sh test       ... then run the whole test suite (also an ASan/UBSan build),
+#                                   make the release artifacts and test each one, and a minute
+#                                   of each fuzz target (scripts/fuzz.sh)
 #
 # Idempotent and quiet when everything is already in place. Needs root (or sudo) only when
 # a Debian package is missing.
@@ -29,8 +31,17 @@ testing=(
   catch2 clang-format clang libclang-rt-14-dev python3-jsonschema
   pre-commit dpkg-dev groff-base neovim
 )
+# What scripts/release.sh needs beyond the product's: dpkg-source and dpkg-deb, the unpackers
+# of Debian's source tarballs, libpq's headers and OpenSSL's static archives, and Python's build front
+# end with setuptools for the wheel. The test job makes the release artifacts too.
+release=(
+  dpkg-dev bzip2 xz-utils libssl-dev libpq-dev python3-build python3-setuptools python3-wheel
+)
 packages=("${product[@]}")
-[ "$job" = test ] && packages+=("${testing[@]}")
+case "$job" in
+  release) packages+=("${release[@]}") ;;
+  test) packages+=("${testing[@]}" "${release[@]}") ;;
+esac
 # npm fetches the Python grammar; a Node.js installed some other way (which bundles npm and
 # conflicts with Debian's npm package) is fine too.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
@@ -89,6 +100,10 @@ phase "building build/"
 
 case "$job" in
   build) ;;
+  release)
+    bash "$root/scripts/release.sh"
+    phase "the release artifacts (dist/)"
+    ;;
   examples)
     status=0
     "$root/build/schemagate" lint "$root/examples" || status=$?
@@ -116,7 +131,7 @@ case "$job" in
     exit "$status"
     ;;
   *)
-    say "unknown job '$job' (expected: build, examples, test)"
+    say "unknown job '$job' (expected: build, examples, release, test)"
     exit 2
     ;;
 esac
