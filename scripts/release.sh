@@ -319,7 +319,10 @@ cp "$root/LICENSE" "$stage/npm-main/LICENSE"
   cd "$stage/npm-platform"
   npm pkg set "name=$npm_platform" "version=$version" "os[0]=linux" "cpu[0]=$npm_cpu"
   cd "$stage/npm-main"
-  npm pkg set "version=$version" "optionalDependencies.$npm_platform=$version"
+  # Every Linux platform package (the ones release.sh makes); npm installs the one whose
+  # os and cpu match the machine and skips the others.
+  npm pkg set "version=$version" "optionalDependencies.schemagate-linux-x64=$version" \
+    "optionalDependencies.schemagate-linux-arm64=$version"
   for d in "$stage/npm-platform" "$stage/npm-main"; do
     npm pack --silent --pack-destination "$dist" "$d" >/dev/null
   done

@@ -6,13 +6,10 @@
 
 const { spawnSync } = require("child_process");
 
-// process.platform and process.arch as npm's `os` and `cpu` name them.
+// The platform packages, by process.platform and process.arch (npm's `os` and `cpu`).
 const PACKAGES = {
   "linux x64": "schemagate-linux-x64",
   "linux arm64": "schemagate-linux-arm64",
-  "darwin x64": "schemagate-darwin-x64",
-  "darwin arm64": "schemagate-darwin-arm64",
-  "win32 x64": "schemagate-win32-x64",
 };
 
 function binary() {
@@ -21,9 +18,8 @@ function binary() {
   if (!name) {
     throw new Error(`no prebuilt schemagate for ${key}; build it from source (see its README)`);
   }
-  const file = process.platform === "win32" ? "schemagate.exe" : "schemagate";
   try {
-    return require.resolve(`${name}/bin/${file}`);
+    return require.resolve(`${name}/bin/schemagate`);
   } catch (error) {
     throw new Error(
       `the package ${name} is not installed: npm installs it as an optional dependency of ` +
