@@ -37,11 +37,10 @@ case "${SG_COMMAND:-lint}" in
     fi
     ;;
   checklist)
-    markdown="${RUNNER_TEMP:-/tmp}/schemagate-checklist.md"
-    "$bin" checklist --format markdown --output "$markdown" "${args[@]}" -- "${paths[@]}" ||
-      status=$?
-    if [ -f "$markdown" ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-      cat "$markdown" >>"$GITHUB_STEP_SUMMARY"
+    "$bin" checklist "${args[@]}" -- "${paths[@]}" || status=$?
+    if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ "$status" -le 1 ]; then
+      "$bin" checklist --format markdown "${args[@]}" -- "${paths[@]}" >>"$GITHUB_STEP_SUMMARY" ||
+        true
     fi
     ;;
   verify)

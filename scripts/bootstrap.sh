@@ -26,10 +26,12 @@ product=(
   libprotobuf-c-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev
 )
 # What only the tests need (README's second command): the test framework, the sanitizer and
-# fuzzing compiler, the formatter, the report validators, and the real tools the tests drive.
+# fuzzing compiler, the formatter, the report validators, and the real tools the tests drive
+# (skopeo reads the OCI image, ip brings up the npm test's loopback, venv for the wheel).
 testing=(
   catch2 clang-format clang libclang-rt-14-dev python3-jsonschema
   pre-commit dpkg-dev groff-base neovim
+  skopeo iproute2 python3-venv
 )
 # What scripts/release.sh needs beyond the product's: dpkg-source and dpkg-deb, the unpackers
 # of Debian's source tarballs, libpq's headers and OpenSSL's static archives, and Python's build front
@@ -122,9 +124,12 @@ case "$job" in
     phase "the test suite (build/)"
     ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs" || status=1
     phase "the test suite (build-sanitize/)"
-    # The Debian package: cpack -G DEB, installed into a throwaway dpkg root, --version run.
-    bash "$root/scripts/test_deb.sh" "$root/build" || status=1
-    phase "the Debian package"
+    # The release artifacts (one static link, from build/'s objects; simdjson and libpq built
+    # from their Debian sources), then each one installed offline and run on the examples.
+    bash "$root/scripts/release.sh" || status=1
+    phase "the release artifacts (scripts/release.sh)"
+    bash "$root/tests/release/run.sh" || status=1
+    phase "the release artifact tests (tests/release/)"
     bash "$root/scripts/fuzz.sh" "${SCHEMAGATE_FUZZ_SECONDS:-60}" || status=1
     phase "fuzzing"
     say "total $SECONDS s"

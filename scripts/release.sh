@@ -177,9 +177,18 @@ if [ ! -f "$pq_dir/stamp" ]; then
   done
   echo "$src_ver" >"$pq_dir/stamp"
 fi
+src_include="$pq_dir/include"
+if [ ! -f "$src_include/libpq-fe.h" ]; then
+  mkdir -p "$src_include"
+  pg_src=$(sed -n 's/^abs_top_srcdir = //p' "$pq_dir/build/src/Makefile.global")
+  cp "$pg_src/src/interfaces/libpq/libpq-fe.h" "$pg_src/src/include/postgres_ext.h" \
+    "$pq_dir/build/src/include/pg_config_ext.h" "$src_include/"
+fi
 libpq=("$pq_dir/build/src/interfaces/libpq/libpq.a" "$pq_dir/build/src/common/libpgcommon_shlib.a"
   "$pq_dir/build/src/port/libpgport_shlib.a" "$libdir/libssl.a" "$libdir/libcrypto.a")
 for f in "${libpq[@]}"; do [ -f "$f" ] || die "$f is missing"; done
+# For tests/release/libpq_test.sh: the archives, and the headers they were built with.
+printf '%s\n' "-I$src_include" "${libpq[@]}" >"$cache/libpq.link"
 
 # tomlplusplus: Debian's package is a shared library (TOML_HEADER_ONLY=0 in its pkg-config
 # flags, which the build's objects were compiled with); its implementation is compiled once

@@ -1,15 +1,35 @@
 #!/usr/bin/env bash
-# The pre-commit hook end to end: the project's own .pre-commit-hooks.yaml, as it is in the
+# The pre-commit hooks end to end: the project's own .pre-commit-hooks.yaml, as it is in the
 # working tree, installed by the real pre-commit into a throwaway git repository. A commit
 # of an unsafe migration (Alembic and SQL) is refused with the finding printed; a safe one
 # goes through, and so does a staged Python file that is no migration.
 #
 #   tests/packaging/precommit_test.sh SCHEMAGATE_BINARY SOURCE_DIR
+#       the `schemagate-system` hook (language: system), SCHEMAGATE_BINARY on PATH
+#   tests/packaging/precommit_test.sh --python DIST SCHEMAGATE_BINARY SOURCE_DIR
+#       the `schemagate` hook (language: python): pre-commit pip-installs the hook repository
+#       (its pyproject.toml), which depends on the schemagate wheel; with no network at all
+#       (unshare -n), pip pointed at DIST and /usr/share/python-wheels (setuptools, for the
+#       build) by PIP_NO_INDEX and PIP_FIND_LINKS, and no schemagate on PATH
 #
 # Exits 77 (ctest: skipped) when pre-commit is not installed. No network: the hook
-# repository is a local one (file://) and the hook's language is `system`.
+# repository is a local one (file://).
 set -euo pipefail
 
+mode=system
+if [ "${1:-}" = --python ]; then
+  mode=python
+  dist=$(cd "$2" && pwd)
+  shift 2
+  if [ -z "${SCHEMAGATE_PRECOMMIT_NO_NETWORK:-}" ]; then
+    # Again, in a network namespace of its own (no interface but a loopback that is down).
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "FAIL: unshare -n (no network) needs root"
+      exit 1
+    fi
+    SCHEMAGATE_PRECOMMIT_NO_NETWORK=1 exec unshare -n bash "$0" --python "$dist" "$@"
+  fi
+fi
 schemagate=$1
 source_dir=$2
 
@@ -21,28 +41,47 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/schemagate-precommit.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# The built binary is the `schemagate` the hook runs; nothing of the caller's git or
-# pre-commit set-up leaks in.
-PATH="$(cd "$(dirname "$schemagate")" && pwd):$PATH"
-export PATH
+# Nothing of the caller's git, pip or pre-commit set-up leaks in.
+version=$("$schemagate" --version | awk '{print $2}')
 export PRE_COMMIT_HOME="$work/pre-commit-home" HOME="$work/home"
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 export GIT_AUTHOR_NAME=schemagate GIT_AUTHOR_EMAIL=schemagate@localhost
 export GIT_COMMITTER_NAME=schemagate GIT_COMMITTER_EMAIL=schemagate@localhost
 export NO_COLOR=1
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY PRE_COMMIT_COLOR SKIP
+unset PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_REQUIRE_VIRTUALENV VIRTUAL_ENV PIP_CONFIG_FILE
 mkdir -p "$HOME"
-
 failures=0
 fail() {
   echo "FAIL: $*"
   failures=$((failures + 1))
 }
 
+if [ "$mode" = system ]; then
+  # The built binary is the `schemagate` the hook runs.
+  hook_id=schemagate-system
+  PATH="$(cd "$(dirname "$schemagate")" && pwd):$PATH"
+else
+  # pip finds the wheel in DIST and setuptools in Debian's wheels, and nothing else; the
+  # hook's virtual environment brings the binary: none on PATH may stand in for it.
+  hook_id=schemagate
+  export PIP_NO_INDEX=1 PIP_FIND_LINKS="$dist /usr/share/python-wheels"
+  export PIP_DISABLE_PIP_VERSION_CHECK=1
+  clean_path=
+  IFS=: read -r -a path_dirs <<<"$PATH"
+  for d in "${path_dirs[@]}"; do
+    [ -x "$d/schemagate" ] || clean_path+="${clean_path:+:}$d"
+  done
+  PATH=$clean_path
+fi
+export PATH
+if [ "$mode" = python ] && command -v schemagate >/dev/null 2>&1; then
+  fail "a schemagate is on PATH: $(command -v schemagate)"
+fi
+
 # The hook repository: the working tree's .pre-commit-hooks.yaml, committed and tagged as
 # the release steps tag a release (README, "Releasing": v<version>). The README's snippet must
 # pin that very tag, so that copying it installs the hook.
-version=$("$schemagate" --version | awk '{print $2}')
 rev="v$version"
 readme_rev=$(sed -n '/^repos:$/,/^```$/s/^ *rev: *\([^ ]*\).*/\1/p' "$source_dir/README.md" | head -n 1)
 if [ "$readme_rev" != "$rev" ]; then
@@ -52,6 +91,15 @@ hooks="$work/hooks"
 git init -q "$hooks"
 cp "$source_dir/.pre-commit-hooks.yaml" "$hooks/"
 git -C "$hooks" add .pre-commit-hooks.yaml
+if [ "$mode" = python ]; then
+  # What pre-commit pip-installs: the root pyproject.toml, for this version's wheel.
+  cp "$source_dir/pyproject.toml" "$hooks/"
+  git -C "$hooks" add pyproject.toml
+  grep -qx "version = \"$version\"" "$hooks/pyproject.toml" ||
+    fail "pyproject.toml's version is not $version"
+  grep -qF "\"schemagate==$version\"" "$hooks/pyproject.toml" ||
+    fail "pyproject.toml does not depend on schemagate==$version"
+fi
 git -C "$hooks" commit -q -m hooks
 git -C "$hooks" tag -a "$rev" -m "schemagate $version"
 
@@ -63,7 +111,7 @@ repos:
   - repo: file://$hooks
     rev: $rev
     hooks:
-      - id: schemagate
+      - id: $hook_id
 EOF
 pre-commit install >/dev/null
 git add .pre-commit-config.yaml
@@ -193,7 +241,7 @@ repos:
   - repo: file://$hooks
     rev: $rev
     hooks:
-      - id: schemagate
+      - id: $hook_id
         args: [--exclude, "legacy/**", --disable, prefer-text-field]
 EOF
 git add .pre-commit-config.yaml
@@ -234,4 +282,4 @@ if [ "$failures" -ne 0 ]; then
   echo "$failures check(s) failed"
   exit 1
 fi
-echo "pre-commit hook: unsafe migrations refused, safe ones committed"
+echo "pre-commit hook $hook_id (language: $mode): unsafe migrations refused, safe ones committed"

@@ -4,7 +4,8 @@
 # namespace with no other network, with no uplink. Both packages of dist/ are published there,
 # with a decoy platform package for another CPU (whose binary only fails), then
 # `npm install schemagate` in a temporary project must pick the platform package by os/cpu,
-# and `npx schemagate lint examples/` must print what the normal build prints.
+# and `npx schemagate lint examples/` must print what the normal build prints. The two
+# tarballs also install offline without a registry.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 verdaccio_version=5.33.0
@@ -112,4 +113,12 @@ status=0
 status=0
 (cd "$work/project" && npx --no-install schemagate lint --no-such-flag) >/dev/null 2>&1 || status=$?
 [ "$status" -eq 2 ] || fail "npx schemagate with a bad flag exited $status, expected 2"
+# Without a registry: both tarballs installed at once, offline (README, Install).
+mkdir -p "$work/tarballs"
+(cd "$work/tarballs" && npm init -y >/dev/null &&
+  unshare -n env npm_config_cache="$work/npm-cache-2" npm install --offline --no-audit --no-fund \
+    --loglevel=error --save-dev "$platform_tgz" "$main_tgz") >"$work/tarballs.log" 2>&1 ||
+  fail "npm install --offline of the two tarballs failed: $(tail -n 5 "$work/tarballs.log")"
+got=$(cd "$work/tarballs" && unshare -n npx --no-install schemagate --version 2>&1) || true
+[ "$got" = "schemagate $version" ] || fail "npx schemagate --version after the tarball install: $got"
 finish "published to a loopback registry; npm install schemagate picked $platform (not $decoy) and npx schemagate lints the examples as the normal build does"
