@@ -8,7 +8,7 @@ empty /src (the working directory: mount the repository there) and /tmp. Entrypo
 ["/usr/bin/schemagate"], command ["--help"]. OUTPUT.tar is an OCI image layout (oci-layout,
 index.json, blobs/sha256/) in a tar file, which `skopeo copy oci-archive:OUTPUT.tar ...`,
 `podman load -i OUTPUT.tar` and `docker load -i OUTPUT.tar` (Docker 25 or later) read; its
-index names the image `VERSION`. Everything is written by this script, without a container
+index names the image `schemagate:VERSION`. Everything is written by this script, without a container
 daemon, and the same inputs give the same bytes (times come from SOURCE_DATE_EPOCH, 0 when
 unset).
 """
@@ -111,7 +111,9 @@ def main(argv):
         "annotations": {"org.opencontainers.image.version": version},
     }
     manifest_desc = blob(canonical(manifest), "application/vnd.oci.image.manifest.v1+json")
-    manifest_desc["annotations"] = {"org.opencontainers.image.ref.name": version}
+    # The name `podman load` and `docker load` give the image.
+    manifest_desc["annotations"] = {"org.opencontainers.image.ref.name": f"schemagate:{version}",
+                                    "io.containerd.image.name": f"schemagate:{version}"}
     manifest_desc["platform"] = {"architecture": GOARCH[arch], "os": "linux"}
     index = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
              "manifests": [manifest_desc]}

@@ -1,6 +1,4 @@
 // The schemagate command line: a thin front end over the engine.
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdio>
@@ -19,6 +17,7 @@
 #include "cli/git.hpp"
 #include "cli/settings.hpp"
 #include "lsp/server.hpp"
+#include "platform/platform.hpp"
 #include "schemagate/engine.hpp"
 #include "schemagate/report.hpp"
 
@@ -35,7 +34,7 @@ bool use_color(const std::string& mode) {
   if (no_color != nullptr && *no_color != '\0') return false;
   const char* term = std::getenv("TERM");
   if (term != nullptr && std::string_view(term) == "dumb") return false;
-  return isatty(STDOUT_FILENO) != 0;
+  return platform::stdout_is_terminal();
 }
 
 // --since: keep the findings of migrations added or changed since the merge base (all of

@@ -7,13 +7,7 @@
 // Alembic revisions are ordered by a first, cheap pass over their headers.
 #include "schemagate/engine.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <memory>
@@ -28,6 +22,7 @@
 #include "engine/suppress.hpp"
 #include "frontends/alembic/alembic_frontend.hpp"
 #include "frontends/sql/sql_frontend.hpp"
+#include "platform/platform.hpp"
 #include "schemagate/graph.hpp"
 #include "schemagate/version.hpp"
 
@@ -73,56 +68,6 @@ std::optional<std::string> guarded(std::string_view rule, Findings& findings, Fn
     findings.resize(before);
     return "rule " + std::string(rule) + " failed";
   }
-}
-
-// Reads a whole file with as few system calls as possible: regular files and pipes, not
-// devices (which may never end).
-std::optional<std::string> read_file(const std::string& path, std::string& why) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    why = std::strerror(errno);
-    return std::nullopt;
-  }
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    why = std::strerror(errno);
-    return std::nullopt;
-  }
-  if (S_ISFIFO(st.st_mode)) {
-    // A pipe named on the command line (`<(...)`); directory walks never yield one.
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-  } else if (!S_ISREG(st.st_mode)) {
-    why = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file (a socket or a device)";
-    return std::nullopt;
-  }
-  constexpr off_t kMaxBytes = off_t{1} << 30U;
-  if (st.st_size > kMaxBytes) {
-    why = "larger than 1 GiB; not read";
-    return std::nullopt;
-  }
-  std::string text(static_cast<std::size_t>(st.st_size), '\0');
-  std::size_t got = 0;
-  for (;;) {
-    if (got == text.size()) text.resize(got + 4096);  // the file grew, or stat said 0
-    ssize_t n = ::read(fd, text.data() + got, text.size() - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      why = std::strerror(errno);
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-    if (got > static_cast<std::size_t>(kMaxBytes)) {
-      why = "larger than 1 GiB; not read";
-      return std::nullopt;
-    }
-  }
-  text.resize(got);
-  return text;
 }
 
 // Frees a container's memory, not just its elements.
@@ -409,7 +354,7 @@ class GroupLinter {
       u.text.reset();
     } else {
       std::string why;
-      auto text = read_file(u.ref.path, why);
+      auto text = platform::read_file(u.ref.path, why);
       if (!text) {
         u.io_problem = why;
         u.linted = false;
@@ -439,7 +384,7 @@ class GroupLinter {
     options.project_root = project_root_;
     options.read_file = [](const std::string& path) -> std::optional<std::string> {
       std::string why;
-      return read_file(path, why);
+      return platform::read_file(path, why);
     };
     return options;
   }
@@ -867,14 +812,14 @@ LintResult lint_groups(const std::vector<std::string>& paths, const LintOptions&
 RunnerEnvironment read_runner_environment(const SourceGroup& group) {
   if (group.alembic_env.empty()) return {};
   std::string why;
-  std::optional<std::string> text = read_file(group.alembic_env, why);
+  std::optional<std::string> text = platform::read_file(group.alembic_env, why);
   if (!text || text->find('\0') != std::string::npos || find_invalid_utf8(*text)) return {};
   SourceFile env{group.alembic_env, std::move(*text)};
   alembic::AlembicOptions options;
   options.project_root = group.project_root;
   options.read_file = [](const std::string& path) -> std::optional<std::string> {
     std::string ignored;
-    return read_file(path, ignored);
+    return platform::read_file(path, ignored);
   };
   return alembic::read_environment(env, options);
 }

@@ -1,11 +1,12 @@
 #include "engine/parallel.hpp"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <system_error>
 #include <thread>
+
+#include "platform/platform.hpp"
 
 namespace schemagate {
 
@@ -124,9 +125,8 @@ std::unique_ptr<Workers> workers_with_main_stack(unsigned count) {
   constexpr std::size_t kMinStack = std::size_t{8} << 20U;
   constexpr std::size_t kMaxStack = std::size_t{64} << 20U;
   std::size_t stack = kMinStack;
-  rlimit limit{};
-  if (getrlimit(RLIMIT_STACK, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
-    stack = std::clamp<std::size_t>(limit.rlim_cur, kMinStack, kMaxStack);
+  if (std::optional<std::size_t> limit = platform::main_thread_stack_limit()) {
+    stack = std::clamp<std::size_t>(*limit, kMinStack, kMaxStack);
   }
   try {
     return std::make_unique<Workers>(count, stack);

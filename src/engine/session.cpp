@@ -11,12 +11,7 @@
 // findings are those of lint_paths({path}) with the buffer saved.
 #include "schemagate/session.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -32,6 +27,7 @@
 #include "engine/parallel.hpp"
 #include "engine/replay.hpp"
 #include "frontends/alembic/alembic_frontend.hpp"
+#include "platform/platform.hpp"
 #include "schemagate/graph.hpp"
 
 namespace schemagate {
@@ -42,51 +38,7 @@ namespace {
 
 constexpr const char* kBugHelp = "please report this as a bug; the other rules still ran";
 
-// What tells a changed file from an unchanged one.
-struct Stamp {
-  bool exists = false;
-  std::int64_t size = 0;
-  std::int64_t mtime_ns = 0;
-  std::uint64_t inode = 0;
-  std::uint64_t device = 0;
-  friend bool operator==(const Stamp&, const Stamp&) = default;
-};
-
-Stamp stamp_of(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return {};
-  return {true, static_cast<std::int64_t>(st.st_size),
-          static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
-          static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_dev)};
-}
-
-// A whole regular file (not a pipe or device, which may never end), at most 1 GiB.
-std::optional<std::string> read_whole(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return std::nullopt;
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat st {};
-  constexpr off_t kMaxBytes = off_t{1} << 30U;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > kMaxBytes) return std::nullopt;
-  std::string text(static_cast<std::size_t>(st.st_size), '\0');
-  std::size_t got = 0;
-  for (;;) {
-    if (got == text.size()) text.resize(got + 4096);
-    ssize_t n = ::read(fd, text.data() + got, text.size() - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-    if (got > static_cast<std::size_t>(kMaxBytes)) return std::nullopt;
-  }
-  text.resize(got);
-  return text;
-}
+using Stamp = platform::FileStamp;
 
 bool same_role(const SqlRole& a, const SqlRole& b) {
   return a.layout == b.layout && a.version == b.version && a.name == b.name && a.down == b.down &&
@@ -116,7 +68,7 @@ using EntryPtr = std::shared_ptr<const Entry>;
 alembic::AlembicOptions alembic_options(const std::string& project_root) {
   alembic::AlembicOptions options;
   options.project_root = project_root;
-  options.read_file = [](const std::string& path) { return read_whole(path); };
+  options.read_file = [](const std::string& path) { return platform::read_regular_file(path); };
   return options;
 }
 
@@ -130,7 +82,7 @@ std::shared_ptr<Entry> parse_entry(const SourceRef& ref, Stamp stamp, bool parse
   e->parsed = parse;
   if (!parse) return e;
   try {
-    std::optional<std::string> text = read_whole(ref.path);
+    std::optional<std::string> text = platform::read_regular_file(ref.path);
     if (!text) return e;
     if (ref.kind == SourceKind::python && !ref.explicit_path &&
         !alembic::looks_like_revision(*text)) {
@@ -279,7 +231,7 @@ struct LintSession::Impl {
 
   static bool watched_unchanged(const Found& f) {
     return std::all_of(f.watched.begin(), f.watched.end(),
-                       [](const auto& w) { return stamp_of(w.first) == w.second; });
+                       [](const auto& w) { return platform::file_stamp(w.first) == w.second; });
   }
 
   const Found& discover_for(const std::string& path) {
@@ -307,7 +259,7 @@ struct LintSession::Impl {
       if (f.group.layout == "sqitch") folders.insert(project + "/sqitch.plan");
     }
     if (!f.group.alembic_env.empty()) folders.insert(f.group.alembic_env);
-    for (const std::string& w : folders) f.watched.emplace_back(w, stamp_of(w));
+    for (const std::string& w : folders) f.watched.emplace_back(w, platform::file_stamp(w));
     return found[path] = std::move(f);
   }
 
@@ -316,7 +268,7 @@ struct LintSession::Impl {
   const RunnerEnvironment& environment(const SourceGroup& g) {
     static const RunnerEnvironment kNone;
     if (g.alembic_env.empty()) return kNone;
-    Stamp now = stamp_of(g.alembic_env);
+    Stamp now = platform::file_stamp(g.alembic_env);
     auto it = environments.find(g.alembic_env);
     if (it == environments.end() || !(it->second.first == now)) {
       it = environments.insert_or_assign(g.alembic_env, std::pair(now, read_runner_environment(g)))
@@ -345,7 +297,7 @@ struct LintSession::Impl {
     for (std::size_t i = 0; i < f.group.files.size(); ++i) {
       if (i == f.buffer) continue;
       const SourceRef& r = f.group.files[i];
-      Stamp s = stamp_of(r.path);
+      Stamp s = platform::file_stamp(r.path);
       if (!current(r, s, needs_parse(r))) todo.emplace_back(&r, s);
     }
     if (todo.empty()) return;
@@ -647,7 +599,7 @@ bool LintSession::stale(const std::string& path) {
   for (std::size_t i = 0; i < f.group.files.size() && !changed; ++i) {
     if (i == f.buffer) continue;
     const SourceRef& r = f.group.files[i];
-    changed = !impl_->current(r, stamp_of(r.path), Impl::needs_parse(r));
+    changed = !impl_->current(r, platform::file_stamp(r.path), Impl::needs_parse(r));
   }
   if (changed) impl_->buffers[path].checked = {};  // the next lint looks at the files again
   return changed;

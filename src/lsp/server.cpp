@@ -2,14 +2,13 @@
 // open documents and their synchronisation, the configuration of each, and when to lint.
 #include "lsp/server.hpp"
 
-#include <sys/stat.h>
-
 #include <chrono>
 #include <exception>
 #include <sstream>
 #include <utility>
 
 #include "lsp/state.hpp"
+#include "platform/platform.hpp"
 #include "report/common.hpp"
 #include "schemagate/engine.hpp"
 
@@ -53,11 +52,9 @@ bool capability(const json& caps, std::initializer_list<const char*> path) {
 }  // namespace
 
 FileStamp file_stamp(const std::string& path) {
-  struct stat st {};
-  if (path.empty() || ::stat(path.c_str(), &st) != 0) return {};
-  return {true, static_cast<std::int64_t>(st.st_size),
-          static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
-          static_cast<std::uint64_t>(st.st_ino)};
+  if (path.empty()) return {};
+  platform::FileStamp st = platform::file_stamp(path);
+  return {st.exists, st.size, st.mtime_ns, st.inode};
 }
 
 const json& field(const json& object, const char* key) {

@@ -34,8 +34,8 @@ print(" ".join(c.get("Entrypoint", [])), file=open(sys.argv[1] + ".entrypoint", 
 sys.exit(1 if problems else 0)
 PY
 # The named reference (docker load / podman load list it under that tag).
-skopeo inspect "oci-archive:$archive:$version" >/dev/null 2>&1 ||
-  fail "the archive does not name the image $version"
+skopeo inspect "oci-archive:$archive:schemagate:$version" >/dev/null 2>&1 ||
+  fail "the archive does not name the image schemagate:$version"
 
 # Unpack the image's layers as a container runtime would, and run the entrypoint there.
 skopeo copy --quiet "oci-archive:$archive" "dir:$work/image" >/dev/null || die "skopeo copy failed"
