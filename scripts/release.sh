@@ -35,10 +35,17 @@ die() {
 }
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+# took WHAT: says how long WHAT took since the last call (the slow steps only).
+step_start=$SECONDS
+took() {
+  say "$1 took $((SECONDS - step_start)) s"
+  step_start=$SECONDS
+}
 
 # --- packages -------------------------------------------------------------------------
 # The release job's packages are listed by bootstrap.sh (next to the product's and the tests').
 mapfile -t packages < <(SCHEMAGATE_BOOTSTRAP_LIST=1 bash "$root/scripts/bootstrap.sh" release)
+step_start=$SECONDS
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -64,6 +71,7 @@ arch=$(uname -m)
 multiarch=$("$cc" -print-multiarch 2>/dev/null || true)
 [ -n "$multiarch" ] || multiarch=$arch-linux-gnu
 libdir=/usr/lib/$multiarch
+step_start=$SECONDS
 
 # --- third-party sources --------------------------------------------------------------
 # source_of DEV_PACKAGE: "source-package version" of an installed -dev package.
@@ -150,6 +158,7 @@ if [ ! -f "$simdjson_a" ]; then
     -c "$src/singleheader/simdjson.cpp" -o "$cache/simdjson-$sj_ver/simdjson.o"
   ar rcs "$simdjson_a.tmp" "$cache/simdjson-$sj_ver/simdjson.o"
   mv "$simdjson_a.tmp" "$simdjson_a"
+  took "simdjson (source and build)"
 fi
 
 # libpq: only libpq, pgcommon and pgport of the PostgreSQL source, configured without GSSAPI,
@@ -168,6 +177,7 @@ if [ ! -f "$pq_dir/stamp" ]; then
     tail -n 30 "$pq_dir/configure.log" >&2
     die "configuring PostgreSQL's source failed ($pq_dir/configure.log)"
   fi
+  took "libpq's source and configure"
   say "building libpq $src_ver (static)"
   for sub in src/port src/common src/interfaces/libpq; do
     if ! make -C "$pq_dir/build/$sub" -j "$jobs" -s all >>"$pq_dir/make.log" 2>&1; then
@@ -176,6 +186,7 @@ if [ ! -f "$pq_dir/stamp" ]; then
     fi
   done
   echo "$src_ver" >"$pq_dir/stamp"
+  took "building libpq"
 fi
 src_include="$pq_dir/include"
 if [ ! -f "$src_include/libpq-fe.h" ]; then
@@ -279,6 +290,7 @@ fi
 grep -v -e 'statically linked applications requires at runtime' -e ': in function' \
   "$cache/link.log" >&2 || true
 mv "$dist/.$binary_name.tmp" "$dist/$binary_name"
+took "the static link"
 if ldd "$dist/$binary_name" >/dev/null 2>&1 || readelf -l "$dist/$binary_name" | grep -q INTERP; then
   die "$binary_name is not a static executable"
 fi
@@ -392,6 +404,8 @@ mkdir -p "$deb_root/DEBIAN"
 find "$deb_root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 dpkg-deb --root-owner-group -Zxz --build "$deb_root" "$dist/schemagate_${version}_$deb_arch.deb" \
   >/dev/null
+
+took "the packages"
 
 # --- checksums ------------------------------------------------------------------------
 (

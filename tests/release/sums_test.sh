@@ -33,6 +33,12 @@ done
 (cd "$dist" && sha256sum --quiet --strict -c SHA256SUMS) || fail "SHA256SUMS does not verify"
 [ "$(wc -l <"$dist/SHA256SUMS")" -eq "${#artifacts[@]}" ] ||
   fail "SHA256SUMS has $(wc -l <"$dist/SHA256SUMS") lines for ${#artifacts[@]} artifacts"
+# The README's Install commands name these very files.
+while read -r named; do
+  [ -e "$root/$named" ] || fail "README names $named, which release.sh did not make"
+done < <(grep -o 'dist/schemagate[^ )`]*' "$root/README.md" | grep -v '<' | sort -u)
+grep -q "dist/schemagate-$version-linux-$arch\b" "$root/README.md" ||
+  fail "README's Install does not name dist/schemagate-$version-linux-$arch"
 # A corrupted copy is caught.
 cp "${artifacts[0]}" "$work/" && cp "${artifacts[0]}.sha256" "$work/"
 printf 'x' >>"$work/$(basename "${artifacts[0]}")"
