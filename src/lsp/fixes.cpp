@@ -33,7 +33,7 @@ bool iequals(std::string_view a, std::string_view b) {
 // make one logical line (brackets, backslashes and triple-quoted strings join them).
 class PyLayout {
  public:
-  explicit PyLayout(const Text& text) : text_(text) {
+  explicit PyLayout(const Text& text) {
     std::string_view t = text.text();
     kind_.assign(t.size(), Kind::code);
     std::set<std::size_t> breaks;  // offsets of line breaks that end a logical line
@@ -101,7 +101,6 @@ class PyLayout {
 
  private:
   enum class Kind : std::uint8_t { code, string, comment };
-  const Text& text_;
   std::vector<Kind> kind_;
   std::vector<std::size_t> first_;
 };
