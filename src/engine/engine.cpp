@@ -212,7 +212,7 @@ class ProjectLinter {
   // The first file alone, with no project around it (lint_text): no revision graph.
   void lint_alone() {
     Unit& u = unit(0);
-    if (versioned_layout(u.ref.role.layout)) {
+    if (traits(u.ref.role.layout).versioned) {
       u.migration.id = u.ref.role.version;
       u.migration.layout = u.ref.role.layout;
     }
@@ -428,11 +428,18 @@ class ProjectLinter {
         u.migration = std::move(m);
       } else {
         u.migration = parse_sql_migration(u.file, u.ref.role, options_.placeholders);
-        if (options_.assume_in_transaction && !versioned_layout(u.ref.role.layout)) {
+        if (options_.assume_in_transaction && !traits(u.ref.role.layout).versioned) {
           u.migration.runner_transaction = RunnerTransaction::per_migration;
         }
       }
       u.migration.file = &u.file;
+      if (u.ref.role.outside_history) {
+        emit(u, "outside-history", {0, 0},
+             "this file sits among numbered migrations but has no number: it is linted on its "
+             "own, not as part of their history",
+             "number it (`NNN_name.sql`) if it is a migration that runs after the others; "
+             "otherwise move it out of the migrations folder");
+      }
       if (u.downgrade_only) {
         // A downgrade file whose upgrade is missing: its statements are a downgrade's (of
         // nothing), never an upgrade.

@@ -116,7 +116,7 @@ std::optional<std::size_t> pair_of(const SourceGroup& group, std::size_t down,
                                    const std::vector<std::size_t>& ups,
                                    const std::set<std::size_t>& paired) {
   const SqlRole& role = group.files[down].role;
-  if (role.layout == "sqitch") {
+  if (traits(role.layout).pairing == Pairing::name) {
     for (std::size_t up : ups) {
       if (!paired.contains(up) && group.files[up].role.name == role.name) return up;
     }
@@ -223,7 +223,7 @@ Plan make_plan(const SourceGroup& group, std::vector<FileHeader> headers,
                             [](const SourceRef& r) { return r.kind == SourceKind::python; });
   if (python) {
     plan_alembic(group, plan, options);
-  } else if (versioned_layout(group.layout)) {
+  } else if (traits(group.layout).versioned) {
     plan_sql_project(group, plan, options);
   } else {
     // Bare SQL files: each on its own.

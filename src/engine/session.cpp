@@ -149,7 +149,7 @@ std::shared_ptr<Entry> parse_entry(const SourceRef& ref, Stamp stamp, bool parse
       e->revision_end = lines.position(e->header.revision.revision_range.end);
     } else {
       e->migration = parse_sql_migration(e->file, ref.role, options.placeholders);
-      if (options.assume_in_transaction && !versioned_layout(ref.role.layout)) {
+      if (options.assume_in_transaction && !traits(ref.role.layout).versioned) {
         e->migration.runner_transaction = RunnerTransaction::per_migration;
       }
     }
@@ -268,7 +268,9 @@ struct LintSession::Impl {
     if (auto hash = f.group.key.rfind('#'); hash != std::string::npos) {
       std::string project = f.group.key.substr(0, hash);  // a SQL layout's folder
       folders.insert(project);
-      if (f.group.layout == "sqitch") folders.insert(project + "/sqitch.plan");
+      if (traits(f.group.layout).ordering == Ordering::plan) {
+        folders.insert(project + "/sqitch.plan");  // the plan file decides the order
+      }
     }
     if (!f.group.alembic_env.empty()) folders.insert(f.group.alembic_env);
     for (const std::string& w : folders) f.watched.emplace_back(w, stamp_of(w));
