@@ -11,6 +11,7 @@
 
 #include "schemagate/checklist.hpp"
 #include "schemagate/diagnostic.hpp"
+#include "schemagate/layout.hpp"
 
 namespace schemagate {
 
@@ -22,7 +23,7 @@ struct Config {
   std::vector<std::string> exclude;  // globs, matched against each path as given, relative to the
                                      // linted folder, and absolute
   std::optional<int> pg_version;
-  std::map<std::string, std::string> layouts;  // path glob → layout name
+  std::map<std::string, Layout> layouts;  // path glob → layout
   std::optional<bool> assume_in_transaction;
   std::optional<bool> lock_timeout_set_by_runner;
   std::map<std::string, std::optional<std::int64_t>> large_tables;  // name → rows, if given
@@ -54,8 +55,5 @@ struct ConfigResult {
 // The nearest .schemagate.yaml (or pyproject.toml with [tool.schemagate]) at or above
 // `start` (a file or folder); empty when there is none.
 [[nodiscard]] std::string find_config(const std::string& start);
-
-// The layouts a config may name.
-[[nodiscard]] const std::vector<std::string>& known_layouts();
 
 }  // namespace schemagate

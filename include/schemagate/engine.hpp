@@ -37,7 +37,7 @@ struct LintOptions {
   // Globs of paths whose findings are not reported. An excluded migration still takes part in
   // its project: its revision graph and the replayed schema.
   std::vector<PathGlob> exclude;
-  std::map<std::string, std::string> layouts;       // path glob → layout name
+  std::map<std::string, Layout> layouts;            // path glob → layout
   std::map<std::string, std::string> placeholders;  // template values in SQL
   // Adopting the tool on an old project: this Alembic revision (or SQL version) and what
   // came before it are replayed for context but not reported.

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "schemagate/layout.hpp"
 #include "schemagate/source.hpp"
 
 namespace schemagate {
@@ -320,7 +321,7 @@ struct Migration {
   // Flyway U..., Sqitch revert/, diesel down.sql); null when the downgrade lives in `file`
   // (Alembic, dbmate). The ranges of `downgrade` point into file_of(Phase::downgrade).
   const SourceFile* down_file = nullptr;
-  std::string layout;  // "sql", "alembic", ...
+  Layout layout = Layout::sql;
   RunnerTransaction runner_transaction = RunnerTransaction::none;
   DowngradeKind downgrade_kind = DowngradeKind::absent;
   ByteRange downgrade_range;  // the downgrade definition (or where it should be)

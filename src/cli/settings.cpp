@@ -120,7 +120,7 @@ void print(std::ostream& out, const Settings& settings) {
   for (const auto& [id, sev] : c.severity) out << "    " << id << ": " << to_string(sev) << "\n";
   out << "layouts:" << (c.layouts.empty() ? " {}\n" : "\n");
   for (const auto& [glob, layout] : c.layouts)
-    out << "  " << quoted(glob) << ": " << layout << "\n";
+    out << "  " << quoted(glob) << ": " << to_string(layout) << "\n";
   out << "large_tables:" << (c.large_tables.empty() ? " {}\n" : "\n");
   for (const auto& [name, rows] : c.large_tables) {
     out << "  " << quoted(name) << ": " << (rows ? std::to_string(*rows) : std::string("null"))

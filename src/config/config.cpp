@@ -293,16 +293,18 @@ class Validator {
 
   void layouts(const Value& v, Config& c) {
     if (!expect(v, Value::Kind::map, "layouts")) return;
-    const auto& known = known_layouts();
     for (const auto& [glob, layout] : v.entries) {
       if (!expect(layout, Value::Kind::text, "the layout of " + glob)) continue;
-      if (std::find(known.begin(), known.end(), layout.text) == known.end()) {
+      std::optional<Layout> known = layout_named(layout.text);
+      if (!known) {
         std::string names;
-        for (const std::string& k : known) names += (names.empty() ? "" : ", ") + k;
+        for (const LayoutTraits& t : all_layouts()) {
+          names += (names.empty() ? "" : ", ") + std::string(t.name);
+        }
         error(layout.at, "unknown layout '" + layout.text + "' (known: " + names + ")");
         continue;
       }
-      c.layouts[glob] = layout.text;
+      c.layouts[glob] = *known;
     }
   }
 
@@ -387,12 +389,6 @@ class Validator {
 bool is_pyproject(const std::string& path) { return fs::path(path).filename() == "pyproject.toml"; }
 
 }  // namespace
-
-const std::vector<std::string>& known_layouts() {
-  static const std::vector<std::string> layouts = {
-      "alembic", "golang-migrate", "flyway", "dbmate", "sqitch", "diesel", "prisma", "popx", "sql"};
-  return layouts;
-}
 
 ConfigResult parse_config_text(const std::string& path, std::string_view text) {
   ConfigResult out;

@@ -266,8 +266,9 @@ class Walker {
       ++out_.left_out[index];
       return;
     }
-    if (!versioned_layout(place.role.layout)) {
-      add(SourceRef{arg, SourceKind::sql, true, hidden, {}, hidden, index}, arg, arg, "sql");
+    if (!traits(place.role.layout).versioned) {
+      add(SourceRef{arg, SourceKind::sql, true, hidden, place.role, hidden, index}, arg, arg,
+          Layout::sql);
       return;
     }
     std::string key = project_key(place);
@@ -285,13 +286,13 @@ class Walker {
 
   std::string project_key(const SqlPlacement& place) {
     std::string dir = canonical_dir(place.project_dir);
-    std::string key = dir + "#" + place.role.layout;
+    std::string key = dir + "#" + std::string(to_string(place.role.layout));
     display_names_.emplace(key, place.project_dir.generic_string());
     return key;
   }
 
   void add(const SourceRef& ref, const std::string& key, const std::string& root_hint,
-           const std::string& layout) {
+           Layout layout) {
     SourceGroup& g = groups_[key];
     if (g.key.empty()) {
       g.key = key;
@@ -310,7 +311,7 @@ class Walker {
   void add(const SourceRef& ref, const AlembicProject& project, const std::string& root_hint) {
     display_names_.emplace(project.key, project.display);
     projects_by_key_.emplace(project.key, project);
-    add(ref, project.key, root_hint, "alembic");
+    add(ref, project.key, root_hint, Layout::alembic);
     SourceGroup& g = groups_[project.key];
     std::error_code ec;
     if (g.alembic_env.empty() && !project.env.empty() && fs::is_regular_file(project.env, ec)) {
@@ -530,10 +531,10 @@ class Walker {
       SqlPlacement place = layouts_.place(p);
       if (place.role.skip) continue;
       ref.role = place.role;
-      if (versioned_layout(place.role.layout)) {
+      if (traits(place.role.layout).versioned) {
         add(ref, project_key(place), arg, place.role.layout);
       } else {
-        add(ref, ref.path, arg, "sql");
+        add(ref, ref.path, arg, Layout::sql);
       }
     }
     while (!pending_.empty()) {

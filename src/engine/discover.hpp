@@ -29,9 +29,9 @@ struct SourceRef {
 // Files that are linted together: one Alembic project, one layout folder of versioned SQL
 // migrations, or one bare SQL file.
 struct SourceGroup {
-  std::string layout;        // "alembic", a SQL layout (layouts.hpp), or "sql" for a bare file
-  std::string key;           // canonical path of the project's alembic.ini or versions folder
-  std::string name;          // the same, as the user's paths spell it
+  Layout layout = Layout::sql;  // Layout::alembic, a SQL layout, or Layout::sql for a bare file
+  std::string key;              // canonical path of the project's alembic.ini or versions folder
+  std::string name;             // the same, as the user's paths spell it
   std::string project_root;  // where imports of project helpers resolve (git root or the argument)
   // Alembic: the project's env.py, when it exists (empty otherwise): in alembic.ini's
   // script_location; without one, beside the revisions' folder or one folder higher.
@@ -54,7 +54,7 @@ struct Discovery {
 
 struct DiscoverOptions {
   // Glob (fnmatch, `*` crossing `/`) of a folder's path → its layout, instead of detecting it.
-  std::map<std::string, std::string> layout_overrides;
+  std::map<std::string, Layout> layout_overrides;
   // Globs of paths whose findings are not reported (glob.hpp): such a file still takes part in
   // its project as context; a project with nothing reported is left out.
   std::vector<PathGlob> exclude;

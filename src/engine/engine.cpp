@@ -18,6 +18,7 @@
 #include "engine/context.hpp"
 #include "engine/discover.hpp"
 #include "engine/parallel.hpp"
+#include "engine/plan.hpp"
 #include "engine/replay.hpp"
 #include "engine/suppress.hpp"
 #include "frontends/alembic/alembic_frontend.hpp"
@@ -88,6 +89,7 @@ struct Unit {
   bool linted = true;               // false: unreadable, not text, or not a revision
   bool not_revision = false;        // a Python file that is no migration: not even counted
   bool companion = false;           // a downgrade file, linted with its upgrade
+  bool downgrade_only = false;      // a downgrade file whose upgrade is missing
   bool headed = false;              // its header was read first (Alembic): it keeps those ids
   Unit* down = nullptr;             // the downgrade file paired with this upgrade
   std::optional<std::string> text;  // lint_text: the text instead of the file's
@@ -105,153 +107,61 @@ struct Unit {
   }
 };
 
-class GroupLinter {
+// The one project linter: from a project's files to its findings, in the order the migrations
+// run (a plan, plan.hpp), for `lint`, `explain`, `checklist` and the language server.
+class ProjectLinter {
  public:
-  GroupLinter(const LintOptions& options, LintResult& result, Workers* workers,
-              std::string project_root)
-      : options_(options),
+  ProjectLinter(const SourceGroup& group, const LintOptions& options, LintResult& result,
+                Workers* workers)
+      : group_(group),
+        options_(options),
         result_(result),
         workers_(workers),
-        project_root_(std::move(project_root)) {}
+        project_root_(group.project_root),
+        units_(group.files.size()) {}
 
-  void add(const SourceRef& ref, std::optional<std::string> text = std::nullopt) {
-    units_.push_back(std::make_unique<Unit>(ref));
-    units_.back()->text = std::move(text);
-  }
+  // The file's text is `text` (an editor's unsaved buffer, lint_text) instead of the disk's.
+  void give_text(std::size_t file, std::string text) { unit(file).text = std::move(text); }
 
   void explain_into(std::vector<ExplainRow>* rows) { explain_ = rows; }
 
   // What the project's runner does around every migration (Alembic: env.py).
   void set_runner(RunnerEnvironment runner) { runner_ = std::move(runner); }
 
-  // lint_in_context: the first unit (with the second as its downgrade file, if any) against
-  // `state`, the schema replayed up to it, with the graph findings of its file.
-  void lint_in(SchemaState& state, std::vector<RawFinding> graph_findings) {
-    for (const auto& u : units_) {
-      if (versioned_layout(u->ref.role.layout)) {
-        u->migration.id = u->ref.role.version;  // as lint_sql_project sets it
-        u->migration.layout = u->ref.role.layout;
-      }
-    }
-    Unit& u = *units_.front();
-    if (units_.size() > 1) {
-      u.down = units_[1].get();
-      u.down->companion = true;
-    }
-    u.pending = std::move(graph_findings);
-    run_in_order({&u}, &state);
-    finish_unlinted();
-  }
-
-  // An Alembic project: headers first (all files, in parallel), then the revision graph and
-  // its rules, then replay in revision order. Histories that never meet (one chain per
-  // database in sibling folders) are graphs and replays of their own.
-  void lint_alembic() {
-    read_headers();
-    std::vector<const Migration*> migrations;
-    std::unordered_map<const Migration*, Unit*> unit_of;
-    for (const auto& u : units_) {
-      if (!u->linted) continue;
-      migrations.push_back(&u->migration);
-      unit_of[&u->migration] = u.get();
-    }
-    std::vector<std::vector<Unit*>> orders;
-    for (const std::vector<const Migration*>& history : separate_histories(migrations)) {
-      std::vector<Unit*>& order = orders.emplace_back();
-      RevisionGraph graph(history);
-      run_graph_rules(graph, {}, unit_of);
-      // Revision order first; what the graph can't order (cycles, files without an id) after.
-      std::set<const Unit*> placed;
-      for (const Migration* m : graph.order()) {
-        placed.insert(unit_of.at(m));
-        order.push_back(unit_of.at(m));
-      }
-      for (const Migration* m : history) {
-        if (!placed.contains(unit_of.at(m))) order.push_back(unit_of.at(m));
-      }
-      if (!options_.start_after.empty()) {
-        if (const Migration* from = graph.find(options_.start_after)) {
-          // --start-after: the revision and its ancestors are history, replayed but not
-          // reported.
-          result_.start_after_found = true;
-          std::vector<const Migration*> todo{from};
-          std::set<const Migration*> seen;
-          while (!todo.empty()) {
-            const Migration* m = todo.back();
-            todo.pop_back();
-            if (!seen.insert(m).second) continue;
-            silence(*unit_of.at(m));
-            for (const std::string& p : m->parents) {
-              if (const Migration* parent = graph.find(p)) todo.push_back(parent);
-            }
-          }
-        }
-      }
-    }
-    for (const std::vector<Unit*>& order : orders) {
+  // The whole project: headers (Alembic revisions, in parallel), the plan, then every
+  // sequence in run order.
+  void lint_all() {
+    Plan plan = make_plan(group_, headers(), options_);
+    result_.start_after_found = result_.start_after_found || plan.start_after_found;
+    for (Sequence& seq : plan.sequences) {
+      std::vector<Unit*> order;
+      order.reserve(seq.migrations.size());
+      for (PlannedMigration& p : seq.migrations) order.push_back(&place(p));
       SchemaState state;
-      run_in_order(order, &state);
+      run_in_order(order, seq.shared ? &state : nullptr);
     }
     finish_unlinted();
   }
 
-  // A layout folder of versioned SQL migrations: each downgrade file paired with its
-  // upgrade, then replayed in version order with one schema state. The order and the pairs
-  // come from the file names, so files are read once.
-  void lint_sql_project() {
-    std::vector<Unit*> ups;
-    std::vector<Unit*> downs;
-    for (const auto& u : units_) {
-      (u->ref.role.down ? downs : ups).push_back(u.get());
-      u->migration.id = u->ref.role.version;
-      u->migration.layout = u->ref.role.layout;
-    }
-    std::stable_sort(ups.begin(), ups.end(), [](const Unit* a, const Unit* b) {
-      return runs_before(a->ref.role, b->ref.role);
-    });
-    std::vector<Unit*> orphans;
-    for (Unit* down : downs) {
-      if (Unit* up = pair_of(*down, ups)) {
-        up->down = down;
-        down->companion = true;
-      } else {
-        orphans.push_back(down);  // a downgrade of nothing: linted on its own
-      }
-    }
-    std::vector<const Migration*> migrations;
-    std::unordered_map<const Migration*, Unit*> unit_of;
-    for (Unit* u : ups) {
-      migrations.push_back(&u->migration);
-      unit_of[&u->migration] = u;
-    }
-    RevisionGraph none({});  // versions, not revisions: the Alembic graph rules see nothing
-    run_graph_rules(none, migrations, unit_of);
-    if (!options_.start_after.empty()) {
-      // start_after: migrations up to it are history, replayed but not reported.
-      std::vector<const SqlRole*> roles;
-      for (const Unit* u : ups) roles.push_back(&u->ref.role);
-      std::vector<bool> history = history_of(roles, options_.start_after);
-      for (std::size_t i = 0; i < ups.size(); ++i) {
-        if (!history[i]) continue;
-        silence(*ups[i]);
-        if (ups[i]->down != nullptr) silence(*ups[i]->down);
-      }
-      result_.start_after_found =
-          std::find(history.begin(), history.end(), true) != history.end() &&
-          std::any_of(roles.begin(), roles.end(),
-                      [&](const SqlRole* r) { return names_version(*r, options_.start_after); });
-    }
-    SchemaState state;
-    run_in_order(ups, &state);
-    run_in_order(orphans, nullptr);
+  // One planned migration (the language server's buffer) against `state`, the schema replayed
+  // up to it; the other files of the project are not read.
+  void lint_planned(const Plan& plan, const PlanPlace& where, SchemaState& state) {
+    PlannedMigration p = plan.sequences[where.sequence].migrations[where.index];
+    Unit& u = place(p);
+    bool shared = plan.sequences[where.sequence].shared;
+    SchemaState alone;
+    run_in_order({&u}, shared ? &state : &alone);
     finish_unlinted();
   }
 
-  // Each file on its own (bare SQL files).
-  void lint_each() {
-    std::vector<Unit*> all;
-    for (const auto& u : units_) all.push_back(u.get());
-    run_in_order(all, nullptr);
+  // The first file alone, with no project around it (lint_text): no revision graph.
+  void lint_alone() {
+    Unit& u = unit(0);
+    if (traits(u.ref.role.layout).versioned) {
+      u.migration.id = u.ref.role.version;
+      u.migration.layout = u.ref.role.layout;
+    }
+    run_in_order({&u}, nullptr);
     finish_unlinted();
   }
 
@@ -263,7 +173,7 @@ class GroupLinter {
     finish_unlinted();
     std::vector<const Migration*> migrations;
     for (const auto& u : units_) {
-      if (u->linted) migrations.push_back(&u->migration);
+      if (u && u->linted) migrations.push_back(&u->migration);
     }
     std::vector<ProjectGraph> out;
     auto histories = separate_histories(migrations);
@@ -336,6 +246,7 @@ class GroupLinter {
   // named files left out as no migrations.
   void count(std::vector<std::size_t>* found = nullptr) {
     for (const auto& u : units_) {
+      if (!u) continue;
       if (u->io_problem) add_io_error(result_, u->ref.path, *u->io_problem);
       bool counts =
           u->not_revision ? u->ref.explicit_path : u->reported || u->ref.excluded || u->history;
@@ -347,6 +258,44 @@ class GroupLinter {
   }
 
  private:
+  Unit& unit(std::size_t file) {
+    if (!units_[file]) units_[file] = std::make_unique<Unit>(group_.files[file]);
+    return *units_[file];
+  }
+
+  // The unit of a planned migration, set up as the plan says (its downgrade file, history,
+  // graph findings).
+  Unit& place(PlannedMigration& p) {
+    Unit& u = unit(p.file);
+    if (p.down) {
+      u.down = &unit(*p.down);
+      u.down->companion = true;
+    }
+    u.downgrade_only = p.downgrade_only;
+    u.pending = std::move(p.graph_findings);
+    if (p.history) {
+      silence(u);
+      if (u.down != nullptr) silence(*u.down);
+    }
+    return u;
+  }
+
+  // What planning needs of each file: Alembic revisions' headers, read first (all files, in
+  // parallel) so that the revision graph orders them; SQL files are planned by their names.
+  std::vector<FileHeader> headers() {
+    bool python = std::any_of(group_.files.begin(), group_.files.end(),
+                              [](const SourceRef& r) { return r.kind == SourceKind::python; });
+    if (python) read_headers();
+    std::vector<FileHeader> out(group_.files.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      Unit& u = unit(i);
+      out[i].usable = u.linted;
+      out[i].header = u.migration;
+      out[i].header.file = &u.file;
+    }
+    return out;
+  }
+
   // Reads a unit's text (the file's, or the one it was given).
   bool read(Unit& u) {
     if (u.text) {
@@ -391,6 +340,7 @@ class GroupLinter {
 
   // The header pass of an Alembic project, on the workers.
   void read_headers() {
+    for (std::size_t i = 0; i < units_.size(); ++i) (void)unit(i);
     parallel_for(workers_, units_.size(), [&](std::size_t i) {
       Unit& u = *units_[i];
       try {
@@ -423,12 +373,19 @@ class GroupLinter {
         u.migration = std::move(m);
       } else {
         u.migration = parse_sql_migration(u.file, u.ref.role, options_.placeholders);
-        if (options_.assume_in_transaction && !versioned_layout(u.ref.role.layout)) {
+        if (options_.assume_in_transaction && !traits(u.ref.role.layout).versioned) {
           u.migration.runner_transaction = RunnerTransaction::per_migration;
         }
       }
       u.migration.file = &u.file;
-      if (u.ref.role.down && !u.companion) {
+      if (u.ref.role.outside_history) {
+        emit(u, "outside-history", {0, 0},
+             "this file sits among numbered migrations but has no number: it is linted on its "
+             "own, not as part of their history",
+             "number it (`NNN_name.sql`) if it is a migration that runs after the others; "
+             "otherwise move it out of the migrations folder");
+      }
+      if (u.downgrade_only) {
         // A downgrade file whose upgrade is missing: its statements are a downgrade's (of
         // nothing), never an upgrade.
         Migration& m = u.migration;
@@ -493,7 +450,7 @@ class GroupLinter {
   // Hands over the findings of files that were never linted (unreadable, not text).
   void finish_unlinted() {
     for (const auto& u : units_) {
-      if (!u->linted) finish(*u);
+      if (u && !u->linted) finish(*u);
     }
   }
 
@@ -568,36 +525,6 @@ class GroupLinter {
     u.diagnostics.clear();
   }
 
-  // The upgrade a downgrade file undoes: same version (and name, among duplicates), not yet
-  // paired. `ups` is in run order, repeatable migrations last. A Sqitch revert script undoes
-  // the deploy script of the same change (names are unique in a plan's scripts).
-  static Unit* pair_of(const Unit& down, const std::vector<Unit*>& ups) {
-    const SqlRole& role = down.ref.role;
-    if (role.layout == "sqitch") {
-      for (Unit* up : ups) {
-        if (up->down == nullptr && up->ref.role.name == role.name) return up;
-      }
-      return nullptr;
-    }
-    auto first = std::partition_point(ups.begin(), ups.end(), [&](const Unit* up) {
-      return !up->ref.role.repeatable && compare_versions(up->ref.role.version, role.version) < 0;
-    });
-    Unit* found = nullptr;
-    for (auto it = first; it != ups.end(); ++it) {
-      const SqlRole& up = (*it)->ref.role;
-      if (up.repeatable || compare_versions(up.version, role.version) != 0) break;
-      if ((*it)->down != nullptr) continue;
-      if (up.name == role.name) return *it;
-      if (found == nullptr) found = *it;
-    }
-    return found;
-  }
-
-  [[nodiscard]] bool enabled(const RuleInfo& rule) const {
-    if (options_.disable.contains(std::string(rule.id))) return false;
-    return !rule.opt_in || options_.enable.contains(std::string(rule.id));
-  }
-
   [[nodiscard]] Severity severity_of(std::string_view rule, const RuleInfo* info) const {
     auto it = options_.severity.find(std::string(rule));
     if (it != options_.severity.end()) return it->second;
@@ -670,7 +597,7 @@ class GroupLinter {
     explain(f, steps);
     RuleContext ctx(m, steps, options_.settings, runner_);
     auto run = [&](const RuleInfo& rule) {
-      if (rule.check == nullptr || !enabled(rule)) return;
+      if (rule.check == nullptr || !rule_enabled(rule, options_)) return;
       ctx.begin_rule(rule.id);
       if (auto failure = guarded(rule.id, ctx.findings(), [&] { rule.check(ctx); })) {
         emit(f, "internal-error", {0, 0}, *failure, kBugHelp);
@@ -682,25 +609,6 @@ class GroupLinter {
       // A downgrade kept in a file of its own is reported there.
       Unit& target = r.phase == Phase::downgrade && m.down_file != nullptr ? *f.down : f;
       emit(target, r.rule, r.range, std::move(r.message), std::move(r.help));
-    }
-  }
-
-  // Graph rules; their findings wait in each file until it is read again.
-  void run_graph_rules(const RevisionGraph& graph, std::vector<const Migration*> migrations,
-                       const std::unordered_map<const Migration*, Unit*>& unit_of) {
-    GraphContext ctx(graph, std::move(migrations));
-    for (const RuleInfo& rule : all_rules()) {
-      if (rule.graph_check == nullptr || !enabled(rule)) continue;
-      ctx.begin_rule(rule.id);
-      auto failure = guarded(rule.id, ctx.findings(), [&] { rule.graph_check(ctx); });
-      auto first = std::find_if(units_.begin(), units_.end(),
-                                [&](const auto& u) { return unit_of.contains(&u->migration); });
-      if (failure && first != units_.end()) {
-        (*first)->pending.push_back({"internal-error", {0, 0}, *failure, kBugHelp});
-      }
-    }
-    for (auto& [m, r] : ctx.findings()) {
-      if (auto it = unit_of.find(m); it != unit_of.end()) it->second->pending.push_back(r);
     }
   }
 
@@ -722,13 +630,14 @@ class GroupLinter {
     }
   }
 
+  const SourceGroup& group_;
   const LintOptions& options_;
   LintResult& result_;
   Workers* workers_;
   std::string project_root_;
   std::vector<ExplainRow>* explain_ = nullptr;
   RunnerEnvironment runner_;
-  std::vector<std::unique_ptr<Unit>> units_;
+  std::vector<std::unique_ptr<Unit>> units_;  // per file of the group, made when needed
 };
 
 void sort(LintResult& result) {
@@ -785,21 +694,10 @@ LintResult lint_groups(const std::vector<std::string>& paths, const LintOptions&
   for (const SourceGroup& g : found.groups) files += g.files.size();
   std::unique_ptr<Workers> workers = start_workers(files, options.jobs);
   for (const SourceGroup& g : found.groups) {
-    GroupLinter linter(options, result, workers.get(), g.project_root);
+    ProjectLinter linter(g, options, result, workers.get());
     linter.explain_into(explain);
-    bool python = false;
-    for (const SourceRef& ref : g.files) {
-      linter.add(ref);
-      python = python || ref.kind == SourceKind::python;
-    }
-    if (python) {
-      linter.set_runner(read_runner_environment(g));
-      linter.lint_alembic();
-    } else if (versioned_layout(g.layout)) {
-      linter.lint_sql_project();
-    } else {
-      linter.lint_each();
-    }
+    linter.set_runner(read_runner_environment(g));
+    linter.lint_all();
     linter.count(&per_path);
   }
   report_empty_paths(result, paths, per_path, options);
@@ -852,15 +750,10 @@ GraphResult read_graphs(const std::vector<std::string>& paths) {
   for (const SourceGroup& g : found.groups) files += g.files.size();
   std::unique_ptr<Workers> workers = start_workers(files, 0);
   LintOptions options;
-  for (const SourceGroup& g : found.groups) {
-    GroupLinter linter(options, out.problems, workers.get(), g.project_root);
-    bool python = false;
-    for (const SourceRef& ref : g.files) {
-      if (ref.kind != SourceKind::python) continue;
-      python = true;
-      linter.add(ref);
-    }
-    if (!python) continue;
+  for (SourceGroup& g : found.groups) {
+    std::erase_if(g.files, [](const SourceRef& r) { return r.kind != SourceKind::python; });
+    if (g.files.empty()) continue;
+    ProjectLinter linter(g, options, out.problems, workers.get());
     for (ProjectGraph& graph : linter.describe(g.name)) out.projects.push_back(std::move(graph));
     linter.count();
   }
@@ -872,27 +765,29 @@ GraphResult read_graphs(const std::vector<std::string>& paths) {
 
 LintResult lint_text(std::string path, std::string text, const LintOptions& options) {
   LintResult result;
-  GroupLinter linter(options, result, nullptr, ".");
   bool python = path.size() > 3 && path.ends_with(".py");
-  SourceRef ref{path, python ? SourceKind::python : SourceKind::sql, true, false, {}};
-  linter.add(ref, std::move(text));
+  SourceGroup group;
+  group.project_root = ".";
+  group.files.push_back(
+      SourceRef{path, python ? SourceKind::python : SourceKind::sql, true, false, {}, false, 0});
+  ProjectLinter linter(group, options, result, nullptr);
+  linter.give_text(0, std::move(text));
   // One text alone has no revision graph: graph rules need the project (lint_paths).
-  linter.lint_each();
+  linter.lint_alone();
   linter.count();
   sort(result);
   return result;
 }
 
-LintResult lint_in_context(ContextFile file, std::optional<ContextFile> down,
-                           const std::string& project_root, std::vector<RawFinding> graph_findings,
-                           SchemaState& state, const LintOptions& options,
-                           const RunnerEnvironment& runner) {
+LintResult lint_planned(const SourceGroup& group, const Plan& plan, const PlanPlace& where,
+                        std::optional<std::string> text, SchemaState& state,
+                        const LintOptions& options, const RunnerEnvironment& runner) {
   LintResult result;
-  GroupLinter linter(options, result, nullptr, project_root);
+  ProjectLinter linter(group, options, result, nullptr);
   linter.set_runner(runner);
-  linter.add(file.ref, std::move(file.text));
-  if (down) linter.add(down->ref, std::move(down->text));
-  linter.lint_in(state, std::move(graph_findings));
+  const PlannedMigration& p = plan.sequences[where.sequence].migrations[where.index];
+  if (text) linter.give_text(where.down ? *p.down : p.file, std::move(*text));
+  linter.lint_planned(plan, where, state);
   linter.count();
   sort(result);
   return result;

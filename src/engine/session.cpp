@@ -101,7 +101,7 @@ std::shared_ptr<Entry> parse_entry(const SourceRef& ref, Stamp stamp, bool parse
       e->revision_end = lines.position(e->header.revision.revision_range.end);
     } else {
       e->migration = parse_sql_migration(e->file, ref.role, options.placeholders);
-      if (options.assume_in_transaction && !versioned_layout(ref.role.layout)) {
+      if (options.assume_in_transaction && !traits(ref.role.layout).versioned) {
         e->migration.runner_transaction = RunnerTransaction::per_migration;
       }
     }
@@ -155,52 +155,16 @@ struct Buffer {
   // The schema replayed up to the buffer, and what was replayed.
   std::vector<EntryPtr> replayed;
   SchemaState state;
-  // Alembic: the buffer's header (at a stable address: the graph points to it), the
-  // migrations the graph was built on, the graph, and the files before the buffer in its order.
+  // Alembic: the buffer's header (at a stable address: the plan points to it).
   SourceFile file;
   Migration header;
+  // The plan of the buffer's project, and what it was made from: the headers (the entries
+  // keep them alive) and the buffer's header key. Made again when any of them changes.
+  std::optional<Plan> plan;
+  std::vector<const Migration*> made_from;
   std::optional<HeaderKey> key;
-  std::vector<const Migration*> migrations;
-  std::vector<EntryPtr> entries;  // keeps the migrations above alive
-  std::unique_ptr<RevisionGraph> graph;
-  std::vector<EntryPtr> before;
+  std::vector<EntryPtr> entries;
 };
-
-[[nodiscard]] bool enabled(const RuleInfo& rule, const LintOptions& options) {
-  if (options.disable.contains(std::string(rule.id))) return false;
-  return !rule.opt_in || options.enable.contains(std::string(rule.id));
-}
-
-// The graph rules' findings for `target` (GroupLinter::run_graph_rules): a failing rule is an
-// internal-error of the project's first migration.
-std::vector<RawFinding> graph_findings(const RevisionGraph& graph,
-                                       std::vector<const Migration*> migrations,
-                                       const Migration* target, bool target_first,
-                                       const LintOptions& options) {
-  std::vector<RawFinding> out;
-  GraphContext ctx(graph, std::move(migrations));
-  for (const RuleInfo& rule : all_rules()) {
-    if (rule.graph_check == nullptr || !enabled(rule, options)) continue;
-    ctx.begin_rule(rule.id);
-    std::size_t before = ctx.findings().size();
-    std::string failure;
-    try {
-      rule.graph_check(ctx);
-    } catch (const std::exception& e) {
-      failure = "rule " + std::string(rule.id) + " failed: " + e.what();
-    } catch (...) {
-      failure = "rule " + std::string(rule.id) + " failed";
-    }
-    if (!failure.empty()) {
-      ctx.findings().resize(before);
-      if (target_first) out.push_back({"internal-error", {0, 0}, failure, kBugHelp});
-    }
-  }
-  for (auto& [m, r] : ctx.findings()) {
-    if (m == target) out.push_back(std::move(r));
-  }
-  return out;
-}
 
 std::string parent_of(const std::string& path) {
   fs::path p = fs::path(path).parent_path();
@@ -256,7 +220,9 @@ struct LintSession::Impl {
     if (auto hash = f.group.key.rfind('#'); hash != std::string::npos) {
       std::string project = f.group.key.substr(0, hash);  // a SQL layout's folder
       folders.insert(project);
-      if (f.group.layout == "sqitch") folders.insert(project + "/sqitch.plan");
+      if (traits(f.group.layout).ordering == Ordering::plan) {
+        folders.insert(project + "/sqitch.plan");  // the plan file decides the order
+      }
     }
     if (!f.group.alembic_env.empty()) folders.insert(f.group.alembic_env);
     for (const std::string& w : folders) f.watched.emplace_back(w, platform::file_stamp(w));
@@ -335,217 +301,118 @@ struct LintSession::Impl {
     return b.state;
   }
 
-  SessionResult lint_alembic(const std::string& path, const Found& f, std::string text) {
-    SessionResult out;
+  // The plan of the buffer's project (plan.hpp), kept while the headers it was made from
+  // stay the same. Alembic: the other revisions' headers from their entries, the buffer's
+  // read from its text.
+  const Plan& plan_for(Buffer& b, const Found& f, bool buffer_usable) {
     const SourceGroup& g = f.group;
-    Buffer& b = buffers[path];
-    bool buffer_ok = well_encoded(text);
-    std::vector<RawFinding> pending;
-    std::vector<EntryPtr> replayed;
-    if (buffer_ok) {
-      b.file = SourceFile{path, text};
-      b.header = alembic::read_revision_header(b.file, alembic_options(g.project_root));
-      b.header.file = &b.file;
-      // The migrations the graph is built on, in the group's order (the engine's).
-      std::vector<const Migration*> migrations;
-      std::vector<EntryPtr> used;
-      for (std::size_t i = 0; i < g.files.size(); ++i) {
-        if (i == f.buffer) {
-          migrations.push_back(&b.header);
-          continue;
-        }
-        EntryPtr e = entry(g.files[i]);
-        if (!e->linted) continue;
-        migrations.push_back(&e->header);
-        used.push_back(std::move(e));
+    std::vector<const Migration*> made_from;
+    std::vector<EntryPtr> used;
+    std::vector<FileHeader> headers(g.files.size());
+    for (std::size_t i = 0; i < g.files.size(); ++i) {
+      if (i == f.buffer) {
+        headers[i].usable = buffer_usable;
+        headers[i].header = b.header;
+        headers[i].header.file = &b.file;
+        made_from.push_back(&b.header);
+        continue;
       }
-      // Only the buffer's own history (the engine lints separate histories apart).
-      for (std::vector<const Migration*>& history : separate_histories(migrations)) {
-        if (std::find(history.begin(), history.end(), &b.header) == history.end()) continue;
-        std::set<const Migration*> keep(history.begin(), history.end());
-        std::erase_if(used, [&](const EntryPtr& e) { return !keep.contains(&e->header); });
-        migrations = std::move(history);
-        break;
-      }
-      HeaderKey key = key_of(b.header);
-      if (!b.graph || migrations != b.migrations || key != b.key) {
-        b.migrations = std::move(migrations);
-        b.entries = std::move(used);
-        b.key = std::move(key);
-        b.graph = std::make_unique<RevisionGraph>(b.migrations);
-        // Revision order first; what the graph can't order after, as lint_alembic does.
-        std::unordered_map<const Migration*, EntryPtr> entry_of;
-        for (const EntryPtr& e : b.entries) entry_of[&e->header] = e;
-        std::set<const Migration*> placed(b.graph->order().begin(), b.graph->order().end());
-        std::vector<const Migration*> order = b.graph->order();
-        for (const Migration* m : b.migrations) {
-          if (!placed.contains(m)) order.push_back(m);
-        }
-        b.before.clear();
-        for (const Migration* m : order) {
-          if (m == &b.header) break;
-          b.before.push_back(entry_of.at(m));
-        }
-      }
-      const RevisionGraph& graph = *b.graph;
-      if (history(graph, b.header)) return out;  // start_after: replayed, never reported
-      pending = graph_findings(graph, {}, &b.header, b.migrations.front() == &b.header, options);
-      replayed = b.before;
-      // The heads, and the other declarations of the buffer's id: what its graph findings are
-      // about.
-      LineIndex lines(text);
-      auto site = [&](const Migration* m, bool head) {
-        if (m == &b.header) {
-          out.revisions.push_back({m->id, path, lines.position(m->revision.revision_range.begin),
-                                   lines.position(m->revision.revision_range.end), head});
-          return;
-        }
-        for (const EntryPtr& e : b.entries) {
-          if (&e->header == m) {
-            out.revisions.push_back(
-                {m->id, m->file->path, e->revision_begin, e->revision_end, head});
-          }
-        }
-      };
-      std::set<const Migration*> heads(graph.heads().begin(), graph.heads().end());
-      for (const Migration* m : graph.heads()) site(m, true);
-      if (!b.header.id.empty()) {
-        for (const Migration* m : graph.declaring(b.header.id)) {
-          if (!heads.contains(m)) site(m, false);
-        }
-      }
-    } else {
-      b.graph.reset();  // the buffer takes no part in the graph: it is linted alone
+      EntryPtr e = entry(g.files[i]);
+      headers[i].usable = e->linted;
+      headers[i].header = e->header;
+      headers[i].header.file = &e->file;
+      made_from.push_back(&e->header);
+      used.push_back(std::move(e));
     }
-    SchemaState state = state_after(b, replayed);
-    out.lint = lint_in_context({g.files[f.buffer], std::move(text)}, std::nullopt, g.project_root,
-                               std::move(pending), state, options, environment(g));
+    HeaderKey key = key_of(b.header);
+    if (!b.plan || made_from != b.made_from || key != b.key || !buffer_usable) {
+      b.plan = make_plan(g, std::move(headers), options);
+      b.made_from = std::move(made_from);
+      b.entries = std::move(used);
+      b.key = std::move(key);
+    }
+    return *b.plan;
+  }
+
+  // The heads of the buffer's history, and the other revisions that declare its id: what its
+  // graph findings are about (an editor's related information).
+  std::vector<RevisionSite> sites(const Found& f, const Buffer& b, const Plan& plan,
+                                  const Sequence& seq, const std::string& path,
+                                  std::string_view text) {
+    std::vector<RevisionSite> out;
+    std::vector<const Migration*> history;
+    std::unordered_map<const Migration*, std::size_t> file_of;
+    for (const PlannedMigration& p : seq.migrations) {
+      history.push_back(&plan.headers[p.file].header);
+      file_of[history.back()] = p.file;
+    }
+    RevisionGraph graph(history);
+    LineIndex lines(text);
+    auto site = [&](const Migration* m, bool head) {
+      std::size_t file = file_of.at(m);
+      if (file == f.buffer) {
+        out.push_back({m->id, path, lines.position(b.header.revision.revision_range.begin),
+                       lines.position(b.header.revision.revision_range.end), head});
+        return;
+      }
+      EntryPtr e = entry(f.group.files[file]);
+      out.push_back({m->id, m->file->path, e->revision_begin, e->revision_end, head});
+    };
+    std::set<const Migration*> heads(graph.heads().begin(), graph.heads().end());
+    for (const Migration* m : graph.heads()) site(m, true);
+    if (!b.header.id.empty()) {
+      for (const Migration* m : graph.declaring(b.header.id)) {
+        if (!heads.contains(m)) site(m, false);
+      }
+    }
     return out;
   }
 
-  // The upgrade a downgrade file undoes (GroupLinter::pair_of): same version (and name, among
-  // duplicates), not yet paired. `ups` is in run order, repeatable migrations last.
-  static std::optional<std::size_t> pair_of(const SourceGroup& g, std::size_t down,
-                                            const std::vector<std::size_t>& ups,
-                                            const std::set<std::size_t>& paired) {
-    const SqlRole& role = g.files[down].role;
-    if (role.layout == "sqitch") {
-      for (std::size_t up : ups) {
-        if (!paired.contains(up) && g.files[up].role.name == role.name) return up;
-      }
-      return std::nullopt;
-    }
-    auto first = std::partition_point(ups.begin(), ups.end(), [&](std::size_t up) {
-      const SqlRole& r = g.files[up].role;
-      return !r.repeatable && compare_versions(r.version, role.version) < 0;
-    });
-    std::optional<std::size_t> found;
-    for (auto it = first; it != ups.end(); ++it) {
-      const SqlRole& up = g.files[*it].role;
-      if (up.repeatable || compare_versions(up.version, role.version) != 0) break;
-      if (paired.contains(*it)) continue;
-      if (up.name == role.name) return *it;
-      if (!found) found = *it;
-    }
-    return found;
-  }
-
-  // start_after (LintOptions): is the revision `m` that one or one of its ancestors?
-  [[nodiscard]] bool history(const RevisionGraph& graph, const Migration& m) const {
-    if (options.start_after.empty()) return false;
-    const Migration* from = graph.find(options.start_after);
-    std::vector<const Migration*> todo{from};
-    std::set<const Migration*> seen;
-    while (!todo.empty()) {
-      const Migration* cur = todo.back();
-      todo.pop_back();
-      if (cur == nullptr || !seen.insert(cur).second) continue;
-      if (cur == &m || (!m.id.empty() && cur->id == m.id)) return true;
-      for (const std::string& p : cur->parents) todo.push_back(graph.find(p));
-    }
-    return false;
-  }
-
-  SessionResult lint_sql_project(const std::string& path, const Found& f, std::string text) {
+  // The buffer in its planned project: the migrations before it in its sequence replayed from
+  // their entries (upgrades only, as the engine replays files it does not report on), then
+  // the buffer's migration linted by the engine's project linter.
+  SessionResult lint_project(const std::string& path, const Found& f, std::string text) {
     SessionResult out;
     const SourceGroup& g = f.group;
-
-    std::vector<std::size_t> ups;
-    std::vector<std::size_t> downs;
-    for (std::size_t i = 0; i < g.files.size(); ++i) {
-      (g.files[i].role.down ? downs : ups).push_back(i);
-    }
-    std::stable_sort(ups.begin(), ups.end(), [&](std::size_t a, std::size_t b) {
-      return runs_before(g.files[a].role, g.files[b].role);
-    });
-    std::set<std::size_t> paired;
-    std::unordered_map<std::size_t, std::size_t> down_of;
-    std::unordered_map<std::size_t, std::size_t> up_of;
-    for (std::size_t d : downs) {
-      if (auto up = pair_of(g, d, ups, paired)) {
-        paired.insert(*up);
-        down_of[*up] = d;
-        up_of[d] = *up;
-      }
-    }
-    ContextFile buffer{g.files[f.buffer], std::move(text)};
-    std::optional<std::size_t> up =
-        g.files[f.buffer].role.down ? std::nullopt : std::optional(f.buffer);
-    if (!up) {
-      auto it = up_of.find(f.buffer);
-      if (it == up_of.end()) {
-        // A downgrade of nothing: linted on its own.
-        SchemaState alone;
-        out.lint =
-            lint_in_context(std::move(buffer), std::nullopt, g.project_root, {}, alone, options);
-        return out;
-      }
-      up = it->second;
-    }
-    if (!options.start_after.empty()) {
-      // start_after: history, replayed for the later ones, never reported (as the engine).
-      std::vector<const SqlRole*> roles;
-      for (std::size_t i : ups) roles.push_back(&g.files[i].role);
-      std::vector<bool> history = history_of(roles, options.start_after);
-      for (std::size_t k = 0; k < ups.size(); ++k) {
-        if (history[k] && ups[k] == *up) return out;
-      }
-    }
-    // The graph rules see each upgrade's version and layout, before any is read.
-    std::vector<SourceFile> files(g.files.size());
-    std::vector<Migration> stubs(g.files.size());
-    std::vector<const Migration*> migrations;
-    for (std::size_t i : ups) {
-      files[i].path = g.files[i].path;
-      stubs[i].id = g.files[i].role.version;
-      stubs[i].layout = g.files[i].role.layout;
-      stubs[i].file = &files[i];
-      migrations.push_back(&stubs[i]);
-    }
-    std::vector<RawFinding> pending;
-    if (*up == f.buffer) {
-      RevisionGraph none({});
-      bool first = !ups.empty() && *std::min_element(ups.begin(), ups.end()) == f.buffer;
-      pending = graph_findings(none, migrations, &stubs[f.buffer], first, options);
-    }
-    std::vector<EntryPtr> replayed;
-    for (std::size_t i : ups) {
-      if (i == *up) break;
-      EntryPtr e = entry(g.files[i]);
-      if (e->linted) replayed.push_back(e);
-    }
-    SchemaState state = state_after(buffers[path], replayed);
-    if (*up == f.buffer) {
-      std::optional<ContextFile> down;
-      if (auto d = down_of.find(f.buffer); d != down_of.end()) {
-        down = ContextFile{g.files[d->second], std::nullopt};
-      }
-      out.lint = lint_in_context(std::move(buffer), std::move(down), g.project_root,
-                                 std::move(pending), state, options);
+    Buffer& b = buffers[path];
+    bool python = g.files[f.buffer].kind == SourceKind::python;
+    bool usable = well_encoded(text);
+    if (python && usable) {
+      b.file = SourceFile{path, text};
+      b.header = alembic::read_revision_header(b.file, alembic_options(g.project_root));
+      b.header.file = &b.file;
     } else {
-      out.lint = lint_in_context({g.files[*up], std::nullopt}, std::move(buffer), g.project_root,
-                                 {}, state, options);
+      b.header = Migration{};
+      b.header.file = &b.file;
+      b.file = SourceFile{path, {}};
     }
+    const Plan& plan = plan_for(b, f, usable);
+    std::optional<PlanPlace> where = find_in_plan(plan, f.buffer);
+    if (!where) {
+      // The buffer takes no part in the project (not text): linted alone.
+      Plan alone;
+      alone.sequences.emplace_back().shared = false;
+      PlannedMigration buffer;
+      buffer.file = f.buffer;
+      alone.sequences.back().migrations.push_back(std::move(buffer));
+      SchemaState none;
+      out.lint =
+          lint_planned(g, alone, {0, 0, false}, std::move(text), none, options, environment(g));
+      return out;
+    }
+    const Sequence& seq = plan.sequences[where->sequence];
+    const PlannedMigration& mine = seq.migrations[where->index];
+    if (python && usable) out.revisions = sites(f, b, plan, seq, path, text);
+    if (mine.history) return out;  // start_after: replayed for the later ones, never reported
+    std::vector<EntryPtr> replayed;
+    if (seq.shared) {
+      for (std::size_t k = 0; k < where->index; ++k) {
+        EntryPtr e = entry(g.files[seq.migrations[k].file]);
+        if (e->linted) replayed.push_back(std::move(e));
+      }
+    }
+    SchemaState state = state_after(b, replayed);
+    out.lint = lint_planned(g, plan, *where, std::move(text), state, options, environment(g));
     return out;
   }
 };
@@ -581,14 +448,7 @@ SessionResult LintSession::lint(const std::string& path, std::string text) {
     impl_->refresh(f);
     b.checked = now;
   }
-  if (f.group.files[f.buffer].kind == SourceKind::python) {
-    return impl_->lint_alembic(path, f, std::move(text));
-  }
-  if (versioned_layout(f.group.layout)) return impl_->lint_sql_project(path, f, std::move(text));
-  SchemaState alone;
-  out.lint = lint_in_context({f.group.files[f.buffer], std::move(text)}, std::nullopt,
-                             f.group.project_root, {}, alone, impl_->options);
-  return out;
+  return impl_->lint_project(path, f, std::move(text));
 }
 
 bool LintSession::stale(const std::string& path) {

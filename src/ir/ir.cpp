@@ -1,5 +1,9 @@
 #include "schemagate/ir.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
 namespace schemagate {
 
 std::string QualifiedName::key() const {
@@ -202,6 +206,38 @@ std::string operation_name(const Operation& op) {
           [](const Other& o) -> std::string { return statement_name(o.statement_kind); },
       },
       op.kind);
+}
+
+int compare_versions(std::string_view a, std::string_view b) {
+  auto parts = [](std::string_view v) {
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= v.size(); ++i) {
+      if (i == v.size() || v[i] == '.' || v[i] == '_' || v[i] == '-') {
+        out.push_back(v.substr(start, i - start));
+        start = i + 1;
+      }
+    }
+    return out;
+  };
+  auto digits = [](std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c));
+    });
+  };
+  auto pa = parts(a);
+  auto pb = parts(b);
+  for (std::size_t i = 0; i < std::max(pa.size(), pb.size()); ++i) {
+    std::string_view x = i < pa.size() ? pa[i] : "0";
+    std::string_view y = i < pb.size() ? pb[i] : "0";
+    if (digits(x) && digits(y)) {
+      x.remove_prefix(std::min(x.find_first_not_of('0'), x.size()));
+      y.remove_prefix(std::min(y.find_first_not_of('0'), y.size()));
+      if (x.size() != y.size()) return x.size() < y.size() ? -1 : 1;
+    }
+    if (int c = x.compare(y); c != 0) return c < 0 ? -1 : 1;
+  }
+  return 0;
 }
 
 }  // namespace schemagate

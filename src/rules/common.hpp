@@ -39,7 +39,9 @@ inline bool has_syntax_error(const Migration& m) {
 // ---- Messages and help in the migration's own language ----------------------------------
 
 // Is the migration an Alembic revision (help in Python) rather than a SQL file?
-inline bool alembic(const RuleContext& ctx) { return ctx.migration().layout == "alembic"; }
+inline bool alembic(const RuleContext& ctx) {
+  return traits(ctx.migration().layout).language == Language::python;
+}
 
 // Alembic runs all pending revisions in one transaction (its default, env.py not saying
 // otherwise).

@@ -96,6 +96,8 @@ constexpr std::array kRules = {
              nullptr, &rules::multiple_heads},
     RuleInfo{"no-migrations-found", S::error, "input",
              "a path named for linting holds no migration", nullptr},
+    RuleInfo{"outside-history", S::info, "input",
+             "a .sql file without a number among numbered migrations is linted alone", nullptr},
     RuleInfo{"prefer-bigint-over-int", S::info, "types",
              "a new integer column overflows at 2^31 and is costly to widen",
              &rules::prefer_bigint_over_int},

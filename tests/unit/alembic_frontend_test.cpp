@@ -93,7 +93,7 @@ def downgrade() -> None:
   const Migration& m = p.m;
   CHECK(m.id == "9f1c2b3a4d5e");
   CHECK(m.parents == std::vector<std::string>{"1a2b3c4d5e6f", "6f5e4d3c2b1a"});
-  CHECK(m.layout == "alembic");
+  CHECK(m.layout == Layout::alembic);
   CHECK(m.runner_transaction == RunnerTransaction::per_migration);
   CHECK(m.revision.is_revision);
   CHECK(m.revision.branch_labels == std::vector<std::string>{"billing"});

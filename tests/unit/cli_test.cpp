@@ -479,7 +479,7 @@ TEST_CASE("cli: checklist on the bundled examples: golden Markdown and JSON, --e
   // Without --enforce it informs and passes; text lists each migration.
   Run text = run("checklist examples/sql", root);
   CHECK(text.exit_code == 0);
-  CHECK(text.out.find("examples/sql/003_backfill_tier.sql: blocked\n") != std::string::npos);
+  CHECK(text.out.find("examples/sql/003_backfill_tier.sql (003): blocked\n") != std::string::npos);
   CHECK(text.out.find("    [!] rollback-tested: not attested\n") != std::string::npos);
   CHECK(run("checklist --enforce examples/sql/001_create_skills.sql", root).exit_code == 0);
   CHECK(run("checklist --format html examples", root).exit_code == 2);

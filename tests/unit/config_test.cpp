@@ -63,7 +63,7 @@ placeholders:
   CHECK(c.severity.at("require-concurrent-index-creation") == Severity::error);
   CHECK(c.exclude == std::vector<std::string>{"legacy/**", "*.tmp.sql"});
   CHECK(c.pg_version == 12);
-  CHECK(c.layouts.at("db/migrations") == "flyway");
+  CHECK(c.layouts.at("db/migrations") == Layout::flyway);
   CHECK(c.assume_in_transaction == true);
   CHECK(c.lock_timeout_set_by_runner == true);
   CHECK(c.large_tables.at("events") == std::optional<std::int64_t>(120000000));
@@ -103,8 +103,8 @@ TEST_CASE("config: mistakes are errors at file:line:col") {
   CHECK(first_error(load(".schemagate.yaml", "assume_in_transaction: yes please\n")) ==
         ".schemagate.yaml:1:24: assume_in_transaction must be true or false, not a string");
   CHECK(first_error(load(".schemagate.yaml", "layouts:\n  db: flywy\n")) ==
-        ".schemagate.yaml:2:7: unknown layout 'flywy' (known: alembic, golang-migrate, flyway, "
-        "dbmate, sqitch, diesel, prisma, popx, sql)");
+        ".schemagate.yaml:2:7: unknown layout 'flywy' (known: sql, numbered, alembic, "
+        "golang-migrate, flyway, dbmate, sqitch, diesel, prisma, popx)");
   CHECK(first_error(load(".schemagate.yaml", "exclude: legacy\n")) ==
         ".schemagate.yaml:1:10: exclude must be a list, not a string");
   CHECK(first_error(load(".schemagate.yaml", "flyway:\n  undo: 1\n")) ==

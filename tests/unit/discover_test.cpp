@@ -11,6 +11,7 @@
 #include "frontends/sql/sql_frontend.hpp"
 #include "frontends/sql/template.hpp"
 #include "schemagate/engine.hpp"
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 using namespace schemagate;
@@ -19,7 +20,7 @@ namespace {
 
 fs::path projects() { return fs::path(SCHEMAGATE_SOURCE_DIR) / "tests/fixtures/projects"; }
 
-const SourceGroup* group_with(const Discovery& d, const std::string& layout) {
+const SourceGroup* group_with(const Discovery& d, Layout layout) {
   for (const SourceGroup& g : d.groups) {
     if (g.layout == layout) return &g;
   }
@@ -39,18 +40,19 @@ TEST_CASE("versions compare numerically, part by part") {
 }
 
 TEST_CASE("layouts are detected per folder") {
-  CHECK(detect_layout(projects() / "golang_migrate") == "golang-migrate");
-  CHECK(detect_layout(projects() / "flyway") == "flyway");
-  CHECK(detect_layout(projects() / "dbmate") == "dbmate");
-  CHECK(detect_layout(projects() / "popx") == "popx");
-  CHECK(detect_layout(projects() / "sqitch") == "sqitch");
-  CHECK(detect_layout(projects() / "bare_sql") == "sql");
+  CHECK(detect_layout(projects() / "golang_migrate") == Layout::golang_migrate);
+  CHECK(detect_layout(projects() / "flyway") == Layout::flyway);
+  CHECK(detect_layout(projects() / "dbmate") == Layout::dbmate);
+  CHECK(detect_layout(projects() / "popx") == Layout::popx);
+  CHECK(detect_layout(projects() / "sqitch") == Layout::sqitch);
+  CHECK(detect_layout(projects() / "bare_sql") == Layout::sql);
   LayoutResolver r;
   SqlPlacement diesel = r.place(projects() / "diesel/2024-01-01-000000_create_users/down.sql");
-  CHECK(diesel.role.layout == "diesel");
+  CHECK(diesel.role.layout == Layout::diesel);
   CHECK(diesel.role.down);
   CHECK(diesel.role.version == "2024-01-01-000000");
-  CHECK(r.place(projects() / "prisma/20240101000000_init/migration.sql").role.layout == "prisma");
+  CHECK(r.place(projects() / "prisma/20240101000000_init/migration.sql").role.layout ==
+        Layout::prisma);
   CHECK(r.place(projects() / "sqitch/verify/users.sql").role.skip);
   SqlPlacement deploy = r.place(projects() / "sqitch/deploy/users_index.sql");
   CHECK(deploy.role.plan_order == 2);
@@ -63,11 +65,27 @@ TEST_CASE("layouts are detected per folder") {
   CHECK(r.place(projects() / "flyway/R__views.sql").role.repeatable);
 }
 
+TEST_CASE("numbered SQL files are one history; one numbered file alone stays bare") {
+  CHECK(detect_layout(projects() / "numbered") == Layout::numbered);
+  schemagate::test::TempDir one("one-numbered");
+  schemagate::test::write(one.path() / "001_only.sql", "SELECT 1;\n");
+  schemagate::test::write(one.path() / "notes.sql", "SELECT 1;\n");
+  CHECK(detect_layout(one.path()) == Layout::sql);
+  LayoutResolver r;
+  SqlPlacement stray = r.place(projects() / "numbered/notes.sql");
+  CHECK(stray.role.layout == Layout::sql);
+  CHECK(stray.role.outside_history);
+  SqlPlacement ten = r.place(projects() / "numbered/010_index_name.sql");
+  SqlPlacement two = r.place(projects() / "numbered/002-widen-name.sql");
+  CHECK(ten.role.version == "010");
+  CHECK(runs_before(two.role, ten.role));  // by number, not by name
+}
+
 TEST_CASE("a layout override replaces detection") {
   DiscoverOptions options;
-  options.layout_overrides["*golang_migrate"] = "sql";
+  options.layout_overrides["*golang_migrate"] = Layout::sql;
   Discovery d = discover({(projects() / "golang_migrate").generic_string()}, options);
-  CHECK(group_with(d, "golang-migrate") == nullptr);
+  CHECK(group_with(d, Layout::golang_migrate) == nullptr);
   CHECK(d.groups.size() == 9);  // each file alone
 }
 
@@ -102,7 +120,7 @@ TEST_CASE("excluded paths are context: not reported, still part of their project
   Discovery d = discover(
       {(projects() / "golang_migrate").generic_string(), (projects() / "flyway").generic_string()},
       options);
-  const SourceGroup* g = group_with(d, "golang-migrate");
+  const SourceGroup* g = group_with(d, Layout::golang_migrate);
   REQUIRE(g != nullptr);
   for (const SourceRef& f : g->files) {
     bool down = f.path.ends_with(".down.sql");
@@ -110,7 +128,7 @@ TEST_CASE("excluded paths are context: not reported, still part of their project
     CHECK(f.context_only == down);
   }
   // Nothing of the flyway folder is reported: it is left out, and counted as found.
-  CHECK(group_with(d, "flyway") == nullptr);
+  CHECK(group_with(d, Layout::flyway) == nullptr);
   REQUIRE(d.left_out.size() == 2);
   CHECK(d.left_out[0] == 0);
   CHECK(d.left_out[1] > 0);
@@ -121,7 +139,7 @@ TEST_CASE("a SQL file named alone is linted with its folder as context") {
   Discovery d = discover({file.generic_string()});
   REQUIRE(d.groups.size() == 1);
   const SourceGroup& g = d.groups.front();
-  CHECK(g.layout == "golang-migrate");
+  CHECK(g.layout == Layout::golang_migrate);
   CHECK(g.files.size() == 9);
   for (const SourceRef& f : g.files) CHECK(f.context_only == (f.path != file.generic_string()));
   // The same findings as when the whole folder is linted, for this file only.

@@ -61,7 +61,7 @@ void parse(const SourceFile& file, const AlembicOptions& options, Migration& m) 
 Migration parse_file(const SourceFile& file, const AlembicOptions& options) {
   Migration m;
   m.file = &file;
-  m.layout = "alembic";
+  m.layout = Layout::alembic;
   m.runner_transaction = RunnerTransaction::per_migration;
   try {
     parse(file, options, m);

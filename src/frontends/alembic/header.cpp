@@ -424,7 +424,7 @@ Migration read_revision_header(const SourceFile& file, const AlembicOptions& opt
   try {
     Migration m;
     m.file = &file;
-    m.layout = "alembic";
+    m.layout = Layout::alembic;
     m.runner_transaction = RunnerTransaction::per_migration;
     std::string_view text = file.text;
     if (QuickHeader(text.substr(0, header_end(text))).read(m)) return m;
@@ -437,7 +437,7 @@ Migration read_revision_header(const SourceFile& file, const AlembicOptions& opt
 Migration read_revision_header_parsed(const SourceFile& file, const AlembicOptions& options) {
   Migration m;
   m.file = &file;
-  m.layout = "alembic";
+  m.layout = Layout::alembic;
   m.runner_transaction = RunnerTransaction::per_migration;
   try {
     std::string_view text = file.text;

@@ -349,7 +349,7 @@ void lower_file_part(const SourceFile& file, ByteRange part, const Placeholders&
 Migration parse_file(const SourceFile& file, const Placeholders& values) {
   Migration m;
   m.file = &file;
-  m.layout = "sql";
+  m.layout = Layout::sql;
   m.runner_transaction = RunnerTransaction::none;
   // A byte order mark is not SQL: lower what follows it.
   std::size_t bom = bom_length(file.text);

@@ -7,7 +7,7 @@
 namespace schemagate::rules {
 
 void ban_drop_not_null(RuleContext& ctx) {
-  const bool alembic = ctx.migration().layout == "alembic";
+  const bool alembic = traits(ctx.migration().layout).language == Language::python;
   // Columns added earlier in this migration's phase: no running code reads them yet.
   std::set<std::string> new_columns;
   Phase phase = Phase::upgrade;

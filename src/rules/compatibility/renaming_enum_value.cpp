@@ -5,7 +5,7 @@
 namespace schemagate::rules {
 
 void renaming_enum_value(RuleContext& ctx) {
-  const bool alembic = ctx.migration().layout == "alembic";
+  const bool alembic = traits(ctx.migration().layout).language == Language::python;
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<AlterEnum>();
     if (op == nullptr || !op->rename) continue;

@@ -13,7 +13,8 @@ void duplicate_migration_version(GraphContext& ctx) {
   for (const Migration* m : ctx.migrations()) {
     // Alembic revisions have duplicate-revision-id; Sqitch changes are names, checked by
     // sqitch itself; repeatable Flyway migrations have no version.
-    if (m->layout == "alembic" || m->layout == "sqitch" || m->layout == "sql" || m->id.empty()) {
+    if (m->layout == Layout::alembic || m->layout == Layout::sqitch || m->layout == Layout::sql ||
+        m->id.empty()) {
       continue;
     }
     if (previous != nullptr && previous->layout == m->layout &&

@@ -73,7 +73,7 @@ std::optional<std::string> describe(std::string_view kind) {
 }  // namespace
 
 void unsupported_operation(RuleContext& ctx) {
-  const bool alembic = ctx.migration().layout == "alembic";
+  const bool alembic = traits(ctx.migration().layout).language == Language::python;
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<Other>();
     if (op == nullptr) continue;

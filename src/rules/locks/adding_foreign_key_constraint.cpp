@@ -39,7 +39,7 @@ std::string message_for(const QualifiedName& table, const QualifiedName& ref) {
 }  // namespace
 
 void adding_foreign_key_constraint(RuleContext& ctx) {
-  const bool alembic = ctx.migration().layout == "alembic";
+  const bool alembic = traits(ctx.migration().layout).language == Language::python;
   for (const Step& step : ctx.steps()) {
     if (!on_existing_table(step)) continue;
     if (const auto* op = step.as<AddConstraint>()) {

@@ -32,7 +32,7 @@ std::string recipe(bool alembic, const std::string& t, const std::string& name,
 }  // namespace
 
 void adding_serial_primary_key_field(RuleContext& ctx) {
-  const bool alembic = ctx.migration().layout == "alembic";
+  const bool alembic = traits(ctx.migration().layout).language == Language::python;
   for (const Step& step : ctx.steps()) {
     if (!on_existing_table(step)) continue;
     if (const auto* op = step.as<AddConstraint>()) {

@@ -16,7 +16,7 @@ std::string key_of(const QualifiedName& table, const std::string& name) {
 }  // namespace
 
 void constraint_missing_not_valid(RuleContext& ctx) {
-  const bool alembic = ctx.migration().layout == "alembic";
+  const bool alembic = traits(ctx.migration().layout).language == Language::python;
   // Constraints added NOT VALID, with the transaction they were added in.
   std::map<std::string, int> not_valid;
   int tx = 0;  // the current transaction; 0 outside any

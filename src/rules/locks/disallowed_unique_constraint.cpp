@@ -18,7 +18,7 @@ std::string join(const std::vector<std::string>& v, const char* quote) {
 }  // namespace
 
 void disallowed_unique_constraint(RuleContext& ctx) {
-  const bool alembic = ctx.migration().layout == "alembic";
+  const bool alembic = traits(ctx.migration().layout).language == Language::python;
   for (const Step& step : ctx.steps()) {
     if (!on_existing_table(step)) continue;
     QualifiedName table;

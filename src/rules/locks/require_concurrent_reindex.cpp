@@ -7,7 +7,7 @@
 namespace schemagate::rules {
 
 void require_concurrent_reindex(RuleContext& ctx) {
-  const bool alembic = ctx.migration().layout == "alembic";
+  const bool alembic = traits(ctx.migration().layout).language == Language::python;
   const int pg = ctx.settings().pg_version;
   // Tables and indexes created earlier in this migration (per phase): rebuilding them
   // locks out nobody. Replay does not resolve REINDEX targets, so the rule tracks them.

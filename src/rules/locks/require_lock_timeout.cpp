@@ -22,7 +22,7 @@ std::string statement_name(const Operation& op) {
 
 void require_lock_timeout(RuleContext& ctx) {
   if (ctx.settings().lock_timeout_set_by_runner) return;
-  const bool alembic = ctx.migration().layout == "alembic";
+  const bool alembic = traits(ctx.migration().layout).language == Language::python;
   first_step_without_timeout(ctx, "lock_timeout", [&](const Step& step) {
     if (!on_existing_table(step)) return false;
     LockInfo lock = lock_of(step, ctx.settings().pg_version);

@@ -98,14 +98,16 @@ void first_step_without_timeout(RuleContext& ctx, const std::string& setting, Fl
 inline std::string set_at_start(const RuleContext& ctx, const Step& step, const std::string& sql) {
   const Migration& m = ctx.migration();
   const bool down = step.phase == Phase::downgrade;
-  if (m.layout == "alembic") {
+  if (traits(m.layout).language == Language::python) {
     return "put op.execute(" + py_str(sql) + ") at the start of " +
            (down ? "downgrade()" : "upgrade()");
   }
+  // The downgrade's own file, or its section of this file (dbmate's `-- migrate:down`).
   std::string where = !down                    ? "the migration"
-                      : m.down_file != nullptr ? "this down migration"
-                      : m.layout == "dbmate"   ? "the `-- migrate:down` section"
-                                               : "the down migration";
+                      : m.down_file != nullptr ? std::string(traits(m.layout).downgrade_place)
+                      : traits(m.layout).downgrade_form == DowngradeForm::section
+                          ? std::string(traits(m.layout).downgrade_place)
+                          : "the down migration";
   return "put `" + sql + ";` at the start of " + where;
 }
 

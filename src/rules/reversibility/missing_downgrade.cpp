@@ -8,24 +8,18 @@ namespace {
 
 // Does this layout pair each migration with a downgrade that the team is expected to write?
 bool expects_downgrade(const Migration& m, const LintSettings& settings) {
-  if (m.layout == "alembic" || m.layout == "golang-migrate" || m.layout == "dbmate" ||
-      m.layout == "sqitch" || m.layout == "diesel") {
-    return true;
+  switch (traits(m.layout).downgrade_expected) {
+    case DowngradeExpected::always:
+      return true;
+    case DowngradeExpected::when_configured:
+      // Flyway undo migrations are a paid feature that many teams don't use: only when
+      // configured. Repeatable migrations (no version) have no undo.
+      return settings.flyway_undo && !m.id.empty();
+    case DowngradeExpected::never:
+      // A bare SQL file, Prisma Migrate (no down migrations) and popx (down files are optional).
+      break;
   }
-  // Flyway undo migrations are a paid feature that many teams don't use: only when configured.
-  // Repeatable migrations (no version) have no undo.
-  if (m.layout == "flyway") return settings.flyway_undo && !m.id.empty();
-  // A bare SQL file, Prisma Migrate (no down migrations) and popx (down files are optional).
   return false;
-}
-
-std::string sql_help(const Migration& m) {
-  if (m.layout == "golang-migrate") return "add the matching .down.sql that undoes every change";
-  if (m.layout == "dbmate") return "write a `-- migrate:down` section that undoes every change";
-  if (m.layout == "sqitch") return "write revert/ script for this change that undoes its deploy";
-  if (m.layout == "flyway") return "add the matching U<version>__<name>.sql undo migration";
-  if (m.layout == "diesel") return "write down.sql so that it undoes every change of up.sql";
-  return "write the down migration that undoes every change, in reverse order";
 }
 
 }  // namespace
@@ -51,14 +45,11 @@ void missing_downgrade(RuleContext& ctx) {
       what = "has a downgrade that only raises";
       break;
   }
-  std::string name = m.id.empty()            ? std::string("this migration")
-                     : m.layout == "alembic" ? "revision " + m.id
-                     : m.layout == "sqitch"  ? "change " + m.id
-                                             : "migration " + m.id;
+  const LayoutTraits& layout = traits(m.layout);
+  std::string name = m.id.empty() ? std::string("this migration")
+                                  : std::string(layout.migration_noun) + " " + m.id;
   ctx.report(m.downgrade_range, name + " " + what + ": it can't be rolled back",
-             m.layout == "alembic"
-                 ? "write downgrade() to undo every change of upgrade(), in reverse order"
-                 : sql_help(m));
+             std::string(layout.downgrade_help));
 }
 
 }  // namespace schemagate::rules
