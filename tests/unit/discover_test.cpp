@@ -65,7 +65,7 @@ TEST_CASE("layouts are detected per folder") {
   CHECK(r.place(projects() / "flyway/R__views.sql").role.repeatable);
 }
 
-TEST_CASE("numbered SQL files are one history; one numbered file alone stays bare") {
+TEST_CASE("numbered SQL files are one history, and one numbered file alone stays bare") {
   CHECK(detect_layout(projects() / "numbered") == Layout::numbered);
   schemagate::test::TempDir one("one-numbered");
   schemagate::test::write(one.path() / "001_only.sql", "SELECT 1;\n");
