@@ -126,7 +126,10 @@ case "$job" in
     phase "the test suite (build-sanitize/)"
     # The release artifacts (one static link, from build/'s objects; simdjson and libpq built
     # from their Debian sources), then each one installed offline and run on the examples.
-    bash "$root/scripts/release.sh" || status=1
+    # Bounded: about 4 minutes from a fresh clone, 20 s when build-release/ is kept; each
+    # artifact test has its own limit (tests/release/run.sh).
+    timeout --kill-after=10 "${SCHEMAGATE_RELEASE_TIMEOUT:-900}" bash "$root/scripts/release.sh" ||
+      status=1
     phase "the release artifacts (scripts/release.sh)"
     bash "$root/tests/release/run.sh" || status=1
     phase "the release artifact tests (tests/release/)"

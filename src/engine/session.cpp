@@ -36,8 +36,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kBugHelp = "please report this as a bug; the other rules still ran";
-
 using Stamp = platform::FileStamp;
 
 bool same_role(const SqlRole& a, const SqlRole& b) {
