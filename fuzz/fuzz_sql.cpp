@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         text.find('\0') == std::string_view::npos) {
       schemagate::SourceFile file{"20240101000000_fuzz.sql", std::string(text)};
       schemagate::SqlRole role;
-      role.layout = "dbmate";
+      role.layout = schemagate::Layout::dbmate;
       role.version = "20240101000000";
       schemagate::Migration m = schemagate::parse_sql_migration(file, role, options().placeholders);
       for (const schemagate::FrontendIssue& issue : m.issues) {

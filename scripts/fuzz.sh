@@ -40,15 +40,18 @@ done
 
 # Configure once (quietly; cmake's output only when it fails), and again when a target is new
 # to the tree; then build the targets.
+# Warnings are errors here too: this is the project's Clang build of the engine and the
+# language server (the product's other build is GCC's).
 configured=1
 [ -f "$out/Makefile" ] || configured=0
+grep -qx 'SCHEMAGATE_WERROR:BOOL=ON' "$out/CMakeCache.txt" 2>/dev/null || configured=0
 for t in "${targets[@]}"; do
   [ "$configured" -eq 0 ] || grep -q "^fuzz_$t:" "$out/Makefile" || configured=0
 done
 if [ "$configured" -eq 0 ]; then
   if ! log=$(CC=clang CXX=clang++ cmake -S "$root" -B "$out" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DSCHEMAGATE_FUZZ=ON -DSCHEMAGATE_TESTS=OFF -DCMAKE_RULE_MESSAGES:BOOL=OFF \
-    -DCMAKE_TARGET_MESSAGES:BOOL=OFF 2>&1); then
+    -DSCHEMAGATE_FUZZ=ON -DSCHEMAGATE_WERROR=ON -DSCHEMAGATE_TESTS=OFF \
+    -DCMAKE_RULE_MESSAGES:BOOL=OFF -DCMAKE_TARGET_MESSAGES:BOOL=OFF 2>&1); then
     printf '%s\n' "$log" >&2
     say "cmake could not configure $out"
     exit 1
