@@ -52,6 +52,9 @@ struct LintOptions {
   std::vector<RuleInfo> extra_rules;
   // The team checklist (checklist.hpp): collected, enforced, or neither.
   ChecklistOptions checklist;
+  // Texts read instead of the files' (by path as discovered): `lint --diff` lints its fixed
+  // texts without writing them.
+  std::map<std::string, std::string> contents;
 };
 
 struct LintResult {

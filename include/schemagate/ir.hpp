@@ -34,6 +34,9 @@ struct TypeName {
   std::vector<std::int64_t> modifiers;  // e.g. {64} for varchar(64), {10, 2} for numeric(10,2)
   bool array = false;
   std::string text;  // as the user wrote it, for messages ("varchar(64)")
+  // Where it is written in the operation's file (SQL: `varchar(64)[]`; Alembic: the type's
+  // expression, `sa.String(64)`), when the frontend can say.
+  std::optional<ByteRange> written;
   [[nodiscard]] bool empty() const { return name.empty(); }
 };
 
@@ -53,6 +56,9 @@ struct ColumnDef {
   bool identity = false;                    // GENERATED ... AS IDENTITY
   bool serial = false;                      // serial / bigserial / smallserial
   std::optional<QualifiedName> references;  // inline REFERENCES
+  // The whole definition as written in the operation's file (SQL: `id int NOT NULL`;
+  // Alembic: the sa.Column(...) call), when the frontend can say.
+  std::optional<ByteRange> written;
 };
 
 enum class ConstraintKind { primary_key, unique, foreign_key, check, exclusion, not_null };
@@ -219,9 +225,35 @@ using OperationKind =
                  DropDatabase, DropSchema, Vacuum, Cluster, Unanalyzable, Other>;
 
 // Where an operation came from, and how it runs.
+// Places in the user's text that fixes edit: offsets of the operation's file, set by the
+// frontends when they know them exactly.
+struct EditPoints {
+  // SQL (also inside an Alembic string): where `CONCURRENTLY ` goes in CREATE [UNIQUE] INDEX,
+  // DROP INDEX (one index, no CASCADE) and REINDEX INDEX|TABLE|SCHEMA|DATABASE.
+  std::optional<std::size_t> concurrently;
+  // SQL: the end of the statement's last token (where ` NOT VALID` goes after the one
+  // constraint an ALTER TABLE adds), and the end of the statement with its `;`.
+  std::optional<std::size_t> last_token_end;
+  std::optional<std::size_t> statement_end;
+  // Alembic: the op.*(...) call: where `, name=value` goes (after its last argument), or
+  // where `name=value` goes when it has none.
+  std::optional<std::size_t> keyword_at;
+  std::string keyword_prefix;  // ", ", or a line break and indentation after a trailing comma
+  std::string keyword_suffix;  // "," after a trailing comma
+  // Alembic: the Python statement that holds the operation, when it stands alone on its
+  // lines: the start of its first line, its indentation, and the starts of its further lines
+  // that begin in code (not inside a string), which move with it into a block.
+  std::optional<std::size_t> line_start;
+  std::optional<std::size_t> lines_end;  // the end of the statement's last line
+  std::string indent;
+  std::vector<std::size_t> more_lines;
+  friend bool operator==(const EditPoints&, const EditPoints&) = default;
+};
+
 struct Operation {
   OperationKind kind;
-  ByteRange range;           // what the user wrote: the SQL statement or the op.*(...) call
+  ByteRange range;  // what the user wrote: the SQL statement or the op.*(...) call
+  EditPoints points;
   bool in_loop = false;      // inside a loop (PL/pgSQL or Python): counts as batched
   bool autocommit = false;   // runs outside the runner's transaction (Alembic autocommit_block)
   bool in_function = false;  // inside a DO block: always one transaction of its own

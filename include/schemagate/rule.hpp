@@ -61,6 +61,8 @@ struct RawFinding {
   // Which phase's file the range points into (Migration::file_of): a downgrade kept in a
   // file of its own (.down.sql) is reported there.
   Phase phase = Phase::upgrade;
+  // Edits of the file of `phase` that make the finding go away.
+  std::optional<Fix> fix;
 };
 
 class RuleContext {
@@ -83,8 +85,14 @@ class RuleContext {
     report(Phase::upgrade, range, std::move(message), std::move(help));
   }
   // A range of the file of `phase` (Migration::file_of).
-  void report(Phase phase, ByteRange range, std::string message, std::string help) {
-    findings_.push_back({std::string(rule_), range, std::move(message), std::move(help), phase});
+  void report(Phase phase, ByteRange range, std::string message, std::string help,
+              std::optional<Fix> fix = std::nullopt) {
+    findings_.push_back(
+        {std::string(rule_), range, std::move(message), std::move(help), phase, std::move(fix)});
+  }
+  // With the rule's fix (edits of the file of the step's phase).
+  void report(const Step& step, std::string message, std::string help, std::optional<Fix> fix) {
+    report(step.phase, step.op->range, std::move(message), std::move(help), std::move(fix));
   }
 
   // Used by the engine: which rule is running, and what it found.
@@ -115,7 +123,7 @@ class GraphContext {
   void report(const Migration& migration, ByteRange range, std::string message, std::string help) {
     findings_.push_back(
         {&migration,
-         {std::string(rule_), range, std::move(message), std::move(help), Phase::upgrade}});
+         {std::string(rule_), range, std::move(message), std::move(help), Phase::upgrade, {}}});
   }
 
   void begin_rule(std::string_view rule) { rule_ = rule; }

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/fix.hpp"
 #include "cli/git.hpp"
 #include "cli/settings.hpp"
 #include "lsp/server.hpp"
@@ -77,6 +78,10 @@ void only_changed(LintResult& result, const cli::GitChanges& changes, const Lint
 
 // What `lint` was asked to print, and where.
 struct Output {
+  // --fix, --unsafe-fixes, --diff
+  bool fix = false;
+  bool unsafe_fixes = false;
+  bool diff = false;
   std::string format = "text";
   std::string color = "auto";
   std::string file;        // --output: the format's report goes there, text to stdout
@@ -182,6 +187,47 @@ int run_lint(const std::vector<std::string>& paths, const Output& output, const 
   auto since_changes = changes_for(since, targets.front());
   if (!since_changes) return static_cast<int>(Exit::usage);
   const std::optional<cli::GitChanges>& changes = *since_changes;
+  if (output.fix || output.diff) {
+    auto lint_all = [&](const std::map<std::string, std::string>& texts) {
+      LintResult all;
+      for (auto& [settings, group] : *runs) {
+        LintOptions options = settings.options;
+        options.contents = texts;
+        LintResult part = lint_paths(group, options);
+        if (changes) only_changed(part, *changes, settings.options);
+        std::move(part.diagnostics.begin(), part.diagnostics.end(),
+                  std::back_inserter(all.diagnostics));
+      }
+      return all;
+    };
+    cli::FixOutcome fixed = cli::fix_to_fixed_point(lint_all, output.unsafe_fixes);
+    std::string files =
+        std::to_string(fixed.after.size()) + (fixed.after.size() == 1 ? " file" : " files");
+    std::string count = std::to_string(fixed.applied) + (fixed.applied == 1 ? " fix" : " fixes");
+    if (!fixed.converged) {
+      std::cerr << "schemagate: fixes still apply after " << cli::kMaxFixPasses
+                << " passes; stopped there (please report this)\n";
+    }
+    if (output.diff) {
+      for (const auto& [path, text] : fixed.after) {
+        std::cout << cli::unified_diff(path, fixed.before[path], text);
+      }
+      std::cout.flush();
+      std::cerr << "schemagate: "
+                << (fixed.after.empty() ? "nothing to fix"
+                                        : "would apply " + count + " to " + files)
+                << (output.unsafe_fixes ? "" : " (unsafe fixes left out: --unsafe-fixes)") << "\n";
+      return static_cast<int>(fixed.after.empty() ? Exit::clean : Exit::findings);
+    }
+    for (const auto& [path, text] : fixed.after) {
+      if (std::string why = write_file(path, text); !why.empty()) {
+        std::cerr << "schemagate: " << path << ": cannot write the fixed file: " << why << "\n";
+        return static_cast<int>(Exit::usage);
+      }
+    }
+    if (!fixed.after.empty())
+      std::cerr << "schemagate: applied " << count << " to " << files << "\n";
+  }
   LintResult result;
   result.nothing_found = true;
   bool start_after_found = false;
@@ -567,6 +613,12 @@ int main(int argc, char** argv) {
   lint->add_option("--since", since,
                    "Report only migrations added or changed since the merge base with this git "
                    "ref (all are still replayed)");
+  lint->add_flag("--fix", output.fix,
+                 "Apply the safe fixes to the files, then report what remains");
+  lint->add_flag("--unsafe-fixes", output.unsafe_fixes,
+                 "With --fix or --diff: apply the unsafe fixes too (they change behaviour)");
+  lint->add_flag("--diff", output.diff,
+                 "Print the fixes as a unified diff without writing them (exit 1 if any)");
   lint->add_flag("--only-migrations", flags.only_migrations,
                  "Skip named files that are no migrations (a .py file that is no Alembic "
                  "revision, a file neither .sql nor .py) instead of linting them (pre-commit)");

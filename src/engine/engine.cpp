@@ -303,7 +303,9 @@ class ProjectLinter {
       u.text.reset();
     } else {
       std::string why;
-      auto text = platform::read_file(u.ref.path, why);
+      auto given = options_.contents.find(u.ref.path);
+      auto text = given != options_.contents.end() ? std::optional<std::string>(given->second)
+                                                   : platform::read_file(u.ref.path, why);
       if (!text) {
         u.io_problem = why;
         u.linted = false;
@@ -532,8 +534,8 @@ class ProjectLinter {
   }
 
   // Records a finding of file `f`. Called on workers too: it reads only the options and `f`.
-  void emit(Unit& f, std::string_view rule, ByteRange range, std::string message,
-            std::string help) const {
+  void emit(Unit& f, std::string_view rule, ByteRange range, std::string message, std::string help,
+            std::optional<Fix> fix = std::nullopt) const {
     if (!f.reported || options_.disable.contains(std::string(rule))) return;
     Diagnostic d;
     d.rule = std::string(rule);
@@ -547,6 +549,7 @@ class ProjectLinter {
     }
     d.message = std::move(message);
     d.help = std::move(help);
+    d.fix = std::move(fix);
     if (!f.migration.id.empty()) d.migration = f.migration.id;
     f.diagnostics.push_back(std::move(d));
   }
@@ -608,7 +611,7 @@ class ProjectLinter {
     for (RawFinding& r : ctx.findings()) {
       // A downgrade kept in a file of its own is reported there.
       Unit& target = r.phase == Phase::downgrade && m.down_file != nullptr ? *f.down : f;
-      emit(target, r.rule, r.range, std::move(r.message), std::move(r.help));
+      emit(target, r.rule, r.range, std::move(r.message), std::move(r.help), std::move(r.fix));
     }
   }
 

@@ -36,7 +36,8 @@ void run_graph_rules(const RevisionGraph& graph, std::vector<const Migration*> m
     if (!failure.empty()) {
       ctx.findings().resize(before);
       if (first != nullptr)
-        first->graph_findings.push_back({"internal-error", {0, 0}, failure, kBugHelp});
+        first->graph_findings.push_back(
+            {"internal-error", {0, 0}, failure, kBugHelp, Phase::upgrade, std::nullopt});
     }
   }
   for (auto& [m, r] : ctx.findings()) {

@@ -1,5 +1,6 @@
 #include "schemagate/diagnostic.hpp"
 
+#include <algorithm>
 #include <tuple>
 
 namespace schemagate {
@@ -21,6 +22,26 @@ std::optional<Severity> parse_severity(std::string_view text) {
   if (text == "warning") return Severity::warning;
   if (text == "error") return Severity::error;
   return std::nullopt;
+}
+
+std::string_view to_string(Applicability applicability) {
+  return applicability == Applicability::safe ? "safe" : "unsafe";
+}
+
+std::string apply_edits(std::string_view text, std::vector<Edit> edits) {
+  std::stable_sort(edits.begin(), edits.end(),
+                   [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
+  std::string out;
+  out.reserve(text.size());
+  std::size_t at = 0;
+  for (const Edit& e : edits) {
+    if (e.begin < at || e.end < e.begin || e.end > text.size()) continue;
+    out.append(text.substr(at, e.begin - at));
+    out += e.text;
+    at = e.end;
+  }
+  out.append(text.substr(at));
+  return out;
 }
 
 bool diagnostic_less(const Diagnostic& a, const Diagnostic& b) {

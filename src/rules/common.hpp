@@ -236,40 +236,4 @@ inline std::vector<std::string> not_null_plan(const RuleContext& ctx, const Qual
   return out;
 }
 
-// CREATE INDEX CONCURRENTLY for `op`, in the migration's language (Alembic: inside an
-// autocommit block).
-inline std::string create_index_concurrently(const RuleContext& ctx, const CreateIndex& op) {
-  std::string name = op.name;
-  if (name.empty()) {
-    name = op.table.name;
-    for (const std::string& c : op.columns) name += "_" + c;
-    name += "_idx";
-  }
-  if (alembic(ctx)) {
-    std::string cols;
-    for (const std::string& c : op.columns) cols += (cols.empty() ? "" : ", ") + py_str(c);
-    if (op.columns.empty()) cols = "...";
-    return autocommit_block({"op.create_index(" + py_str(name) + ", " + py_str(op.table.name) +
-                             ", [" + cols + "]" + (op.unique ? ", unique=True" : "") +
-                             py_schema(op.table) + ", postgresql_concurrently=True)"});
-  }
-  std::string cols;
-  for (const std::string& c : op.columns) cols += (cols.empty() ? "" : ", ") + sql_ident(c);
-  if (op.columns.empty()) cols = "...";
-  return std::string("CREATE ") + (op.unique ? "UNIQUE " : "") + "INDEX CONCURRENTLY " +
-         (op.if_not_exists ? "IF NOT EXISTS " : "") + sql_ident(name) + " ON " +
-         sql_table(op.table) + " (" + cols + ");";
-}
-
-// DROP INDEX CONCURRENTLY for `op`, in the migration's language.
-inline std::string drop_index_concurrently(const RuleContext& ctx, const DropIndex& op) {
-  if (alembic(ctx)) {
-    return autocommit_block({"op.drop_index(" + py_str(op.index.name) + py_schema(op.index) +
-                             (op.if_exists ? ", if_exists=True" : "") +
-                             ", postgresql_concurrently=True)"});
-  }
-  return std::string("DROP INDEX CONCURRENTLY ") + (op.if_exists ? "IF EXISTS " : "") +
-         sql_table(op.index) + ";";
-}
-
 }  // namespace schemagate::rules

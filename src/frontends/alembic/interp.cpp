@@ -554,6 +554,99 @@ ByteRange Interp::where(py::Node n, const PyFile* file, const Frame& f) const {
   return *f.call_site;
 }
 
+namespace {
+
+bool blank(char c) { return c == ' ' || c == '\t'; }
+
+// Is `offset` inside a string literal of the tree that holds `any`?
+bool in_string(py::Node any, std::size_t offset) {
+  py::Node root = any;
+  for (py::Node p = ts_node_parent(root); !py::null(p); p = ts_node_parent(p)) root = p;
+  auto at = static_cast<std::uint32_t>(offset);
+  for (py::Node n = ts_node_descendant_for_byte_range(root, at, at); !py::null(n);
+       n = ts_node_parent(n)) {
+    if (py::is(n, "string") && ts_node_start_byte(n) < at) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void Interp::points_of(py::Node call, Frame& f, std::size_t first) {
+  if (f.file != &revision_ || f.call_site || f.ops == nullptr || !py::is(call, "call")) return;
+  std::string_view text = f.file->text;
+  EditPoints pt;
+  py::Node args = py::field(call, "arguments");
+  if (py::is(args, "argument_list")) {
+    std::vector<py::Node> items = py::named_children(args);
+    if (items.empty()) {
+      pt.keyword_at = ts_node_start_byte(args) + 1;
+    } else {
+      std::size_t last = ts_node_end_byte(items.back());
+      std::size_t close = ts_node_end_byte(args) - 1;
+      std::size_t comma = last;
+      while (comma < close && blank(text[comma])) ++comma;
+      bool trailing = comma < close && text[comma] == ',';
+      bool broken = text.substr(last, close - last).find('\n') != std::string_view::npos;
+      if (trailing && broken) {
+        // One argument per line: a new line like the last argument's.
+        std::size_t line = ts_node_start_byte(items.back());
+        while (line > 0 && text[line - 1] != '\n') --line;
+        std::size_t code = line;
+        while (code < text.size() && blank(text[code])) ++code;
+        pt.keyword_at = comma + 1;
+        pt.keyword_prefix = "\n" + std::string(text.substr(line, code - line));
+        pt.keyword_suffix = ",";
+      } else {
+        pt.keyword_at = last;
+        pt.keyword_prefix = ", ";
+      }
+    }
+  }
+  // The statement that is the call, alone on its lines (op.*: a batch_alter_table's operations
+  // run when its block ends, so they can't move into another block).
+  py::Node stmt = ts_node_parent(call);
+  bool op_call = py::text(text, py::field(call, "function")).starts_with("op.");
+  if (op_call && py::is(stmt, "expression_statement") &&
+      ts_node_start_byte(stmt) == ts_node_start_byte(call)) {
+    std::size_t begin = ts_node_start_byte(stmt);
+    std::size_t end = ts_node_end_byte(stmt);
+    std::size_t line = begin;
+    while (line > 0 && text[line - 1] != '\n' && text[line - 1] != '\r') --line;
+    bool alone = true;
+    for (std::size_t i = line; i < begin; ++i) alone = alone && blank(text[i]);
+    std::size_t after = end;
+    while (after < text.size() && blank(text[after])) ++after;
+    alone = alone && (after >= text.size() || text[after] == '\n' || text[after] == '\r' ||
+                      text[after] == '#');
+    if (alone) {
+      pt.line_start = line;
+      pt.lines_end = end;
+      pt.indent = std::string(text.substr(line, begin - line));
+      for (std::size_t i = begin; i < end; ++i) {
+        if (text[i] != '\n' && !(text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n')))
+          continue;
+        std::size_t next = i + 1;
+        std::size_t code = next;
+        while (code < end && blank(text[code])) ++code;
+        if (code >= end || text[code] == '\n' || text[code] == '\r') continue;  // blank line
+        if (!in_string(call, next)) pt.more_lines.push_back(next);
+      }
+    }
+  }
+  for (std::size_t i = first; i < f.ops->size(); ++i) {
+    EditPoints& p = (*f.ops)[i].points;
+    // SQL inside the call's string keeps its own points; the call's are added.
+    p.keyword_at = pt.keyword_at;
+    p.keyword_prefix = pt.keyword_prefix;
+    p.keyword_suffix = pt.keyword_suffix;
+    p.line_start = pt.line_start;
+    p.lines_end = pt.lines_end;
+    p.indent = pt.indent;
+    p.more_lines = pt.more_lines;
+  }
+}
+
 void Interp::emit(OperationKind kind, py::Node at, Frame& f) {
   if (f.quiet || f.ops == nullptr) return;
   Operation op;
@@ -562,6 +655,7 @@ void Interp::emit(OperationKind kind, py::Node at, Frame& f) {
   op.in_loop = f.in_loop;
   op.autocommit = f.autocommit;
   f.ops->push_back(std::move(op));
+  points_of(py::unparen(at), f, f.ops->size() - 1);
 }
 
 void Interp::issue(std::string rule, py::Node at, const Frame& f, std::string message,

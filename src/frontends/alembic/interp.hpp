@@ -203,6 +203,8 @@ class Interp {
   void execute(const Arg& sql, py::Node call, Frame& f, int depth, Binds binds = Binds::text);
   void execute_value(const Value& v, const Arg& sql, py::Node call, Frame& f, Binds binds);
   void emit(OperationKind kind, py::Node at, Frame& f);
+  // Records where fixes may edit the call `call` on the operations f.ops[first...] it made.
+  void points_of(py::Node call, Frame& f, std::size_t first);
   void issue(std::string rule, py::Node at, const Frame& f, std::string message, std::string help,
              const PyFile* file = nullptr);
   [[nodiscard]] ByteRange where(py::Node n, const PyFile* file, const Frame& f) const;

@@ -266,6 +266,7 @@ void Interp::execute(const Arg& sql, py::Node call, Frame& f, int depth, Binds b
   Value v = arg(sql, f, depth);
   std::size_t first = f.ops != nullptr ? f.ops->size() : 0;
   execute_value(v, sql, call, f, binds);
+  points_of(call, f, first);
   if (env_ != nullptr) environment_sql(f, first);
 }
 

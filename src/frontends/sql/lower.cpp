@@ -2,7 +2,11 @@
 #include "frontends/sql/lower.hpp"
 
 #include <cctype>
+#include <optional>
 #include <string>
+#include <vector>
+
+#include "frontends/sql/split.hpp"
 
 namespace schemagate::sql {
 
@@ -22,7 +26,130 @@ class Lowerer {
     op.in_loop = ctx_.options.in_loop;
     op.in_function = ctx_.options.in_function;
     op.autocommit = ctx_.options.autocommit;
+    if (!ctx_.options.in_function) {
+      if (auto end = last_token_end()) op.points.last_token_end = to_file(*end);
+      op.points.statement_end = statement_end();
+    }
     ctx_.ops.push_back(std::move(op));
+  }
+
+  // A position of ctx_.sql in the source.
+  std::size_t to_file(std::size_t p) const { return ctx_.map({p, p}).begin; }
+
+  // The statement's tokens, comments left out (ranges of ctx_.sql), scanned once on demand.
+  const std::vector<Token>& tokens() {
+    if (!tokens_) {
+      tokens_.emplace();
+      std::size_t base = ctx_.range.begin;
+      std::string_view stmt = ctx_.sql.substr(base, ctx_.range.end - base);
+      (void)scan_tokens(stmt, [&](const Token& t) {
+        if (t.kind != TokenKind::comment) {
+          tokens_->push_back({{t.range.begin + base, t.range.end + base}, t.kind});
+        }
+      });
+    }
+    return *tokens_;
+  }
+
+  // Is token `i` the keyword `kw` (upper case)?
+  bool word_is(std::size_t i, std::string_view kw) {
+    const auto& t = tokens();
+    if (i >= t.size()) return false;
+    std::string_view w = ctx_.sql.substr(t[i].range.begin, t[i].range.end - t[i].range.begin);
+    if (w.size() != kw.size()) return false;
+    for (std::size_t k = 0; k < w.size(); ++k) {
+      if (std::toupper(static_cast<unsigned char>(w[k])) != kw[k]) return false;
+    }
+    return true;
+  }
+
+  std::optional<std::size_t> last_token_end() {
+    const auto& t = tokens();
+    if (t.empty()) return std::nullopt;
+    return t.back().range.end;
+  }
+
+  // The end of the statement in the source, after its `;` when one follows.
+  std::size_t statement_end() {
+    std::size_t end = ctx_.range.end;
+    std::string_view sql = ctx_.sql;
+    std::size_t p = end;
+    while (p < sql.size() && (sql[p] == ' ' || sql[p] == '\t')) ++p;
+    if (p < sql.size() && sql[p] == ';') end = p + 1;
+    return ctx_.map({end, end}).begin;
+  }
+
+  // Where CONCURRENTLY goes: before the token after `first` keywords `words` (each alternative
+  // a set), and before the object's name. Nothing in a function body (never concurrent).
+  std::optional<std::size_t> concurrently_point(std::size_t after) {
+    if (ctx_.options.in_function || after >= tokens().size()) return std::nullopt;
+    if (word_is(after, "CONCURRENTLY")) return std::nullopt;
+    return to_file(tokens()[after].range.begin);
+  }
+
+  // The index of the first token after the keywords of `REINDEX [( ... )] KIND`, or none.
+  std::optional<std::size_t> after_reindex_kind() {
+    std::size_t i = 1;
+    if (i < tokens().size() && ctx_.sql[tokens()[i].range.begin] == '(') {
+      int depth = 0;
+      for (; i < tokens().size(); ++i) {
+        char c = ctx_.sql[tokens()[i].range.begin];
+        if (c == '(') ++depth;
+        if (c == ')' && --depth == 0) break;
+      }
+      ++i;
+    }
+    if (word_is(i, "INDEX") || word_is(i, "TABLE") || word_is(i, "SCHEMA") ||
+        word_is(i, "DATABASE")) {
+      return i + 1;
+    }
+    return std::nullopt;
+  }
+
+  // The extent of a column's type written at `location` (of ctx_.sql), and of the whole
+  // column definition starting at `def`: tokens up to a `,` or `)` closing the list, or a
+  // keyword that starts a constraint.
+  std::optional<ByteRange> type_extent(std::size_t location) {
+    const auto& t = tokens();
+    std::size_t i = 0;
+    while (i < t.size() && t[i].range.begin < location) ++i;
+    if (i >= t.size() || t[i].range.begin != location) return std::nullopt;
+    static constexpr std::string_view kStops[] = {
+        "NOT",   "NULL",        "DEFAULT",    "PRIMARY",    "REFERENCES",
+        "CHECK", "UNIQUE",      "CONSTRAINT", "COLLATE",    "GENERATED",
+        "USING", "COMPRESSION", "STORAGE",    "DEFERRABLE", "INITIALLY"};
+    int depth = 0;
+    std::size_t end = t[i].range.end;
+    for (std::size_t k = i; k < t.size(); ++k) {
+      char c = ctx_.sql[t[k].range.begin];
+      if (depth == 0 && k > i) {
+        if (c == ',' || c == ')' || c == ';') break;
+        bool stop = false;
+        for (std::string_view w : kStops) stop = stop || word_is(k, w);
+        if (stop) break;
+      }
+      if (c == '(' || c == '[') ++depth;
+      if (c == ')' || c == ']') --depth;
+      end = t[k].range.end;
+    }
+    return ByteRange{to_file(location), to_file(end)};
+  }
+
+  std::optional<ByteRange> element_extent(std::size_t location) {
+    const auto& t = tokens();
+    std::size_t i = 0;
+    while (i < t.size() && t[i].range.begin < location) ++i;
+    if (i >= t.size() || t[i].range.begin != location) return std::nullopt;
+    int depth = 0;
+    std::size_t end = t[i].range.end;
+    for (std::size_t k = i; k < t.size(); ++k) {
+      char c = ctx_.sql[t[k].range.begin];
+      if (depth == 0 && k > i && (c == ',' || c == ')' || c == ';')) break;
+      if (c == '(' || c == '[') ++depth;
+      if (c == ')' || c == ']') --depth;
+      end = t[k].range.end;
+    }
+    return ByteRange{to_file(location), to_file(end)};
   }
 
   void other(std::string_view kind) { emit(Other{std::string(kind)}); }
@@ -89,10 +216,18 @@ class Lowerer {
     return false;
   }
 
-  static ColumnDef column(element cd) {
+  ColumnDef column(element cd) {
     ColumnDef c;
     c.name = std::string(json::str(cd, "colname"));
-    if (auto tn = json::field(cd, "typeName")) c.type = type_name(*tn);
+    if (auto tn = json::field(cd, "typeName")) {
+      c.type = type_name(*tn);
+      if (auto at = json::integer(*tn, "location", -1); at >= 0 && !ctx_.options.in_function) {
+        c.type.written = type_extent(static_cast<std::size_t>(at));
+      }
+    }
+    if (auto at = json::integer(cd, "location", -1); at >= 0 && !ctx_.options.in_function) {
+      c.written = element_extent(static_cast<std::size_t>(at));
+    }
     if (c.type.name == "serial" || c.type.name == "bigserial" || c.type.name == "smallserial" ||
         c.type.name == "serial2" || c.type.name == "serial4" || c.type.name == "serial8") {
       c.serial = true;
@@ -161,7 +296,13 @@ class Lowerer {
       if (type == "OBJECT_TABLE") {
         emit(DropTable{name, if_exists, cascade});
       } else if (type == "OBJECT_INDEX") {
-        emit(DropIndex{name, json::boolean(v, "concurrent"), if_exists, {}});
+        bool concurrent = json::boolean(v, "concurrent");
+        emit(DropIndex{name, concurrent, if_exists, {}});
+        // DROP INDEX CONCURRENTLY takes one index and no CASCADE.
+        if (!concurrent && !cascade && json::list(v, "objects").size() == 1 &&
+            word_is(1, "INDEX")) {
+          ctx_.ops.back().points.concurrently = concurrently_point(2);
+        }
       } else if (type == "OBJECT_SCHEMA") {
         emit(DropSchema{name.name, cascade});
       } else {
@@ -278,7 +419,11 @@ class Lowerer {
     i.unique = json::boolean(v, "unique");
     i.concurrently = json::boolean(v, "concurrent");
     i.if_not_exists = json::boolean(v, "if_not_exists");
+    std::size_t after = word_is(1, "UNIQUE") ? 3 : 2;  // CREATE [UNIQUE] INDEX
+    std::optional<std::size_t> point;
+    if (!i.concurrently && word_is(after - 1, "INDEX")) point = concurrently_point(after);
     emit(std::move(i));
+    ctx_.ops.back().points.concurrently = point;
   }
 
   void reindex(element v) {
@@ -297,7 +442,12 @@ class Lowerer {
         r.concurrently = true;
       }
     }
+    std::optional<std::size_t> point;
+    if (!r.concurrently) {
+      if (auto after = after_reindex_kind()) point = concurrently_point(*after);
+    }
     emit(std::move(r));
+    ctx_.ops.back().points.concurrently = point;
   }
 
   void data_change(DataChangeKind kind, element v) {
@@ -406,6 +556,7 @@ class Lowerer {
   }
 
   const StatementContext& ctx_;
+  std::optional<std::vector<Token>> tokens_;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // require-concurrent-index-creation: CREATE INDEX without CONCURRENTLY on an existing table.
 #include "rules/common.hpp"
+#include "rules/fixes.hpp"
 #include "rules/rules.hpp"
 
 namespace schemagate::rules {
@@ -9,11 +10,11 @@ void require_concurrent_index_creation(RuleContext& ctx) {
     const auto* op = step.as<CreateIndex>();
     if (op == nullptr || op->concurrently || !on_existing_table(step)) continue;
     std::string index = op->name.empty() ? "CREATE INDEX" : "CREATE INDEX " + quoted(op->name);
+    Proposal p = concurrently(ctx, step);
     ctx.report(step,
                index + " without CONCURRENTLY: " + lock_description(ctx, step) +
                    ", for as long as the index takes to build",
-               alembic(ctx) ? create_index_concurrently(ctx, *op)
-                            : "run outside a transaction: " + create_index_concurrently(ctx, *op));
+               std::move(p.help), std::move(p.fix));
   }
 }
 

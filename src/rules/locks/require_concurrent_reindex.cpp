@@ -2,12 +2,12 @@
 #include <set>
 
 #include "rules/common.hpp"
+#include "rules/fixes.hpp"
 #include "rules/rules.hpp"
 
 namespace schemagate::rules {
 
 void require_concurrent_reindex(RuleContext& ctx) {
-  const bool alembic = traits(ctx.migration().layout).language == Language::python;
   const int pg = ctx.settings().pg_version;
   // Tables and indexes created earlier in this migration (per phase): rebuilding them
   // locks out nobody. Replay does not resolve REINDEX targets, so the rule tracks them.
@@ -47,9 +47,8 @@ void require_concurrent_reindex(RuleContext& ctx) {
                 "EXCLUSIVE lock on each of their indexes, blocking writes to them while " +
                 "they are rebuilt one by one";
     }
-    std::string sql =
-        "REINDEX " + kind + " CONCURRENTLY" + (op->name.empty() ? "" : " " + op->name.display());
     std::string help;
+    std::optional<Fix> fix;
     if (op->target_kind == "system") {
       help =
           "REINDEX SYSTEM can't run concurrently: run it in a maintenance window, not in a "
@@ -60,12 +59,12 @@ void require_concurrent_reindex(RuleContext& ctx) {
              "): build a replacement with CREATE INDEX CONCURRENTLY, drop the old index with "
              "DROP INDEX CONCURRENTLY and rename the new one (ALTER INDEX ... RENAME TO), "
              "outside a transaction";
-    } else if (alembic) {
-      help = "with op.get_context().autocommit_block():\n    op.execute(\"" + sql + "\")";
     } else {
-      help = "run `" + sql + ";` outside a transaction";
+      Proposal p = concurrently(ctx, step);
+      help = std::move(p.help);
+      fix = std::move(p.fix);
     }
-    ctx.report(step, message, help);
+    ctx.report(step, message, help, std::move(fix));
   }
 }
 

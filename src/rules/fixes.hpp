@@ -1,0 +1,48 @@
+// Fixes as edits of the user's own text, built from the places the frontends recorded
+// (Operation::points), and helps that show the user's statement with the fix applied.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schemagate/diagnostic.hpp"
+#include "schemagate/rule.hpp"
+
+namespace schemagate::rules {
+
+// A fix (when the change can be written as edits) and the help that goes with it.
+struct Proposal {
+  std::optional<Fix> fix;
+  std::string help;
+};
+
+// The text of the file the step's operation is written in.
+[[nodiscard]] std::string_view text_of(const RuleContext& ctx, const Step& step);
+
+// The lines of `text` that hold `range` and the edits, with the edits applied and the first
+// line's indentation taken off every line: the user's statement as the fix leaves it.
+[[nodiscard]] std::string preview(std::string_view text, ByteRange range,
+                                  const std::vector<Edit>& edits);
+
+// Alembic: `name=value` added to the op.*(...) call, when the frontend knows where.
+[[nodiscard]] std::optional<Edit> keyword_argument(const Step& step, std::string_view name_value);
+
+// Alembic: the statement moved into `with op.get_context().autocommit_block():`, when it
+// stands alone on its lines.
+[[nodiscard]] std::optional<std::vector<Edit>> into_autocommit_block(const RuleContext& ctx,
+                                                                     const Step& step);
+
+// Adding CONCURRENTLY to CREATE INDEX, DROP INDEX or REINDEX (`postgresql_concurrently=True`
+// for Alembic's op.create_index/op.drop_index), and, where the statement runs in a transaction,
+// taking it out (unsafe: earlier statements commit, a failed build leaves an INVALID index).
+[[nodiscard]] Proposal concurrently(const RuleContext& ctx, const Step& step);
+
+// A statement that must not run in a transaction, taken out of it.
+[[nodiscard]] Proposal out_of_transaction(const RuleContext& ctx, const Step& step);
+
+// How to run one statement outside the runner's transaction in this layout, in words.
+[[nodiscard]] std::string leave_transaction_words(const RuleContext& ctx, const Step& step);
+
+}  // namespace schemagate::rules

@@ -1,0 +1,119 @@
+// Fixes over every fixture: applying a finding's fix makes that finding go away, leaves a
+// text that still parses, and the help shows the user's statement with the fix applied.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "schemagate/engine.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+using namespace schemagate;
+
+namespace {
+
+std::size_t count(const LintResult& r, const std::string& rule) {
+  return static_cast<std::size_t>(
+      std::count_if(r.diagnostics.begin(), r.diagnostics.end(),
+                    [&](const Diagnostic& d) { return d.rule == rule; }));
+}
+
+// Lines without their indentation and line breaks, blank ones left out.
+std::vector<std::string> stripped_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    std::size_t eol = text.find('\n', at);
+    std::string line = text.substr(at, eol == std::string::npos ? std::string::npos : eol - at);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::size_t first = line.find_first_not_of(" \t");
+    if (first != std::string::npos) out.push_back(line.substr(first));
+    if (eol == std::string::npos) break;
+    at = eol + 1;
+  }
+  return out;
+}
+
+// Is `part` (line by line, indentation aside) a run of consecutive lines of `whole`?
+bool lines_within(const std::string& part, const std::string& whole) {
+  auto p = stripped_lines(part);
+  auto w = stripped_lines(whole);
+  if (p.empty()) return false;
+  // The first and last lines may be parts of a line (a statement after others on its line).
+  for (std::size_t i = 0; i + p.size() <= w.size(); ++i) {
+    bool ok = true;
+    for (std::size_t k = 0; k < p.size() && ok; ++k) {
+      const std::string& a = p[k];
+      const std::string& b = w[i + k];
+      if (k == 0 || k + 1 == p.size()) {
+        ok = b.find(a) != std::string::npos;
+      } else {
+        ok = a == b;
+      }
+    }
+    if (ok) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("fixes: every fix in the fixtures removes its finding, parses, and is its help") {
+  std::size_t fixes = 0;
+  std::size_t unsafe = 0;
+  for (const char* dir : {"fixtures/sql", "fixtures/alembic"}) {
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      std::string path = entry.path().generic_string();
+      std::string text = schemagate::test::slurp(path);
+      LintOptions options;
+      LintResult before = lint_text(path, text, options);
+      for (const Diagnostic& d : before.diagnostics) {
+        if (!d.fix) continue;
+        INFO(path << ":" << d.begin.line + 1 << " " << d.rule << ": " << d.fix->title);
+        ++fixes;
+        if (d.fix->applicability == Applicability::unsafe) ++unsafe;
+        std::string fixed = apply_edits(text, d.fix->edits);
+        REQUIRE(fixed != text);
+        LintResult after = lint_text(path, fixed, options);
+        // The finding is gone (one fewer of its rule), nothing fails to parse that parsed.
+        CHECK(count(after, d.rule) < count(before, d.rule));
+        CHECK(count(after, "syntax-error") <= count(before, "syntax-error"));
+        // The help's code is the fixed statement as it stands in the fixed file.
+        CHECK(lines_within(
+            d.help.substr(d.help.find(":\n") == std::string::npos ? 0 : d.help.find(":\n") + 2),
+            fixed));
+        // A fix never leaves CONCURRENTLY inside a transaction.
+        CHECK(count(after, "ban-concurrent-index-creation-in-transaction") <=
+              count(before, "ban-concurrent-index-creation-in-transaction"));
+      }
+    }
+  }
+  // The fixtures exercise fixes of both kinds.
+  CHECK(fixes >= 10);
+  CHECK(unsafe >= 2);
+}
+
+TEST_CASE("fixes: applied to a fixed point, a second pass changes nothing") {
+  for (const char* dir : {"fixtures/sql", "fixtures/alembic"}) {
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      std::string path = entry.path().generic_string();
+      std::string text = schemagate::test::slurp(path);
+      LintOptions options;
+      int pass = 0;
+      for (; pass < 10; ++pass) {
+        LintResult r = lint_text(path, text, options);
+        auto it = std::find_if(r.diagnostics.begin(), r.diagnostics.end(),
+                               [](const Diagnostic& d) { return d.fix.has_value(); });
+        if (it == r.diagnostics.end()) break;
+        text = apply_edits(text, it->fix->edits);
+      }
+      INFO(path);
+      CHECK(pass < 10);
+      LintResult last = lint_text(path, text, options);
+      CHECK(std::none_of(last.diagnostics.begin(), last.diagnostics.end(),
+                         [](const Diagnostic& d) { return d.fix.has_value(); }));
+    }
+  }
+}
