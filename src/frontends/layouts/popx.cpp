@@ -74,7 +74,8 @@ class Popx final : public LayoutSpec {
   // A folder is popx's when any file has a dialect or autocommit marker (popx folders also
   // hold plain N_name.up.sql files).
   [[nodiscard]] bool recognises(const std::filesystem::path& file) const override {
-    auto p = popx_name(file.filename().string());
+    std::string fname = file.filename().string();  // popx_name's views point into it
+    auto p = popx_name(fname);
     return p && popx_segments(std::string(p->segments), nullptr, nullptr);
   }
   [[nodiscard]] std::optional<SqlRole> role(
