@@ -227,6 +227,13 @@ struct EditPoints {
   std::optional<std::size_t> concurrently;
   // SQL: the end of the statement with its `;`.
   std::optional<std::size_t> statement_end;
+  // SQL: ALTER TABLE ... ADD [CONSTRAINT name] CHECK | FOREIGN KEY: the end of the
+  // constraint's definition (before the `,` of a next sub-command, or the statement's end),
+  // where ` NOT VALID` goes.
+  std::optional<std::size_t> constraint_end;
+  // SQL: ALTER TABLE ... ADD COLUMN ... REFERENCES: the column's REFERENCES clause as written,
+  // with its `CONSTRAINT name` when it has one.
+  std::optional<ByteRange> references_clause;
   // Alembic: the op.*(...) call: where `, name=value` goes (after its last argument), or
   // where `name=value` goes when it has none.
   std::optional<std::size_t> keyword_at;

@@ -198,6 +198,94 @@ Proposal concurrently(const RuleContext& ctx, const Step& step) {
   return out;
 }
 
+std::optional<std::string> constraint_name(const AddConstraint& op) {
+  if (!op.name.empty()) return op.name;
+  std::string label;
+  std::string columns;
+  if (op.kind == ConstraintKind::foreign_key && !op.columns.empty()) {
+    label = "fkey";
+    for (const std::string& c : op.columns) columns += (columns.empty() ? "" : "_") + c;
+  } else if (op.kind == ConstraintKind::check && op.not_null_column) {
+    label = "check";
+    columns = *op.not_null_column;
+  } else {
+    return std::nullopt;
+  }
+  // makeObjectName (src/backend/commands/indexcmds.c): the longer of the two parts loses a
+  // byte at a time until "<table>_<columns>_<label>" fits in 63 bytes.
+  std::string table = op.table.name;
+  if (table.empty()) return std::nullopt;
+  std::size_t room = 63 - label.size() - 2;
+  std::size_t t = table.size();
+  std::size_t c = columns.size();
+  while (t + c > room) {
+    if (t > c) {
+      --t;
+    } else {
+      --c;
+    }
+  }
+  // A multi-byte character is not cut in half.
+  auto clip = [](const std::string& s, std::size_t n) {
+    while (n > 0 && n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    return s.substr(0, n);
+  };
+  return clip(table, t) + "_" + clip(columns, c) + "_" + label;
+}
+
+Proposal not_valid(const RuleContext& ctx, const Step& step, const AddConstraint& op) {
+  Proposal out;
+  std::string_view text = text_of(ctx, step);
+  const Operation& o = *step.op;
+  std::optional<Edit> edit;
+  if (o.points.constraint_end && *o.points.constraint_end <= text.size()) {
+    edit = Edit{*o.points.constraint_end, *o.points.constraint_end, " NOT VALID"};
+  } else if (alembic(ctx)) {
+    std::string_view call = text.substr(std::min(o.range.begin, text.size()));
+    std::string_view callee = call.substr(0, call.find('('));
+    if (callee.ends_with(".create_foreign_key") || callee.ends_with(".create_check_constraint")) {
+      edit = keyword_argument(step, "postgresql_not_valid=True");
+    }
+  }
+  std::optional<std::string> name = constraint_name(op);
+  // An op.create_*(None, ...) call is named by the metadata's naming convention, if any.
+  if (op.name.empty() && !o.points.constraint_end && alembic(ctx)) name.reset();
+  std::string validate;
+  if (name) {
+    validate = comment(ctx, "then, in " + later_migration(ctx) + ":") + "\n" +
+               execute(ctx, "ALTER TABLE " + op.table.display() + " VALIDATE CONSTRAINT " + *name);
+  } else {
+    validate = comment(ctx, "then, in " + later_migration(ctx) +
+                                ", VALIDATE CONSTRAINT under the name the constraint gets");
+  }
+  if (!edit) {
+    out.help =
+        "add the constraint as NOT VALID (only new and changed rows are checked), then "
+        "VALIDATE CONSTRAINT in " +
+        later_migration(ctx) + ", which checks the existing rows without blocking writes";
+    if (name) {
+      out.help += ": " + execute(ctx, "ALTER TABLE " + op.table.display() +
+                                          " VALIDATE CONSTRAINT " + *name);
+    }
+    return out;
+  }
+  ByteRange shown = o.range;
+  if (o.points.statement_end && *o.points.statement_end >= o.range.end &&
+      *o.points.statement_end <= text.size() && !alembic(ctx)) {
+    shown.end = *o.points.statement_end;
+  }
+  // SQL in an op.execute("...") string: the whole call, as written.
+  if (alembic(ctx) && o.points.line_start && o.points.lines_end &&
+      *o.points.lines_end <= text.size()) {
+    shown = {*o.points.line_start, *o.points.lines_end};
+  }
+  out.fix = Fix{edit->text == " NOT VALID" ? "Add NOT VALID" : "Add postgresql_not_valid=True",
+                Applicability::unsafe,
+                {*edit}};
+  out.help = preview(text, shown, {*edit}) + "\n" + validate;
+  return out;
+}
+
 Proposal out_of_transaction(const RuleContext& ctx, const Step& step) {
   Proposal out;
   std::string_view text = text_of(ctx, step);

@@ -39,6 +39,18 @@ struct Proposal {
 // taking it out (unsafe: earlier statements commit, a failed build leaves an INVALID index).
 [[nodiscard]] Proposal concurrently(const RuleContext& ctx, const Step& step);
 
+// The name PostgreSQL gives a constraint added without one, when it can be told from the
+// statement alone: `<table>_<columns>_fkey` for a foreign key, `<table>_<column>_check` for a
+// CHECK on one column (63-byte limit applied as PostgreSQL's makeObjectName does); none for
+// a CHECK whose columns aren't known, or when a name clash would add a number.
+[[nodiscard]] std::optional<std::string> constraint_name(const AddConstraint& op);
+
+// ADD CHECK / FOREIGN KEY as NOT VALID (` NOT VALID` after the constraint, or
+// `postgresql_not_valid=True` in op.create_foreign_key / op.create_check_constraint), then
+// VALIDATE CONSTRAINT in a later migration. Unsafe: existing rows are no longer checked until
+// the VALIDATE runs.
+[[nodiscard]] Proposal not_valid(const RuleContext& ctx, const Step& step, const AddConstraint& op);
+
 // A statement that must not run in a transaction, taken out of it.
 [[nodiscard]] Proposal out_of_transaction(const RuleContext& ctx, const Step& step);
 

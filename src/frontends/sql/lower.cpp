@@ -79,6 +79,58 @@ class Lowerer {
     return to_file(tokens()[after].range.begin);
   }
 
+  // The end of the constraint that starts at `location` (counted from ctx_.base): its last
+  // token before a `,` outside parentheses or the statement's end.
+  std::optional<std::size_t> constraint_end(std::size_t location) {
+    std::size_t start = ctx_.base + location;
+    const auto& t = tokens();
+    std::size_t i = 0;
+    while (i < t.size() && t[i].range.begin < start) ++i;
+    if (i >= t.size() || t[i].range.begin != start) return std::nullopt;
+    int depth = 0;
+    std::optional<std::size_t> end;
+    for (; i < t.size(); ++i) {
+      char c = ctx_.sql[t[i].range.begin];
+      bool punctuation = t[i].range.end == t[i].range.begin + 1;
+      if (punctuation && c == '(') ++depth;
+      if (punctuation && c == ')') --depth;
+      if (punctuation && depth == 0 && (c == ',' || c == ';')) break;
+      end = t[i].range.end;
+    }
+    if (!end) return std::nullopt;
+    return to_file(*end);
+  }
+
+  // A column definition's REFERENCES clause: from its constraint's location to the next
+  // constraint's, or to the end of the column definition.
+  std::optional<ByteRange> references_clause(element cd) {
+    std::vector<element> constraints;
+    for (element c : json::list(cd, "constraints")) {
+      if (auto k = json::as(c, "Constraint")) constraints.push_back(*k);
+    }
+    for (std::size_t i = 0; i < constraints.size(); ++i) {
+      if (json::str(constraints[i], "contype") != "CONSTR_FOREIGN") continue;
+      auto location = static_cast<std::size_t>(json::integer(constraints[i], "location"));
+      std::optional<std::size_t> end;
+      if (i + 1 < constraints.size()) {
+        std::size_t next =
+            ctx_.base + static_cast<std::size_t>(json::integer(constraints[i + 1], "location"));
+        // The last token before the next constraint.
+        for (const Token& t : tokens()) {
+          if (t.range.begin >= next) break;
+          end = to_file(t.range.end);
+        }
+      } else {
+        end = constraint_end(location);
+      }
+      if (!end) return std::nullopt;
+      std::size_t begin = to_file(ctx_.base + location);
+      if (*end <= begin) return std::nullopt;
+      return ByteRange{begin, *end};
+    }
+    return std::nullopt;
+  }
+
   // The index of the first token after the keywords of `REINDEX [( ... )] KIND`, or none.
   std::optional<std::size_t> after_reindex_kind() {
     std::size_t i = 1;
@@ -314,7 +366,12 @@ class Lowerer {
       auto def = json::field(*cmd, "def");
       bool missing_ok = json::boolean(*cmd, "missing_ok");
       if (sub == "AT_AddColumn" && def) {
-        if (auto cd = json::as(*def, "ColumnDef")) emit(AddColumn{table, column(*cd), missing_ok});
+        if (auto cd = json::as(*def, "ColumnDef")) {
+          emit(AddColumn{table, column(*cd), missing_ok});
+          if (!ctx_.options.in_function) {
+            ctx_.ops.back().points.references_clause = references_clause(*cd);
+          }
+        }
       } else if (sub == "AT_DropColumn") {
         emit(DropColumn{table, name, missing_ok});
       } else if (sub == "AT_AlterColumnType" && def) {
@@ -333,7 +390,17 @@ class Lowerer {
         if (def) value = default_value(*def);
         emit(SetDefault{table, name, value});
       } else if (sub == "AT_AddConstraint" && def) {
-        if (auto k = json::as(*def, "Constraint")) emit(constraint(table, *k));
+        if (auto k = json::as(*def, "Constraint")) {
+          AddConstraint added = constraint(table, *k);
+          bool checked =
+              added.kind == ConstraintKind::check || added.kind == ConstraintKind::foreign_key;
+          bool mark = checked && !added.not_valid && !ctx_.options.in_function;
+          emit(std::move(added));
+          if (mark) {
+            ctx_.ops.back().points.constraint_end =
+                constraint_end(static_cast<std::size_t>(json::integer(*k, "location")));
+          }
+        }
       } else if (sub == "AT_ValidateConstraint") {
         emit(ValidateConstraint{table, name});
       } else if (sub == "AT_DropConstraint") {

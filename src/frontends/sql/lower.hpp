@@ -10,8 +10,9 @@
 namespace schemagate::sql {
 
 struct StatementContext {
-  std::string_view sql;  // the text the statement's locations refer to
+  std::string_view sql;  // the text of the statement
   ByteRange range;       // the statement in `sql`
+  std::size_t base = 0;  // where in `sql` the parsed text starts: node locations count from it
   const RangeMap& map;   // `sql` ranges → source ranges
   const LowerOptions& options;
   std::vector<Operation>& ops;

@@ -245,7 +245,7 @@ class FileLowerer {
       auto len = static_cast<std::size_t>(json::integer(s, "stmt_len"));
       std::size_t end = len == 0 ? limit : begin + len;
       ByteRange r = trim(sql_, begin, end);
-      StatementContext ctx{sql_, r, map_, options_, ops_, issues_};
+      StatementContext ctx{sql_, r, base, map_, options_, ops_, issues_};
       lower_statement(*stmt, ctx);
     }
     return true;

@@ -1,34 +1,88 @@
 // adding-foreign-key-constraint: ADD FOREIGN KEY without NOT VALID, or an inline
 // REFERENCES on ADD COLUMN, on an existing table.
+#include <cctype>
+
 #include "rules/common.hpp"
+#include "rules/fixes.hpp"
 #include "rules/rules.hpp"
 
 namespace schemagate::rules {
 
 namespace {
 
-std::string join(const std::vector<std::string>& v, const char* sep, const char* quote) {
-  std::string out;
-  for (const std::string& s : v) {
-    if (!out.empty()) out += sep;
-    out += quote + s + quote;
+// Where the keyword REFERENCES starts in a column's REFERENCES clause (after its
+// `CONSTRAINT name`, if any).
+std::size_t references_keyword(std::string_view clause) {
+  for (std::size_t at = 0; at + 10 <= clause.size(); ++at) {
+    bool word = at == 0 || clause[at - 1] == ' ' || clause[at - 1] == '\t' ||
+                clause[at - 1] == '\n' || clause[at - 1] == '"';
+    if (!word) continue;
+    std::string_view w = clause.substr(at, 10);
+    bool match = true;
+    for (std::size_t i = 0; i < 10; ++i) {
+      match = match && std::toupper(static_cast<unsigned char>(w[i])) == "REFERENCES"[i];
+    }
+    if (match) return at;
   }
-  return out;
+  return std::string_view::npos;
 }
 
-std::string help_for(bool alembic, const QualifiedName& table, const std::string& name,
-                     const std::vector<std::string>& columns, const QualifiedName& ref) {
-  if (alembic) {
-    return "op.create_foreign_key(\"" + name + "\", \"" + table.display() + "\", \"" +
-           ref.display() + "\", [" + join(columns, ", ", "\"") +
-           "], [...], postgresql_not_valid=True), then in a later revision op.execute(\"ALTER "
-           "TABLE " +
-           table.display() + " VALIDATE CONSTRAINT " + name + "\")";
+// ADD COLUMN ... REFERENCES: the column added without its REFERENCES clause, and the clause
+// as a foreign key of its own, added NOT VALID right after.
+Proposal separate_foreign_key(const RuleContext& ctx, const Step& step, const AddColumn& add) {
+  Proposal out;
+  const Operation& op = *step.op;
+  std::string_view text = text_of(ctx, step);
+  const std::string& col = add.column.name;
+  std::optional<ByteRange> clause = op.points.references_clause;
+  std::size_t kw = clause && clause->end <= text.size()
+                       ? references_keyword(text.substr(clause->begin, clause->end - clause->begin))
+                       : std::string_view::npos;
+  if (kw == std::string_view::npos || !op.points.statement_end ||
+      *op.points.statement_end > text.size()) {
+    out.help = alembic(ctx) ? "add " + col +
+                                  " without its ForeignKey, then add the foreign key with "
+                                  "op.create_foreign_key(..., postgresql_not_valid=True) and "
+                                  "VALIDATE CONSTRAINT it in a later revision"
+                            : "add " + col +
+                                  " without its REFERENCES clause, then add the foreign key as "
+                                  "NOT VALID and VALIDATE CONSTRAINT it in a later migration";
+    return out;
   }
-  return "ALTER TABLE " + table.display() + " ADD CONSTRAINT " + name + " FOREIGN KEY (" +
-         join(columns, ", ", "") + ") REFERENCES " + ref.display() +
-         " NOT VALID; then, in a later migration, ALTER TABLE " + table.display() +
-         " VALIDATE CONSTRAINT " + name + ";";
+  std::string_view written = text.substr(clause->begin, clause->end - clause->begin);
+  // Name it as PostgreSQL would: <table>_<column>_fkey, or the name the clause gives.
+  AddConstraint fk;
+  fk.table = add.table;
+  fk.kind = ConstraintKind::foreign_key;
+  fk.columns = {col};
+  std::string_view prefix = written.substr(0, kw);  // "" or "CONSTRAINT name "
+  if (!prefix.empty()) {
+    std::string_view n = prefix.substr(10);  // after CONSTRAINT
+    while (!n.empty() && (n.front() == ' ' || n.front() == '\t' || n.front() == '\n')) {
+      n.remove_prefix(1);
+    }
+    while (!n.empty() && (n.back() == ' ' || n.back() == '\t' || n.back() == '\n')) {
+      n.remove_suffix(1);
+    }
+    fk.name = std::string(n);
+  }
+  std::optional<std::string> name = constraint_name(fk);
+  // The clause out of the column (with the spaces before it), the foreign key after the
+  // statement.
+  std::size_t cut = clause->begin;
+  while (cut > 0 && (text[cut - 1] == ' ' || text[cut - 1] == '\t')) --cut;
+  std::string add_fk = "\nALTER TABLE " + add.table.display() + " ADD " + std::string(prefix) +
+                       "FOREIGN KEY (" + col + ") " + std::string(written.substr(kw)) +
+                       " NOT VALID;";
+  std::vector<Edit> edits = {{cut, clause->end, ""},
+                             {*op.points.statement_end, *op.points.statement_end, add_fk}};
+  out.fix = Fix{"Add the foreign key separately, NOT VALID", Applicability::unsafe, edits};
+  out.help = preview(text, {op.range.begin, *op.points.statement_end}, edits);
+  if (name) {
+    out.help += "\n-- then, in a later migration:\nALTER TABLE " + add.table.display() +
+                " VALIDATE CONSTRAINT " + *name + ";";
+  }
+  return out;
 }
 
 std::string message_for(const QualifiedName& table, const QualifiedName& ref) {
@@ -39,28 +93,16 @@ std::string message_for(const QualifiedName& table, const QualifiedName& ref) {
 }  // namespace
 
 static void adding_foreign_key_constraint(RuleContext& ctx) {
-  const bool alembic = traits(ctx.migration().layout).language == Language::python;
   for (const Step& step : ctx.steps()) {
     if (!on_existing_table(step)) continue;
     if (const auto* op = step.as<AddConstraint>()) {
       if (op->kind != ConstraintKind::foreign_key || op->not_valid || !op->references) continue;
-      std::string name = op->name;
-      if (name.empty()) {
-        name = op->table.name + "_" + (op->columns.empty() ? "" : op->columns.front()) + "_fkey";
-      }
-      ctx.report(step, message_for(op->table, *op->references),
-                 help_for(alembic, op->table, name, op->columns, *op->references));
+      Proposal p = not_valid(ctx, step, *op);
+      ctx.report(step, message_for(op->table, *op->references), p.help, p.fix);
     } else if (const auto* add = step.as<AddColumn>()) {
       if (!add->column.references) continue;
-      const std::string& col = add->column.name;
-      std::string name = add->table.name + "_" + col + "_fkey";
-      std::string help =
-          alembic ? "add " + col + " without ForeignKey(...), then " +
-                        help_for(true, add->table, name, {col}, *add->column.references)
-                  : "ALTER TABLE " + add->table.display() + " ADD COLUMN " + col + " " +
-                        add->column.type.text + "; then " +
-                        help_for(false, add->table, name, {col}, *add->column.references);
-      ctx.report(step, message_for(add->table, *add->column.references), help);
+      Proposal p = separate_foreign_key(ctx, step, *add);
+      ctx.report(step, message_for(add->table, *add->column.references), p.help, p.fix);
     }
   }
 }

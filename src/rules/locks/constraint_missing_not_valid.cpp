@@ -3,6 +3,7 @@
 #include <map>
 
 #include "rules/common.hpp"
+#include "rules/fixes.hpp"
 #include "rules/rules.hpp"
 
 namespace schemagate::rules {
@@ -54,27 +55,13 @@ static void constraint_missing_not_valid(RuleContext& ctx) {
       }
       if (!on_existing_table(step)) continue;
       const bool fk = op->kind == ConstraintKind::foreign_key;
-      std::string name = op->name.empty() ? "<name>" : op->name;
       std::string message = std::string(fk ? "ADD FOREIGN KEY" : "ADD CHECK") + " on " +
                             quoted(op->table) + " validates every existing row while holding " +
                             (fk ? "a SHARE ROW EXCLUSIVE lock, blocking all writes"
                                 : "an ACCESS EXCLUSIVE lock, blocking all reads and writes") +
                             " until the whole table is scanned";
-      std::string help;
-      if (alembic) {
-        help = std::string(fk ? "op.create_foreign_key(\"" : "op.create_check_constraint(\"") +
-               name + "\", \"" + op->table.display() +
-               "\", ..., postgresql_not_valid=True), then in a later revision "
-               "op.execute(\"ALTER TABLE " +
-               op->table.display() + " VALIDATE CONSTRAINT " + name + "\")";
-      } else {
-        help = "add the constraint with NOT VALID (ALTER TABLE " + op->table.display() +
-               " ADD CONSTRAINT " + name +
-               " ... NOT VALID;), then, in a later migration, "
-               "ALTER TABLE " +
-               op->table.display() + " VALIDATE CONSTRAINT " + name + ";";
-      }
-      ctx.report(step, message, help);
+      Proposal p = rules::not_valid(ctx, step, *op);
+      ctx.report(step, message, p.help, p.fix);
     } else if (const auto* v = step.as<ValidateConstraint>()) {
       auto it = not_valid.find(key_of(v->table, v->name));
       if (it == not_valid.end() || tx == 0 || it->second != tx) continue;
