@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -154,6 +155,11 @@ struct DataChange {
   QualifiedName table;
   bool has_where = false;
   bool batched = false;  // a LIMIT-ed key subquery or a key-range predicate
+  // SQL UPDATE/DELETE as written: the SET list and the WHERE condition (empty when not
+  // written or not known), and whether FROM or USING joins other tables.
+  std::string set_list;
+  std::string condition;
+  bool joins = false;
 };
 struct Truncate {
   std::vector<QualifiedName> tables;
@@ -359,6 +365,9 @@ struct Migration {
   std::vector<Operation> upgrade;
   std::vector<Operation> downgrade;
   std::vector<FrontendIssue> issues;
+  // Identifiers the frontend put in place of template expressions it has no value for, with
+  // the expression as written: findings name the expression, not the stand-in.
+  std::vector<std::pair<std::string, std::string>> written_as;
 
   // The file that the ranges of one phase's operations point into.
   [[nodiscard]] const SourceFile* file_of(Phase phase) const {

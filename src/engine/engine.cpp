@@ -422,6 +422,11 @@ class ProjectLinter {
     Migration& m = up.migration;
     m.down_file = &down.file;
     m.downgrade = std::move(down.migration.upgrade);
+    for (auto& w : down.migration.written_as) {
+      if (std::find(m.written_as.begin(), m.written_as.end(), w) == m.written_as.end()) {
+        m.written_as.push_back(std::move(w));
+      }
+    }
     if (down.migration.runner_transaction == RunnerTransaction::none &&
         m.runner_transaction == RunnerTransaction::per_migration) {
       for (Operation& op : m.downgrade) op.autocommit = true;
@@ -609,6 +614,21 @@ class ProjectLinter {
     for (const RuleInfo& rule : all_rules()) run(rule);
     for (const RuleInfo& rule : options_.extra_rules) run(rule);
     for (RawFinding& r : ctx.findings()) {
+      // Findings (and their fixes) name a template expression as written, not the
+      // frontend's stand-in.
+      auto as_written = [&](std::string& s) {
+        for (const auto& [id, written] : m.written_as) {
+          for (std::size_t at = s.find(id); at != std::string::npos;
+               at = s.find(id, at + written.size())) {
+            s.replace(at, id.size(), written);
+          }
+        }
+      };
+      as_written(r.message);
+      as_written(r.help);
+      if (r.fix) {
+        for (Edit& e : r.fix->edits) as_written(e.text);
+      }
       // A downgrade kept in a file of its own is reported there.
       Unit& target = r.phase == Phase::downgrade && m.down_file != nullptr ? *f.down : f;
       emit(target, r.rule, r.range, std::move(r.message), std::move(r.help), std::move(r.fix));

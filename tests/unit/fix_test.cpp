@@ -148,3 +148,34 @@ TEST_CASE("fixes: the automatic constraint names are PostgreSQL 15's") {
   check.name = "positive";
   CHECK(schemagate::rules::constraint_name(check) == "positive");
 }
+
+TEST_CASE("helps: a backfill is batched with the user's own SET list and condition") {
+  LintOptions options;
+  LintResult r = lint_text(
+      "m.sql",
+      "UPDATE users SET email = lower(email), n = (SELECT 1 FROM t WHERE x) WHERE email <> "
+      "lower(email) RETURNING id;\n",
+      options);
+  auto it = std::find_if(r.diagnostics.begin(), r.diagnostics.end(),
+                         [](const Diagnostic& d) { return d.rule == "unbatched-backfill"; });
+  REQUIRE(it != r.diagnostics.end());
+  CHECK(it->help.find("UPDATE users SET email = lower(email), n = (SELECT 1 FROM t WHERE x) "
+                      "WHERE (email <> lower(email)) AND id > 0 AND id <= 1000;") !=
+        std::string::npos);
+  CHECK(it->help.find("...") == std::string::npos);
+}
+
+TEST_CASE("helps: a template expression schemagate has no value for is named as written") {
+  LintOptions options;
+  LintResult r =
+      lint_text("migrations/20240101000000_x.up.sql",
+                "ALTER TABLE {{ index .Options \"Namespace\" }}.users DROP COLUMN bio;\n", options);
+  REQUIRE_FALSE(r.diagnostics.empty());
+  for (const Diagnostic& d : r.diagnostics) {
+    INFO(d.rule << ": " << d.message);
+    CHECK(d.message.find("_namespace") == std::string::npos);
+    CHECK(d.help.find("_namespace") == std::string::npos);
+  }
+  CHECK(r.diagnostics[0].message.find("{{ index .Options \"Namespace\" }}.users") !=
+        std::string::npos);
+}

@@ -61,7 +61,7 @@ class BindValues {
   sql::Expanded run() {
     std::string_view marks = binds_ == Binds::text ? ":\\" : "%?";
     if (binds_ == Binds::raw || sql_.find_first_of(marks) == std::string_view::npos) {
-      return {std::string(sql_), {}};
+      return {std::string(sql_), {}, {}};
     }
     auto failed = sql::scan_tokens(sql_, [&](const sql::Token& t) { tokens_.push_back(t); });
     code_end_ = failed ? failed->at : sql_.size();

@@ -135,7 +135,7 @@ Migration LayoutSpec::parse(const SourceFile& file, const SqlRole& role,
   const std::string& text = file.text;
   std::size_t bom = bom_length(text);
   sql::lower_file_part(file, {bom, text.size()}, placeholders, sql::LowerOptions{}, m.upgrade,
-                       m.issues);
+                       m.issues, &m.written_as);
   m.runner_transaction = transaction(m.upgrade, role);
   // The first half of a pair until the engine finds its other half.
   m.downgrade_kind = DowngradeKind::absent;

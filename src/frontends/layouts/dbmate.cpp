@@ -110,7 +110,8 @@ class Dbmate final : public LayoutSpec {
     up_options.autocommit = up && !up->transaction;
     ByteRange up_part = up ? up->body : ByteRange{bom, text.size()};
     if (up && down && down->marker.begin < up->marker.begin) up_part.end = text.size();
-    sql::lower_file_part(file, up_part, placeholders, up_options, m.upgrade, m.issues);
+    sql::lower_file_part(file, up_part, placeholders, up_options, m.upgrade, m.issues,
+                         &m.written_as);
     if (!down) {
       m.downgrade_kind = DowngradeKind::absent;
       m.downgrade_range = up ? up->marker : line_at(text, bom);
@@ -119,7 +120,8 @@ class Dbmate final : public LayoutSpec {
     sql::LowerOptions down_options;
     down_options.autocommit = !down->transaction;
     std::size_t issues_before = m.issues.size();
-    sql::lower_file_part(file, down->body, placeholders, down_options, m.downgrade, m.issues);
+    sql::lower_file_part(file, down->body, placeholders, down_options, m.downgrade, m.issues,
+                         &m.written_as);
     m.downgrade_range = down->marker;
     m.downgrade_kind = !m.downgrade.empty() || m.issues.size() > issues_before
                            ? DowngradeKind::real

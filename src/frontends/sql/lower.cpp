@@ -461,7 +461,52 @@ class Lowerer {
     if (auto r = json::field(v, "relation")) d.table = relation_name(*r);
     d.has_where = json::field(v, "whereClause").has_value();
     d.batched = is_batched(v);
+    clauses(d);
     emit(std::move(d));
+  }
+
+  // The SET list and WHERE condition of an UPDATE or DELETE as written: the text between its
+  // keywords outside parentheses.
+  void clauses(DataChange& d) {
+    const auto& t = tokens();
+    std::optional<std::size_t> set_at;
+    std::optional<std::size_t> where_at;
+    std::optional<std::size_t> set_end;
+    std::size_t end = t.empty() ? 0 : t.back().range.end;
+    std::optional<std::size_t> where_end;
+    int depth = 0;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      char c = ctx_.sql[t[i].range.begin];
+      bool punctuation = t[i].range.end == t[i].range.begin + 1;
+      if (punctuation && (c == '(' || c == '[')) ++depth;
+      if (punctuation && (c == ')' || c == ']')) --depth;
+      if (depth != 0) continue;
+      if (punctuation && c == ';') {
+        end = t[i].range.begin;
+        break;
+      }
+      if (word_is(i, "SET") && !set_at) {
+        set_at = t[i].range.end;
+      } else if ((word_is(i, "FROM") || word_is(i, "USING")) &&
+                 (set_at || d.kind != DataChangeKind::update)) {
+        d.joins = d.joins || word_is(i, "USING") || set_at.has_value();
+        if (set_at && !set_end) set_end = t[i].range.begin;
+      } else if (word_is(i, "WHERE") && !where_at) {
+        if (set_at && !set_end) set_end = t[i].range.begin;
+        where_at = t[i].range.end;
+      } else if (word_is(i, "RETURNING")) {
+        if (set_at && !set_end) set_end = t[i].range.begin;
+        if (where_at && !where_end) where_end = t[i].range.begin;
+      }
+    }
+    auto text = [&](std::size_t b, std::size_t e) {
+      std::string_view s = ctx_.sql.substr(b, e > b ? e - b : 0);
+      while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+      while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+      return std::string(s);
+    };
+    if (set_at) d.set_list = text(*set_at, set_end.value_or(end));
+    if (where_at) d.condition = text(*where_at, where_end.value_or(end));
   }
 
   void truncate(element v) {

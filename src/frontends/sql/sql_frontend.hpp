@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "frontends/sql/template.hpp"
@@ -45,7 +46,8 @@ void lower(std::string_view sql, const RangeMap& map, const LowerOptions& option
 // templates (template.hpp); ranges point into `file`.
 void lower_file_part(const SourceFile& file, ByteRange part, const Placeholders& values,
                      const LowerOptions& options, std::vector<Operation>& ops,
-                     std::vector<FrontendIssue>& issues);
+                     std::vector<FrontendIssue>& issues,
+                     std::vector<std::pair<std::string, std::string>>* written_as = nullptr);
 
 // Where the (nested) block comment that opens at `pos` ends, at most `end`.
 [[nodiscard]] std::size_t block_comment_end(std::string_view s, std::size_t pos, std::size_t end);

@@ -284,11 +284,17 @@ class Expander {
     set_values_.emplace(name, value);
   }
 
-  std::string value_or_neutral(const std::string& name, std::size_t length, std::size_t,
-                               std::size_t) {
+  std::string value_or_neutral(const std::string& name, std::size_t length, std::size_t begin,
+                               std::size_t end) {
     if (auto it = values_.find(name); it != values_.end()) return it->second;
     if (auto it = set_values_.find(name); it != set_values_.end()) return it->second;
-    return neutral_identifier(name, length);
+    std::string id = neutral_identifier(name, length);
+    std::string written(sql_.substr(begin, end - begin));
+    auto same = [&](const auto& p) { return p.first == id && p.second == written; };
+    if (std::none_of(out_.neutral.begin(), out_.neutral.end(), same)) {
+      out_.neutral.emplace_back(id, std::move(written));
+    }
+    return id;
   }
 
   void replace(std::size_t begin, std::size_t end, const std::string& text) {
@@ -336,9 +342,17 @@ Expanded expand_templates(std::string_view sql, const Placeholders& values) {
 
 void lower_file_part(const SourceFile& file, ByteRange part, const Placeholders& values,
                      const LowerOptions& options, std::vector<Operation>& ops,
-                     std::vector<FrontendIssue>& issues) {
+                     std::vector<FrontendIssue>& issues,
+                     std::vector<std::pair<std::string, std::string>>* written_as) {
   std::string_view text = std::string_view(file.text).substr(part.begin, part.end - part.begin);
   Expanded expanded = expand_templates(text, values);
+  if (written_as != nullptr) {
+    for (auto& n : expanded.neutral) {
+      if (std::find(written_as->begin(), written_as->end(), n) == written_as->end()) {
+        written_as->push_back(n);
+      }
+    }
+  }
   RangeMap map = [&expanded, base = part.begin](ByteRange r) {
     ByteRange s = expanded.to_source(r);
     return ByteRange{s.begin + base, s.end + base};
@@ -353,7 +367,8 @@ Migration parse_file(const SourceFile& file, const Placeholders& values) {
   m.runner_transaction = RunnerTransaction::none;
   // A byte order mark is not SQL: lower what follows it.
   std::size_t bom = bom_length(file.text);
-  lower_file_part(file, {bom, file.text.size()}, values, LowerOptions{}, m.upgrade, m.issues);
+  lower_file_part(file, {bom, file.text.size()}, values, LowerOptions{}, m.upgrade, m.issues,
+                  &m.written_as);
   return m;
 }
 

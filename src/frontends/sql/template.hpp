@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "schemagate/source.hpp"
@@ -30,6 +31,9 @@ struct TemplateEdit {
 struct Expanded {
   std::string text;
   std::vector<TemplateEdit> edits;  // in text order
+  // The neutral identifiers that stand for unknown template expressions, with the expression
+  // as written (`_namespace___` → `{{ index .Options "Namespace" }}`).
+  std::vector<std::pair<std::string, std::string>> neutral;
 
   // A range of `text` as a range of the original (a range inside a replacement covers the
   // whole template expression).

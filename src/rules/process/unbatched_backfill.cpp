@@ -6,18 +6,38 @@ namespace schemagate::rules {
 
 namespace {
 
-// A batch of the statement, repeated until it touches no row, each batch committed on its own.
+// The statement in batches of consecutive key ranges, each committed on its own: the user's
+// SET list and condition, with a range of the key added. Key ranges always end, whatever the
+// SET does to the condition.
 std::string batched(const RuleContext& ctx, const DataChange& op) {
-  const std::string t = sql_table(op.table);
-  const std::string keys = "SELECT id FROM " + t + " WHERE ... LIMIT 1000";
-  const std::string sql = op.kind == DataChangeKind::update
-                              ? "UPDATE " + t + " SET ... WHERE id IN (" + keys + ")"
-                              : "DELETE FROM " + t + " WHERE id IN (" + keys + ")";
-  if (alembic(ctx)) {
-    return autocommit_block(
-        {"while op.get_bind().execute(sa.text(" + py_str(sql) + ")).rowcount:", "    pass"});
+  const bool update = op.kind == DataChangeKind::update;
+  if (op.joins || op.table.empty() || (update && op.set_list.empty()) ||
+      (op.has_where && op.condition.empty())) {
+    return std::string(
+               "run it in batches of consecutive ranges of the table's key, up to the "
+               "largest key, each batch in its own transaction (") +
+           (alembic(ctx) ? "a loop in `with op.get_context().autocommit_block():`"
+                         : "a script or job after this migration") +
+           ")";
   }
-  return sql + ";  -- repeated until it touches no row, each batch in its own transaction";
+  const std::string t = sql_table(op.table);
+  const std::string head = update ? "UPDATE " + t + " SET " + op.set_list : "DELETE FROM " + t;
+  const std::string where =
+      op.condition.empty() ? std::string(" WHERE ") : " WHERE (" + op.condition + ") AND ";
+  if (alembic(ctx)) {
+    return "run it in batches of the table's key (id here), each committed on its own:\n" +
+           autocommit_block({"bind = op.get_bind()",
+                             "last = bind.execute(sa.text(" + py_str("SELECT max(id) FROM " + t) +
+                                 ")).scalar() or 0",
+                             "for start in range(0, last, 1000):",
+                             "    bind.execute(sa.text(" +
+                                 py_str(head + where + "id > :start AND id <= :start + 1000") +
+                                 "), {\"start\": start})"});
+  }
+  return "run it in batches of the table's key (id here), each in its own transaction, from a "
+         "script or job after this migration:\n" +
+         head + where + "id > 0 AND id <= 1000;\n" +
+         "-- then id > 1000 AND id <= 2000, and so on up to SELECT max(id) FROM " + t;
 }
 
 }  // namespace
@@ -28,10 +48,7 @@ static void unbatched_backfill(RuleContext& ctx) {
     if (op == nullptr || !on_existing_table(step)) continue;
     if (op->kind != DataChangeKind::update && op->kind != DataChangeKind::delete_) continue;
     const std::string verb = operation_name(*step.op);
-    const std::string help =
-        "process the rows in batches of keys (with your key and condition in place of id and "
-        "...):\n" +
-        batched(ctx, *op);
+    const std::string help = batched(ctx, *op);
     if (!op->has_where) {
       ctx.report(step,
                  verb + " of every row of " + quoted(op->table) +
