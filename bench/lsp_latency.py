@@ -331,8 +331,8 @@ def main() -> int:
            "## Notes", "",
            "- After the first lint, a change re-parses the edited buffer alone: the other "
            "revisions' parsed operations, the revision graph and the schema replayed up to the "
-           "buffer are kept (`include/schemagate/session.hpp`), and the project's files are "
-           "stat'ed at most once a second while the user types.",
+           "buffer are kept (`src/engine/include/schemagate/session.hpp`), and the project's "
+           "files are stat'ed at most once a second while the user types.",
            "- tree-sitter re-parses the buffer incrementally from its previous parse when the "
            "change is local. A text with a syntax error is parsed from scratch instead, so that "
            "its findings are exactly those of `schemagate lint`: that is the last row, where "

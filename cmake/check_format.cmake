@@ -1,6 +1,6 @@
 # Fails when a C++ file of the project is not clang-format clean.
-file(GLOB_RECURSE files "${ROOT}/include/*.hpp" "${ROOT}/include/*.hpp.in" "${ROOT}/src/*.cpp"
-     "${ROOT}/src/*.hpp" "${ROOT}/tests/*.cpp" "${ROOT}/bench/*.cpp" "${ROOT}/fuzz/*.cpp")
+file(GLOB_RECURSE files "${ROOT}/src/*.cpp" "${ROOT}/src/*.hpp" "${ROOT}/src/*.hpp.in"
+     "${ROOT}/tests/*.cpp" "${ROOT}/bench/*.cpp" "${ROOT}/fuzz/*.cpp")
 list(FILTER files EXCLUDE REGEX "\\.in$")
 execute_process(COMMAND "${CLANG_FORMAT}" --dry-run -Werror ${files} RESULT_VARIABLE status
                 ERROR_VARIABLE out)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Scaffolds a new rule: its source file, its line in the sorted list (src/rules/rules.def),
-# its doc (rules/<id>.md, with the fixed headings), a SQL and an Alembic fixture that expect
-# it to fire, and its row in README's rule table.
+# Scaffolds a new rule: its source file, its line in the sorted list
+# (src/rules/include/rules/rules.def), its doc (rules/<id>.md, with the fixed headings), a SQL
+# and an Alembic fixture that expect it to fire, and its row in README's rule table.
 #
 #   bash scripts/new-rule.sh ID CATEGORY SEVERITY ["what it catches"]
 #   bash scripts/new-rule.sh require-concurrent-refresh locks warning \
@@ -39,13 +39,13 @@ case $severity in error | warning | info) ;; *)
   ;;
 esac
 name=${id//-/_}
-def="$root/src/rules/rules.def"
+def="$root/src/rules/include/rules/rules.def"
 source_file="$root/src/rules/$category/$name.cpp"
 doc="$root/rules/$id.md"
 sql="$root/tests/fixtures/sql/$id.sql"
 py="$root/tests/fixtures/alembic/$name.py"
 if grep -qx "SCHEMAGATE_RULE($name)" "$def"; then
-  echo "new-rule: $id is already in src/rules/rules.def" >&2
+  echo "new-rule: $id is already in src/rules/include/rules/rules.def" >&2
   exit 1
 fi
 for f in "$source_file" "$doc" "$sql" "$py"; do
@@ -174,6 +174,6 @@ new-rule: wrote
   ${doc#"$root"/}
   ${sql#"$root"/}
   ${py#"$root"/}
-and added $id to src/rules/rules.def and README's rule table. Next: write the check, the
+and added $id to src/rules/include/rules/rules.def and README's rule table. Next: write the check, the
 doc and the fixtures (firing and not firing); the tests fail until they agree.
 EOF

@@ -16,7 +16,7 @@
 
 #include "cli/fix.hpp"
 #include "cli/git.hpp"
-#include "cli/settings.hpp"
+#include "config/settings.hpp"
 #include "lsp/server.hpp"
 #include "platform/platform.hpp"
 #include "schemagate/engine.hpp"

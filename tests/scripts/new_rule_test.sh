@@ -2,9 +2,9 @@
 # scripts/new-rule.sh on a copy of the source tree: it writes the rule's file, doc and
 # fixtures, puts the rule in rules.def and README's table in id order, the new source file
 # compiles against the project's headers, and mistakes are refused with nothing written.
-#   new_rule_test.sh SOURCE_DIR BINARY_DIR CXX
+#   new_rule_test.sh SOURCE_DIR CXX
 set -euo pipefail
-src=$1 bin=$2 cxx=$3
+src=$1 cxx=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() {
@@ -12,7 +12,7 @@ fail() {
   exit 1
 }
 mkdir -p "$tmp/tests" "$tmp/scripts"
-cp -r "$src/src" "$src/include" "$src/rules" "$src/README.md" "$tmp/"
+cp -r "$src/src" "$src/rules" "$src/README.md" "$tmp/"
 cp -r "$src/tests/fixtures" "$tmp/tests/"
 cp "$src/scripts/new-rule.sh" "$tmp/scripts/"
 export SCHEMAGATE_ROOT=$tmp
@@ -23,11 +23,11 @@ for f in src/rules/locks/ban_lock_table.cpp rules/ban-lock-table.md \
   [ -s "$tmp/$f" ] || fail "$f not written"
 done
 # The one sorted list, still sorted, with the new rule once.
-grep '^SCHEMAGATE_RULE(' "$tmp/src/rules/rules.def" | LC_ALL=C sort -c ||
+grep '^SCHEMAGATE_RULE(' "$tmp/src/rules/include/rules/rules.def" | LC_ALL=C sort -c ||
   fail "rules.def is no longer sorted"
-[ "$(grep -cx 'SCHEMAGATE_RULE(ban_lock_table)' "$tmp/src/rules/rules.def")" = 1 ] ||
+[ "$(grep -cx 'SCHEMAGATE_RULE(ban_lock_table)' "$tmp/src/rules/include/rules/rules.def")" = 1 ] ||
   fail "rules.def lacks the new rule"
-[ "$(($(wc -l <"$tmp/src/rules/rules.def") - $(wc -l <"$src/src/rules/rules.def")))" = 1 ] ||
+[ "$(($(wc -l <"$tmp/src/rules/include/rules/rules.def") - $(wc -l <"$src/src/rules/include/rules/rules.def")))" = 1 ] ||
   fail "rules.def changed by more than one line"
 # README's table: the row in id order.
 grep -o '^| \[[a-z0-9-]*\](rules/' "$tmp/README.md" | LC_ALL=C sort -c ||
@@ -38,9 +38,11 @@ grep -qxF '| [ban-lock-table](rules/ban-lock-table.md) | warning | LOCK TABLE in
 [ "$(grep '^## ' "$tmp/rules/ban-lock-table.md" | paste -sd'|')" = \
   "## What it does|## Why is this bad?|## Example|## Use instead|## Options|## References" ] ||
   fail "the doc's headings"
-# The source compiles as the project compiles.
+# The source compiles as the project compiles it: in the rules layer, which sees its own
+# headers and those of the layers below (model, ir).
 "$cxx" -std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror \
-  -I"$tmp/include" -I"$tmp/src" -I"$bin/generated" "$tmp/src/rules/locks/ban_lock_table.cpp" ||
+  -I"$tmp/src/rules/include" -I"$tmp/src/model/include" -I"$tmp/src/ir/include" \
+  "$tmp/src/rules/locks/ban_lock_table.cpp" ||
   fail "the new rule's source does not compile"
 # Refusals, with nothing written.
 before=$(cd "$tmp" && find . -type f | sort | xargs md5sum | md5sum)

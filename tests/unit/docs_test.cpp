@@ -20,7 +20,7 @@ TEST_CASE("the registry is sorted by id, with no duplicates") {
 }
 
 TEST_CASE("rules.def is the one sorted list, one line per rule, named after its id") {
-  std::ifstream in(std::string(SCHEMAGATE_SOURCE_DIR) + "/src/rules/rules.def");
+  std::ifstream in(std::string(SCHEMAGATE_SOURCE_DIR) + "/src/rules/include/rules/rules.def");
   std::vector<std::string> listed;
   for (std::string line; std::getline(in, line);) {
     if (line.starts_with("SCHEMAGATE_RULE(")) listed.push_back(line);

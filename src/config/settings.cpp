@@ -1,4 +1,4 @@
-#include "cli/settings.hpp"
+#include "config/settings.hpp"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,4 +1,4 @@
-// The checklist of one migration (include/schemagate/checklist.hpp): its attestations, read
+// The checklist of one migration (schemagate/checklist.hpp): its attestations, read
 // from the text, what its operations need, and the items settled from both and from the
 // migration's findings.
 #pragma once

@@ -13,6 +13,7 @@
 
 #include "schemagate/diagnostic.hpp"
 #include "schemagate/ir.hpp"
+#include "schemagate/step.hpp"
 
 namespace schemagate {
 
@@ -30,33 +31,6 @@ struct LintSettings {
   // Flyway: the team writes undo migrations (U<ver>__x.sql), so a V without its U is
   // missing-downgrade.
   bool flyway_undo = false;
-};
-
-// One operation in its context, as schema replay sees it when the operation runs.
-struct Step {
-  const Operation* op = nullptr;
-  Phase phase = Phase::upgrade;
-  bool in_transaction = false;        // an explicit BEGIN, or the runner's own transaction
-  bool explicit_transaction = false;  // inside BEGIN ... COMMIT written in the migration
-  // The table the operation works on (for DROP INDEX: the index's table, when known) was
-  // created earlier in this same migration: locking or dropping it harms nobody.
-  bool table_is_new = false;
-  // The column, index or constraint the operation drops, renames or changes was created
-  // earlier in this same migration (e.g. a downgrade undoing its own upgrade).
-  bool object_is_new = false;
-  // DROP INDEX / REINDEX INDEX: the index's table, when replay or the migration knows it.
-  std::optional<QualifiedName> index_table;
-  // The table is listed in the configuration's large_tables.
-  bool table_is_large = false;
-  // SET NOT NULL: a validated CHECK (column IS NOT NULL) exists on the column.
-  bool not_null_proven = false;
-  // ALTER COLUMN TYPE: the column's type before, when replay knows it.
-  std::optional<TypeName> previous_type;
-
-  template <typename T>
-  [[nodiscard]] const T* as() const {
-    return op->as<T>();
-  }
 };
 
 struct RawFinding {
@@ -160,7 +134,7 @@ struct RuleOption {
 };
 
 // What a rule's own file says about it. Every rule defines one, `extern const RuleDef
-// <id with _>_rule`, and is listed once in src/rules/rules.def.
+// <id with _>_rule`, and is listed once in src/rules/include/rules/rules.def.
 struct RuleDef {
   std::string_view id;
   Severity severity = Severity::warning;

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "cli/settings.hpp"
+#include "config/settings.hpp"
 #include "lsp/protocol.hpp"
 
 namespace schemagate::lsp {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/settings.hpp"
+#include "config/settings.hpp"
 #include "lsp/protocol.hpp"
 #include "lsp/server.hpp"
 #include "lsp/text.hpp"

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "schemagate/ir.hpp"
-#include "schemagate/rule.hpp"
+#include "schemagate/step.hpp"
 
 namespace schemagate {
 
