@@ -100,7 +100,8 @@ LockInfo add_constraint(const AddConstraint& op) {
       // Builds the index, unless USING INDEX adopts an existing one; a PRIMARY KEY USING INDEX
       // still scans for NULLs when its columns are not already NOT NULL (an implicit SET NOT
       // NULL), which replay does not know.
-      if (op.using_index && op.kind == ConstraintKind::unique) return row(access_exclusive, Work::catalog);
+      if (op.using_index && op.kind == ConstraintKind::unique)
+        return row(access_exclusive, Work::catalog);
       return row(access_exclusive, Work::scan);
     case ConstraintKind::exclusion:
       return row(access_exclusive, Work::scan);
@@ -176,8 +177,7 @@ LockInfo table_command(const TableCommand& c, int pg) {
   }
   if (w == "ALTER SEQUENCE") return row(share_row_exclusive, Work::catalog);
   if (w == "SET STATISTICS" || w == "ALTER COLUMN SET (...)" || w == "CLUSTER ON" ||
-      w == "SET WITHOUT CLUSTER" || w == "ANALYZE" || w == "COMMENT" ||
-      w == "CREATE STATISTICS") {
+      w == "SET WITHOUT CLUSTER" || w == "ANALYZE" || w == "COMMENT" || w == "CREATE STATISTICS") {
     return row(share_update_exclusive, Work::catalog);
   }
   if (w == "SET (...)" || w == "RESET (...)") {
@@ -210,12 +210,14 @@ LockInfo table_command(const TableCommand& c, int pg) {
   }
   if (w == "DETACH PARTITION") {
     if (c.concurrently) {
-      // Two transactions, SHARE UPDATE EXCLUSIVE on both tables (from PostgreSQL 14).
+      // Two transactions: SHARE UPDATE EXCLUSIVE on the partitioned table; the partition
+      // itself is still locked ACCESS EXCLUSIVE (observed on PostgreSQL 15), which blocks only
+      // the queries that touch the partition directly (from PostgreSQL 14).
       LockInfo info = row(share_update_exclusive, Work::catalog,
                           "DETACH PARTITION CONCURRENTLY exists from PostgreSQL 14");
       info.no_transaction = c.option != "FINALIZE";
       info.other_table = qualified(c.other);
-      info.other_mode = share_update_exclusive;
+      info.other_mode = access_exclusive;
       return info;
     }
     LockInfo info = row(access_exclusive, Work::catalog);

@@ -159,7 +159,8 @@ class Lowerer {
     if (kind == "CreateTableAsStmt") return create_table_as(v);
     if (kind == "SelectStmt" && json::field(v, "intoClause")) {
       auto into = json::field(*json::field(v, "intoClause"), "rel");
-      return emit(CreateTable{into ? relation_name(*into) : QualifiedName{}, {}, false, true, {}, std::nullopt, false});
+      return emit(CreateTable{
+          into ? relation_name(*into) : QualifiedName{}, {}, false, true, {}, std::nullopt, false});
     }
     if (kind == "DropStmt") return drop(v);
     if (kind == "DropdbStmt") return emit(DropDatabase{std::string(json::str(v, "dbname"))});
@@ -228,6 +229,13 @@ class Lowerer {
       }
       return;
     }
+    if (kind == "AlterObjectSchemaStmt") {
+      std::string_view type = json::str(v, "objectType");
+      if (type == "OBJECT_TABLE" || type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW" ||
+          type == "OBJECT_SEQUENCE") {
+        return on_relation("SET SCHEMA", v, "relation");
+      }
+    }
     if (kind == "CreatePolicyStmt") return on_relation("CREATE POLICY", v, "table");
     if (kind == "RuleStmt") return on_relation("CREATE RULE", v, "relation");
     other(kind);
@@ -254,20 +262,17 @@ class Lowerer {
 
   void lock(element v) {
     // LockStmt's mode: 1 ACCESS SHARE ... 8 ACCESS EXCLUSIVE (lockdefs.h).
-    static constexpr std::string_view kModes[] = {"",
-                                                  "ACCESS SHARE",
-                                                  "ROW SHARE",
-                                                  "ROW EXCLUSIVE",
-                                                  "SHARE UPDATE EXCLUSIVE",
-                                                  "SHARE",
-                                                  "SHARE ROW EXCLUSIVE",
-                                                  "EXCLUSIVE",
-                                                  "ACCESS EXCLUSIVE"};
+    static constexpr std::string_view kModes[] = {
+        "",      "ACCESS SHARE",        "ROW SHARE", "ROW EXCLUSIVE",   "SHARE UPDATE EXCLUSIVE",
+        "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"};
     std::int64_t mode = json::integer(v, "mode", 8);
     if (mode < 1 || mode > 8) mode = 8;
     for (element r : json::list(v, "relations")) {
       if (auto rv = json::as(r, "RangeVar")) {
-        emit(TableCommand{"LOCK", relation_name(*rv), {}, false,
+        emit(TableCommand{"LOCK",
+                          relation_name(*rv),
+                          {},
+                          false,
                           std::string(kModes[static_cast<std::size_t>(mode)])});
       }
     }
@@ -393,8 +398,7 @@ class Lowerer {
         }
       } else if (type == "OBJECT_SCHEMA") {
         emit(DropSchema{name.name, cascade});
-      } else if (type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW" ||
-                 type == "OBJECT_SEQUENCE") {
+      } else if (type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW" || type == "OBJECT_SEQUENCE") {
         std::string what = type == "OBJECT_VIEW"      ? "DROP VIEW"
                            : type == "OBJECT_MATVIEW" ? "DROP MATERIALIZED VIEW"
                                                       : "DROP SEQUENCE";
@@ -405,7 +409,10 @@ class Lowerer {
         if (auto l = json::as(obj, "List")) parts = json::strings(*l, "items");
         if (!parts.empty()) parts.pop_back();
         emit(TableCommand{"DROP " + std::string(type.substr(type.find('_') + 1)),
-                          dotted_name(parts), {}, false, {}});
+                          dotted_name(parts),
+                          {},
+                          false,
+                          {}});
       } else {
         other("DROP " + std::string(type.substr(type.find('_') + 1)));
       }
@@ -424,8 +431,8 @@ class Lowerer {
     if (type == "OBJECT_TABCONSTRAINT" || type == "OBJECT_TRIGGER" || type == "OBJECT_VIEW" ||
         type == "OBJECT_MATVIEW" || type == "OBJECT_SEQUENCE" || type == "OBJECT_COLUMN" ||
         type == "OBJECT_POLICY" || type == "OBJECT_RULE") {
-      return emit(TableCommand{"RENAME " + std::string(type.substr(type.find('_') + 1)), rel, {},
-                               false, {}});
+      return emit(TableCommand{
+          "RENAME " + std::string(type.substr(type.find('_') + 1)), rel, {}, false, {}});
     }
     other("RENAME " + std::string(type.substr(type.find('_') + 1)));
   }
@@ -498,7 +505,8 @@ class Lowerer {
             if (!d) continue;
             if (!c.option.empty()) c.option += ",";
             std::string_view ns = json::str(*d, "defnamespace");
-            c.option += (ns.empty() ? "" : std::string(ns) + ".") + std::string(json::str(*d, "defname"));
+            c.option +=
+                (ns.empty() ? "" : std::string(ns) + ".") + std::string(json::str(*d, "defname"));
           }
         }
       }
