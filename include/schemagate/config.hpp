@@ -12,6 +12,7 @@
 #include "schemagate/checklist.hpp"
 #include "schemagate/diagnostic.hpp"
 #include "schemagate/layout.hpp"
+#include "schemagate/rule.hpp"
 
 namespace schemagate {
 
@@ -25,7 +26,9 @@ struct Config {
   std::optional<int> pg_version;
   std::map<std::string, Layout> layouts;  // path glob → layout
   std::optional<bool> assume_in_transaction;
-  std::optional<bool> lock_timeout_set_by_runner;
+  // rules.<id>.<option>: each checked against the options the rule declares. The older
+  // top-level `lock_timeout_set_by_runner` is read as rules.require-lock-timeout.set_by_runner.
+  std::map<std::string, std::map<std::string, OptionValue, std::less<>>, std::less<>> rule_options;
   std::map<std::string, std::optional<std::int64_t>> large_tables;  // name → rows, if given
   std::optional<Severity> fail_on;
   std::optional<bool> flyway_undo;

@@ -34,9 +34,6 @@ struct TypeName {
   std::vector<std::int64_t> modifiers;  // e.g. {64} for varchar(64), {10, 2} for numeric(10,2)
   bool array = false;
   std::string text;  // as the user wrote it, for messages ("varchar(64)")
-  // Where it is written in the operation's file (SQL: `varchar(64)[]`; Alembic: the type's
-  // expression, `sa.String(64)`), when the frontend can say.
-  std::optional<ByteRange> written;
   [[nodiscard]] bool empty() const { return name.empty(); }
 };
 
@@ -56,9 +53,6 @@ struct ColumnDef {
   bool identity = false;                    // GENERATED ... AS IDENTITY
   bool serial = false;                      // serial / bigserial / smallserial
   std::optional<QualifiedName> references;  // inline REFERENCES
-  // The whole definition as written in the operation's file (SQL: `id int NOT NULL`;
-  // Alembic: the sa.Column(...) call), when the frontend can say.
-  std::optional<ByteRange> written;
 };
 
 enum class ConstraintKind { primary_key, unique, foreign_key, check, exclusion, not_null };
@@ -254,9 +248,7 @@ struct EditPoints {
   // SQL (also inside an Alembic string): where `CONCURRENTLY ` goes in CREATE [UNIQUE] INDEX,
   // DROP INDEX (one index, no CASCADE) and REINDEX INDEX|TABLE|SCHEMA|DATABASE.
   std::optional<std::size_t> concurrently;
-  // SQL: the end of the statement's last token (where ` NOT VALID` goes after the one
-  // constraint an ALTER TABLE adds), and the end of the statement with its `;`.
-  std::optional<std::size_t> last_token_end;
+  // SQL: the end of the statement with its `;`.
   std::optional<std::size_t> statement_end;
   // Alembic: the op.*(...) call: where `, name=value` goes (after its last argument), or
   // where `name=value` goes when it has none.
@@ -270,7 +262,6 @@ struct EditPoints {
   std::optional<std::size_t> lines_end;  // the end of the statement's last line
   std::string indent;
   std::vector<std::size_t> more_lines;
-  friend bool operator==(const EditPoints&, const EditPoints&) = default;
 };
 
 struct Operation {

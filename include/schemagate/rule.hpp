@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "schemagate/diagnostic.hpp"
@@ -15,10 +16,15 @@
 
 namespace schemagate {
 
+// The value of a rule's option (`rules.<id>.<option>` in the configuration).
+using OptionValue = std::variant<bool, std::int64_t, std::string>;
+
 struct LintSettings {
   int pg_version = 15;  // major version of the target PostgreSQL
-  // The migration runner sets lock_timeout itself (require-lock-timeout needn't ask for it).
-  bool lock_timeout_set_by_runner = false;
+  // Rule options set by the configuration: rule id → option → value (checked against the
+  // rule's declared options when the configuration is read). Unset options take the rule's
+  // default.
+  std::map<std::string, std::map<std::string, OptionValue, std::less<>>, std::less<>> rule_options;
   // Tables the team knows to be large, with their row counts when given.
   std::map<std::string, std::optional<std::int64_t>> large_tables;
   // Flyway: the team writes undo migrations (U<ver>__x.sql), so a V without its U is
@@ -76,6 +82,9 @@ class RuleContext {
   [[nodiscard]] const LintSettings& settings() const { return settings_; }
   // What the project's runner does around every migration (Alembic: its env.py).
   [[nodiscard]] const RunnerEnvironment& runner() const { return runner_; }
+  // The running rule's option `rules.<id>.<name>` (the configuration's value, else the
+  // default the rule declares).
+  [[nodiscard]] OptionValue option(std::string_view name) const;
 
   void report(const Step& step, std::string message, std::string help) {
     report(step.phase, step.op->range, std::move(message), std::move(help));
@@ -141,11 +150,21 @@ class GraphContext {
 using CheckFn = void (*)(RuleContext&);
 using GraphCheckFn = void (*)(GraphContext&);
 
-struct RuleInfo {
+// An option a rule declares: `rules.<id>.<name>` in the configuration.
+struct RuleOption {
+  std::string_view name;
+  // The default, which also fixes the option's type (bool, integer or text).
+  enum class Kind { boolean, integer, text } kind = Kind::boolean;
+  std::string_view default_value;  // "false", "0", "" ...
+  std::string_view help;           // one line, for `schemagate config` and errors
+};
+
+// What a rule's own file says about it. Every rule defines one, `extern const RuleDef
+// <id with _>_rule`, and is listed once in src/rules/rules.def.
+struct RuleDef {
   std::string_view id;
-  Severity severity;
+  Severity severity = Severity::warning;
   std::string_view category;
-  std::string_view summary;
   // One migration at a time. Null for graph rules and for diagnostics that the frontends
   // or the engine emit themselves (syntax-error, io-error, ...).
   CheckFn check = nullptr;
@@ -153,10 +172,25 @@ struct RuleInfo {
   GraphCheckFn graph_check = nullptr;
   // Runs only when switched on (rules.enable in the configuration, or --enable).
   bool opt_in = false;
+  std::span<const RuleOption> options = {};
+  // The team checklist's verified item a finding stands against, when it is not the one
+  // its category implies (locks/compatibility: zero-downtime; reversibility: reversible).
+  std::string_view checklist_item = {};
+  // A finding means the migration could not be analysed: no verified item can be met.
+  bool blocks_analysis = false;
+};
+
+// A rule as the registry holds it: its definition and the summary paragraph of its doc
+// (rules/<id>.md), as plain text.
+struct RuleInfo : RuleDef {
+  std::string summary;
 };
 
 // Every rule, sorted by id.
 [[nodiscard]] std::span<const RuleInfo> all_rules();
+// A rule option's value: the configuration's, else the rule's default (as its kind).
+[[nodiscard]] OptionValue option_value(const LintSettings& settings, std::string_view rule,
+                                       std::string_view option);
 [[nodiscard]] const RuleInfo* find_rule(std::string_view id);
 // The rule id closest to a misspelled one (a few edits away), if any.
 [[nodiscard]] std::optional<std::string_view> closest_rule(std::string_view id);

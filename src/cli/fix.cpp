@@ -1,8 +1,8 @@
 #include "cli/fix.hpp"
 
+#include "platform/platform.hpp"
+
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -11,12 +11,6 @@
 namespace schemagate::cli {
 
 namespace {
-
-std::optional<std::string> read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 // Lines with their line breaks.
 std::vector<std::string_view> split_lines(std::string_view text) {
@@ -127,12 +121,9 @@ std::pair<std::string, std::size_t> apply_fixes(const std::string& text,
     for (const Edit& e : f->edits) {
       if (e.end > text.size() || e.begin > e.end) clash = true;
       for (const Edit& c : chosen) {
-        // Overlapping, or both at one point: the order of the texts would be a guess.
-        if (e.begin < c.end && c.begin < e.end) clash = true;
-        if (e.begin == c.begin || (e.begin == e.end && e.begin > c.begin && e.begin < c.end) ||
-            (c.begin == c.end && c.begin > e.begin && c.begin < e.end)) {
-          clash = true;
-        }
+        // Overlapping (an insertion inside a replacement too), or both at one point: the
+        // order of the texts would be a guess.
+        if ((e.begin < c.end && c.begin < e.end) || e.begin == c.begin) clash = true;
       }
     }
     if (clash) continue;
@@ -156,8 +147,9 @@ FixOutcome fix_to_fixed_point(
     std::size_t applied = 0;
     for (const auto& [path, findings] : by_path) {
       auto it = texts.find(path);
-      std::optional<std::string> text =
-          it != texts.end() ? std::optional<std::string>(it->second) : read_text(path);
+      std::string why;
+      std::optional<std::string> text = it != texts.end() ? std::optional<std::string>(it->second)
+                                                          : platform::read_file(path, why);
       if (!text) continue;
       auto [fixed, n] = apply_fixes(*text, findings, unsafe);
       if (n == 0 || fixed == *text) continue;

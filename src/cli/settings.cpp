@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <ostream>
+#include <variant>
 
 #include "schemagate/rule.hpp"
 
@@ -64,7 +65,7 @@ std::optional<Settings> resolve(const Flags& flags, const std::vector<std::strin
 
   LintOptions& o = s.options;
   o.settings.pg_version = c.pg_version.value_or(15);
-  o.settings.lock_timeout_set_by_runner = c.lock_timeout_set_by_runner.value_or(false);
+  o.settings.rule_options = c.rule_options;
   o.settings.large_tables = c.large_tables;
   o.enable = c.enable;
   o.disable = c.disable;
@@ -100,8 +101,6 @@ void print(std::ostream& out, const Settings& settings) {
   out << "fail_on: " << to_string(settings.fail_on) << "\n";
   out << "assume_in_transaction: " << (settings.options.assume_in_transaction ? "true" : "false")
       << "\n";
-  out << "lock_timeout_set_by_runner: "
-      << (settings.options.settings.lock_timeout_set_by_runner ? "true" : "false") << "\n";
   if (c.start_after) out << "start_after: " << quoted(*c.start_after) << "\n";
   out << "flyway:\n  undo: " << (c.flyway_undo.value_or(false) ? "true" : "false") << "\n";
   auto list = [&](std::string_view key, const auto& items, std::string_view indent) {
@@ -118,6 +117,19 @@ void print(std::ostream& out, const Settings& settings) {
   list("disable", c.disable, "  ");
   out << "  severity:" << (c.severity.empty() ? " {}\n" : "\n");
   for (const auto& [id, sev] : c.severity) out << "    " << id << ": " << to_string(sev) << "\n";
+  // Every rule option, with its effective value.
+  for (const RuleInfo& r : all_rules()) {
+    if (r.options.empty()) continue;
+    out << "  " << r.id << ":\n";
+    for (const RuleOption& o : r.options) {
+      OptionValue v = option_value(settings.options.settings, r.id, o.name);
+      out << "    " << o.name << ": ";
+      if (const bool* b = std::get_if<bool>(&v)) out << (*b ? "true" : "false");
+      if (const std::int64_t* i = std::get_if<std::int64_t>(&v)) out << *i;
+      if (const std::string* t = std::get_if<std::string>(&v)) out << quoted(*t);
+      out << "  # " << o.help << "\n";
+    }
+  }
   out << "layouts:" << (c.layouts.empty() ? " {}\n" : "\n");
   for (const auto& [glob, layout] : c.layouts)
     out << "  " << quoted(glob) << ": " << to_string(layout) << "\n";

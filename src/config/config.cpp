@@ -194,7 +194,11 @@ class Validator {
       } else if (key == "assume_in_transaction") {
         flag(value, key, c.assume_in_transaction);
       } else if (key == "lock_timeout_set_by_runner") {
-        flag(value, key, c.lock_timeout_set_by_runner);
+        // The older spelling of rules.require-lock-timeout.set_by_runner (which wins when
+        // both are given).
+        std::optional<bool> set;
+        flag(value, key, set);
+        if (set) c.rule_options["require-lock-timeout"].try_emplace("set_by_runner", *set);
       } else if (key == "large_tables") {
         large_tables(value, c);
       } else if (key == "fail_on") {
@@ -284,9 +288,57 @@ class Validator {
           if (!known_rule(where, id)) continue;
           if (auto s = severity(sev, "the severity of " + id)) c.severity[id] = *s;
         }
+      } else if (const RuleInfo* rule = find_rule(key); rule != nullptr) {
+        options(*rule, value, c);
       } else {
+        std::string with_options;
+        for (const RuleInfo& r : all_rules()) {
+          if (r.options.empty()) continue;
+          with_options +=
+              (with_options.empty() ? "; rules with options: " : ", ") + std::string(r.id);
+        }
+        error(v.key_positions[i], "unknown key 'rules." + key +
+                                      "' (known: enable, disable, severity" + with_options + ")");
+      }
+    }
+  }
+
+  // rules.<id>: the options the rule declares, each of its kind.
+  void options(const RuleInfo& rule, const Value& v, Config& c) {
+    const std::string prefix = "rules." + std::string(rule.id);
+    if (rule.options.empty()) {
+      error(v.at, prefix + ": the rule has no options (see `schemagate rule " +
+                      std::string(rule.id) + "`)");
+      return;
+    }
+    if (!expect(v, Value::Kind::map, prefix)) return;
+    for (std::size_t i = 0; i < v.entries.size(); ++i) {
+      const auto& [name, value] = v.entries[i];
+      const RuleOption* option = nullptr;
+      std::string known;
+      for (const RuleOption& o : rule.options) {
+        if (o.name == name) option = &o;
+        known += (known.empty() ? "" : ", ") + std::string(o.name);
+      }
+      if (option == nullptr) {
         error(v.key_positions[i],
-              "unknown key 'rules." + key + "' (known: enable, disable, severity)");
+              "unknown key '" + prefix + "." + name + "' (known: " + known + ")");
+        continue;
+      }
+      const std::string what = prefix + "." + name;
+      switch (option->kind) {
+        case RuleOption::Kind::boolean:
+          if (expect(value, Value::Kind::boolean, what))
+            c.rule_options[std::string(rule.id)].insert_or_assign(name, value.boolean);
+          break;
+        case RuleOption::Kind::integer:
+          if (expect(value, Value::Kind::integer, what))
+            c.rule_options[std::string(rule.id)].insert_or_assign(name, value.integer);
+          break;
+        case RuleOption::Kind::text:
+          if (expect(value, Value::Kind::text, what))
+            c.rule_options[std::string(rule.id)].insert_or_assign(name, value.text);
+          break;
       }
     }
   }

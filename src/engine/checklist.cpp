@@ -48,29 +48,16 @@ constexpr std::array kItems = {
                       "the migration is the first phase of a multi-phase change"},
 };
 
-// Findings that keep a migration from being analysed: no verified item can be met.
-const std::set<std::string, std::less<>> kUnanalysed = {"syntax-error", "unsupported-operation",
-                                                        "dynamic-sql", "internal-error"};
-const std::set<std::string, std::less<>> kBatched = {
-    "require-concurrent-index-creation", "require-concurrent-index-deletion",
-    "require-concurrent-reindex", "ban-concurrent-index-creation-in-transaction",
-    "unbatched-backfill"};
-
-std::string_view category_of(std::string_view rule) {
-  const RuleInfo* info = find_rule(rule);
-  return info != nullptr ? info->category : std::string_view();
-}
-
-// Does a finding of `rule` stand against the verified item `item`?
+// Does a finding of `rule` stand against the verified item `item`? The rule says which item
+// it stands against (RuleDef::checklist_item), else its category does.
 bool against(std::string_view item, std::string_view rule) {
-  if (kUnanalysed.contains(rule)) return true;
-  if (item == "batched-and-concurrent") return kBatched.contains(rule);
-  if (item == "schema-data-separated") return rule == "mixed-schema-and-data";
-  if (item == "reversible") return category_of(rule) == "reversibility";
-  if (item == "zero-downtime") {
-    std::string_view c = category_of(rule);
-    return (c == "locks" || c == "compatibility") && !kBatched.contains(rule);
-  }
+  const RuleInfo* info = find_rule(rule);
+  if (info == nullptr) return false;
+  if (info->blocks_analysis) return true;
+  if (!info->checklist_item.empty()) return item == info->checklist_item;
+  if (item == "reversible") return info->category == "reversibility";
+  if (item == "zero-downtime")
+    return info->category == "locks" || info->category == "compatibility";
   return false;
 }
 
@@ -335,7 +322,8 @@ Settled settle(const ChecklistOptions& options, const Block& block, const Needs&
   }
 
   bool compatibility = std::any_of(findings.begin(), findings.end(), [](const Diagnostic& d) {
-    return category_of(d.rule) == "compatibility";
+    const RuleInfo* r = find_rule(d.rule);
+    return r != nullptr && r->category == "compatibility";
   });
   for (const ChecklistItemInfo& info : kItems) {
     ChecklistItem item;

@@ -53,8 +53,12 @@ std::string pascal_case(std::string_view id) {
   return out;
 }
 
-// The doc's summary paragraph: the first paragraph after the title and the severity line.
-std::string first_paragraph(std::string_view doc) {
+// The first paragraph of the doc's "What it does" section, its lines joined.
+std::string what_it_does(std::string_view doc) {
+  constexpr std::string_view heading = "\n## What it does\n";
+  std::size_t at = doc.find(heading);
+  if (at == std::string_view::npos) return {};
+  doc.remove_prefix(at + heading.size());
   std::string out;
   while (!doc.empty()) {
     std::size_t end = doc.find('\n');
@@ -62,9 +66,7 @@ std::string first_paragraph(std::string_view doc) {
     doc.remove_prefix(end == std::string_view::npos ? doc.size() : end + 1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     bool blank = line.find_first_not_of(" \t") == std::string_view::npos;
-    if (out.empty() && (blank || line.starts_with("#") || line.starts_with("**Severity:**"))) {
-      continue;
-    }
+    if (out.empty() && blank) continue;
     if (blank || line.starts_with("#")) break;
     if (!out.empty()) out += ' ';
     out += line;
@@ -79,8 +81,8 @@ json rule_descriptor(const RuleInfo& r) {
   json d = {{"id", std::string(r.id)},
             {"name", pascal_case(r.id)},
             {"shortDescription", message(r.summary)}};
-  std::string full = first_paragraph(doc);
-  d["fullDescription"] = message(full.empty() ? std::string(r.summary) : full);
+  std::string full = what_it_does(doc);
+  d["fullDescription"] = message(full.empty() ? r.summary : full);
   if (!doc.empty()) d["help"] = {{"text", std::string(doc)}, {"markdown", std::string(doc)}};
   json config = {{"level", std::string(level_of(r.severity))}};
   if (r.opt_in) config["enabled"] = false;

@@ -543,7 +543,9 @@ TEST_CASE("cli: configuration reaches layouts: flyway.undo, placeholders, exclud
   fs::remove_all(dir);
 }
 
-TEST_CASE("cli: lock_timeout_set_by_runner silences require-lock-timeout") {
+TEST_CASE(
+    "cli: rules.require-lock-timeout.set_by_runner (or lock_timeout_set_by_runner) silences "
+    "require-lock-timeout") {
   fs::path dir =
       fs::temp_directory_path() / ("schemagate-cli-lock-timeout-" + std::to_string(::getpid()));
   fs::create_directories(dir / "migrations");
@@ -561,6 +563,12 @@ TEST_CASE("cli: lock_timeout_set_by_runner silences require-lock-timeout") {
   std::ofstream(dir / ".schemagate.yaml") << "lock_timeout_set_by_runner: false\n";
   CHECK(rules(run("lint --format json migrations", dir)) ==
         std::multiset<std::string>{"require-lock-timeout"});
+  std::ofstream(dir / ".schemagate.yaml")
+      << "rules:\n  require-lock-timeout:\n    set_by_runner: true\n";
+  CHECK(rules(run("lint --format json migrations", dir)).empty());
+  // `schemagate config` prints the option with its effective value.
+  CHECK(run("config", dir).out.find("  require-lock-timeout:\n    set_by_runner: true  # ") !=
+        std::string::npos);
   fs::remove_all(dir);
 }
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <variant>
 
 #include "schemagate/config.hpp"
 
@@ -65,7 +66,8 @@ placeholders:
   CHECK(c.pg_version == 12);
   CHECK(c.layouts.at("db/migrations") == Layout::flyway);
   CHECK(c.assume_in_transaction == true);
-  CHECK(c.lock_timeout_set_by_runner == true);
+  // The older spelling of rules.require-lock-timeout.set_by_runner.
+  CHECK(std::get<bool>(c.rule_options.at("require-lock-timeout").at("set_by_runner")));
   CHECK(c.large_tables.at("events") == std::optional<std::int64_t>(120000000));
   CHECK_FALSE(c.large_tables.at("audit_log").has_value());
   CHECK(c.fail_on == Severity::error);
@@ -81,6 +83,35 @@ TEST_CASE("config: large_tables may be a plain list, an empty file is the defaul
   ConfigResult empty = load(".schemagate.yaml", "");
   REQUIRE(empty.errors.empty());
   CHECK(empty.config->disable.empty());
+}
+
+TEST_CASE("config: a rule's options live under rules.<id>, checked against what it declares") {
+  ConfigResult r = load(".schemagate.yaml",
+                        "lock_timeout_set_by_runner: true\n"
+                        "rules:\n  require-lock-timeout:\n    set_by_runner: false\n");
+  REQUIRE(r.errors.empty());
+  // The rule's own key wins over the older top-level one.
+  CHECK_FALSE(
+      std::get<bool>(r.config->rule_options.at("require-lock-timeout").at("set_by_runner")));
+  LintSettings settings;
+  CHECK_FALSE(std::get<bool>(option_value(settings, "require-lock-timeout", "set_by_runner")));
+  settings.rule_options = r.config->rule_options;
+  settings.rule_options["require-lock-timeout"]["set_by_runner"] = true;
+  CHECK(std::get<bool>(option_value(settings, "require-lock-timeout", "set_by_runner")));
+  CHECK(first_error(load(".schemagate.yaml",
+                         "rules:\n  require-lock-timeout:\n    set_by_runer: true\n")) ==
+        ".schemagate.yaml:3:5: unknown key 'rules.require-lock-timeout.set_by_runer' (known: "
+        "set_by_runner)");
+  CHECK(first_error(load(".schemagate.yaml",
+                         "rules:\n  require-lock-timeout:\n    set_by_runner: yes please\n")) ==
+        ".schemagate.yaml:3:20: rules.require-lock-timeout.set_by_runner must be true or false, "
+        "not a string");
+  CHECK(first_error(load(".schemagate.yaml", "rules:\n  ban-drop-table:\n    x: 1\n")) ==
+        ".schemagate.yaml:3:5: rules.ban-drop-table: the rule has no options (see `schemagate "
+        "rule ban-drop-table`)");
+  CHECK(first_error(load(".schemagate.yaml", "rules:\n  ban-drop-tabel:\n    x: 1\n")) ==
+        ".schemagate.yaml:2:3: unknown key 'rules.ban-drop-tabel' (known: enable, disable, "
+        "severity; rules with options: require-lock-timeout)");
 }
 
 TEST_CASE("config: mistakes are errors at file:line:col") {
@@ -99,7 +130,9 @@ TEST_CASE("config: mistakes are errors at file:line:col") {
         ".schemagate.yaml:3:21: the severity of ban-drop-table must be error, warning or info, not "
         "'fatal'");
   CHECK(first_error(load(".schemagate.yaml", "rules:\n  disabled: []\n")) ==
-        ".schemagate.yaml:2:3: unknown key 'rules.disabled' (known: enable, disable, severity)");
+        ".schemagate.yaml:2:3: unknown key 'rules.disabled' (known: enable, disable, severity; "
+        "rules with "
+        "options: require-lock-timeout)");
   CHECK(first_error(load(".schemagate.yaml", "assume_in_transaction: yes please\n")) ==
         ".schemagate.yaml:1:24: assume_in_transaction must be true or false, not a string");
   CHECK(first_error(load(".schemagate.yaml", "layouts:\n  db: flywy\n")) ==

@@ -19,6 +19,21 @@ TEST_CASE("the registry is sorted by id, with no duplicates") {
   CHECK(find_rule("no-such-rule") == nullptr);
 }
 
+TEST_CASE("rules.def is the one sorted list, one line per rule, named after its id") {
+  std::ifstream in(std::string(SCHEMAGATE_SOURCE_DIR) + "/src/rules/rules.def");
+  std::vector<std::string> listed;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("SCHEMAGATE_RULE(")) listed.push_back(line);
+  }
+  std::vector<std::string> expected;
+  for (const RuleInfo& r : all_rules()) {
+    std::string name(r.id);
+    std::replace(name.begin(), name.end(), '-', '_');
+    expected.push_back("SCHEMAGATE_RULE(" + name + ")");
+  }
+  CHECK(listed == expected);
+}
+
 TEST_CASE("every registered rule has a doc, and every doc a rule") {
   std::vector<std::string_view> registered;
   for (const RuleInfo& r : all_rules()) registered.push_back(r.id);

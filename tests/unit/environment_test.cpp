@@ -360,7 +360,7 @@ TEST_CASE("env.py: a SET LOCAL there ends at a revision's autocommit block") {
   CHECK(found[0]->begin.line == 12);  // the drop_column after the block, not the add_column
 }
 
-TEST_CASE("require-lock-timeout's help names the phase, env.py and lock_timeout_set_by_runner") {
+TEST_CASE("require-lock-timeout's help names the phase, env.py and its set_by_runner option") {
   Project p("", kAddColumn, "    op.drop_column(\"users\", \"bio\")\n");
   LintResult r = lint_paths({p.dir.path().string()}, options_with());
   auto found = of(r, "require-lock-timeout");
@@ -368,7 +368,7 @@ TEST_CASE("require-lock-timeout's help names the phase, env.py and lock_timeout_
   const std::string everywhere =
       ", before this statement; or set it for every revision in env.py (e.g. "
       "connect_args={\"options\": \"-c lock_timeout=5s\"} on its engine), or, when the deploy "
-      "sets it, `lock_timeout_set_by_runner: true` in .schemagate.yaml";
+      "sets it, `rules.require-lock-timeout.set_by_runner: true` in .schemagate.yaml";
   CHECK(found[0]->help ==
         "put op.execute(\"SET lock_timeout = '5s'\") at the start of upgrade()" + everywhere);
   CHECK(found[1]->help ==

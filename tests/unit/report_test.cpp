@@ -144,9 +144,14 @@ TEST_CASE("report: SARIF rules, regions in code points, suppressions") {
                            [](const auto& rule) { return rule["id"] == "ban-drop-table"; });
   REQUIRE(drop != rules.end());
   CHECK((*drop)["name"] == "BanDropTable");
-  CHECK((*drop)["fullDescription"]["text"] ==
-        "Reports `DROP TABLE` of an existing table, which loses its data and breaks code that "
+  // The summary paragraph of rules/ban-drop-table.md as plain text, then its "What it does".
+  CHECK((*drop)["shortDescription"]["text"] ==
+        "Reports DROP TABLE of an existing table, which loses its data and breaks code that "
         "still uses it.");
+  CHECK((*drop)["fullDescription"]["text"] ==
+        "Reports `DROP TABLE` and Alembic's `op.drop_table(name)`. A table created earlier in the "
+        "same migration is not reported, and neither is a `downgrade()` that drops a table this "
+        "revision's own `upgrade()` created: that is the expected inverse.");
   CHECK((*drop)["defaultConfiguration"]["level"] == "warning");
 
   const auto& results = run["results"];

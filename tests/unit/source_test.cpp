@@ -39,7 +39,7 @@ TEST_CASE("UTF-8 validation finds the first bad byte") {
 namespace {
 LintOptions runner_sets_lock_timeout() {
   LintOptions options;
-  options.settings.lock_timeout_set_by_runner = true;
+  options.settings.rule_options["require-lock-timeout"]["set_by_runner"] = true;
   return options;
 }
 }  // namespace
@@ -84,11 +84,16 @@ TEST_CASE("a UTF-8 byte order mark takes no column and is not SQL") {
 
 TEST_CASE("an exception inside a rule becomes an internal-error naming the rule") {
   LintOptions options = runner_sets_lock_timeout();
-  options.extra_rules.push_back(
-      RuleInfo{"exploding-rule", Severity::warning, "test", "throws", [](RuleContext& ctx) {
-                 ctx.report(ctx.steps().front(), "half a finding", "");
-                 throw std::runtime_error("boom");
-               }});
+  options.extra_rules.push_back(RuleInfo{{.id = "exploding-rule",
+                                          .severity = Severity::warning,
+                                          .category = "test",
+                                          .check =
+                                              [](RuleContext& ctx) {
+                                                ctx.report(ctx.steps().front(), "half a finding",
+                                                           "");
+                                                throw std::runtime_error("boom");
+                                              }},
+                                         "throws"});
   LintResult r = lint_text("t.sql", "DROP TABLE users;\n", options);
   REQUIRE(r.diagnostics.size() == 2);
   CHECK(r.diagnostics[0].rule == "ban-drop-table");  // the other rules still ran
@@ -100,12 +105,16 @@ TEST_CASE("an exception inside a rule becomes an internal-error naming the rule"
 TEST_CASE("replay tells rules which tables the configuration lists as large") {
   LintOptions options;
   options.settings.large_tables = {{"events", 100000000}, {"audit.log", std::nullopt}};
-  options.extra_rules.push_back(
-      RuleInfo{"large-table-probe", Severity::info, "test", "probe", [](RuleContext& ctx) {
-                 for (const Step& s : ctx.steps()) {
-                   if (s.table_is_large) ctx.report(s, "large", "");
-                 }
-               }});
+  options.extra_rules.push_back(RuleInfo{{.id = "large-table-probe",
+                                          .severity = Severity::info,
+                                          .category = "test",
+                                          .check =
+                                              [](RuleContext& ctx) {
+                                                for (const Step& s : ctx.steps()) {
+                                                  if (s.table_is_large) ctx.report(s, "large", "");
+                                                }
+                                              }},
+                                         "probe"});
   LintResult r = lint_text("t.sql",
                            "ALTER TABLE events ADD COLUMN a text;\n"
                            "ALTER TABLE public.events ADD COLUMN b text;\n"

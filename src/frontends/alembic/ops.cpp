@@ -261,9 +261,6 @@ class OpReader {
       q.enclosing = nullptr;
     }
     Args a = in_.args_of(call, q, depth_);
-    // Written in the revision itself, where a fix can edit it.
-    bool here = v.file == f_.file && !f_.call_site;
-    if (here) c.def.written = py::range(call);
     auto kw = [&](std::string_view k) { return a.keyword(k).node; };
     auto kwflag = [&](std::string_view k) -> std::optional<bool> {
       Arg n = a.keyword(k);
@@ -293,7 +290,6 @@ class OpReader {
       } else if (!have_type && callee != "Sequence" && !callee.ends_with("Constraint")) {
         if (auto t = sa_type(r, p)) {
           c.def.type = *t;
-          if (here) c.def.type.written = py::range(pc);
           have_type = true;
         }
       }

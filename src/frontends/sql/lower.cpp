@@ -26,17 +26,15 @@ class Lowerer {
     op.in_loop = ctx_.options.in_loop;
     op.in_function = ctx_.options.in_function;
     op.autocommit = ctx_.options.autocommit;
-    if (!ctx_.options.in_function) {
-      if (auto end = last_token_end()) op.points.last_token_end = to_file(*end);
-      op.points.statement_end = statement_end();
-    }
+    if (!ctx_.options.in_function) op.points.statement_end = statement_end();
     ctx_.ops.push_back(std::move(op));
   }
 
   // A position of ctx_.sql in the source.
   std::size_t to_file(std::size_t p) const { return ctx_.map({p, p}).begin; }
 
-  // The statement's tokens, comments left out (ranges of ctx_.sql), scanned once on demand.
+  // The statement's tokens, comments left out (ranges of ctx_.sql), scanned once, only for
+  // the statements that have edit points.
   const std::vector<Token>& tokens() {
     if (!tokens_) {
       tokens_.emplace();
@@ -63,12 +61,6 @@ class Lowerer {
     return true;
   }
 
-  std::optional<std::size_t> last_token_end() {
-    const auto& t = tokens();
-    if (t.empty()) return std::nullopt;
-    return t.back().range.end;
-  }
-
   // The end of the statement in the source, after its `;` when one follows.
   std::size_t statement_end() {
     std::size_t end = ctx_.range.end;
@@ -79,8 +71,8 @@ class Lowerer {
     return ctx_.map({end, end}).begin;
   }
 
-  // Where CONCURRENTLY goes: before the token after `first` keywords `words` (each alternative
-  // a set), and before the object's name. Nothing in a function body (never concurrent).
+  // Where CONCURRENTLY goes: before token `after` (the one after the statement's keywords).
+  // Nothing in a function body, which never runs concurrently.
   std::optional<std::size_t> concurrently_point(std::size_t after) {
     if (ctx_.options.in_function || after >= tokens().size()) return std::nullopt;
     if (word_is(after, "CONCURRENTLY")) return std::nullopt;
@@ -104,52 +96,6 @@ class Lowerer {
       return i + 1;
     }
     return std::nullopt;
-  }
-
-  // The extent of a column's type written at `location` (of ctx_.sql), and of the whole
-  // column definition starting at `def`: tokens up to a `,` or `)` closing the list, or a
-  // keyword that starts a constraint.
-  std::optional<ByteRange> type_extent(std::size_t location) {
-    const auto& t = tokens();
-    std::size_t i = 0;
-    while (i < t.size() && t[i].range.begin < location) ++i;
-    if (i >= t.size() || t[i].range.begin != location) return std::nullopt;
-    static constexpr std::string_view kStops[] = {
-        "NOT",   "NULL",        "DEFAULT",    "PRIMARY",    "REFERENCES",
-        "CHECK", "UNIQUE",      "CONSTRAINT", "COLLATE",    "GENERATED",
-        "USING", "COMPRESSION", "STORAGE",    "DEFERRABLE", "INITIALLY"};
-    int depth = 0;
-    std::size_t end = t[i].range.end;
-    for (std::size_t k = i; k < t.size(); ++k) {
-      char c = ctx_.sql[t[k].range.begin];
-      if (depth == 0 && k > i) {
-        if (c == ',' || c == ')' || c == ';') break;
-        bool stop = false;
-        for (std::string_view w : kStops) stop = stop || word_is(k, w);
-        if (stop) break;
-      }
-      if (c == '(' || c == '[') ++depth;
-      if (c == ')' || c == ']') --depth;
-      end = t[k].range.end;
-    }
-    return ByteRange{to_file(location), to_file(end)};
-  }
-
-  std::optional<ByteRange> element_extent(std::size_t location) {
-    const auto& t = tokens();
-    std::size_t i = 0;
-    while (i < t.size() && t[i].range.begin < location) ++i;
-    if (i >= t.size() || t[i].range.begin != location) return std::nullopt;
-    int depth = 0;
-    std::size_t end = t[i].range.end;
-    for (std::size_t k = i; k < t.size(); ++k) {
-      char c = ctx_.sql[t[k].range.begin];
-      if (depth == 0 && k > i && (c == ',' || c == ')' || c == ';')) break;
-      if (c == '(' || c == '[') ++depth;
-      if (c == ')' || c == ']') --depth;
-      end = t[k].range.end;
-    }
-    return ByteRange{to_file(location), to_file(end)};
   }
 
   void other(std::string_view kind) { emit(Other{std::string(kind)}); }
@@ -291,18 +237,10 @@ class Lowerer {
     emit(TableCommand{"COMMENT", dotted_name(names), {}, false, {}});
   }
 
-  ColumnDef column(element cd) {
+  static ColumnDef column(element cd) {
     ColumnDef c;
     c.name = std::string(json::str(cd, "colname"));
-    if (auto tn = json::field(cd, "typeName")) {
-      c.type = type_name(*tn);
-      if (auto at = json::integer(*tn, "location", -1); at >= 0 && !ctx_.options.in_function) {
-        c.type.written = type_extent(static_cast<std::size_t>(at));
-      }
-    }
-    if (auto at = json::integer(cd, "location", -1); at >= 0 && !ctx_.options.in_function) {
-      c.written = element_extent(static_cast<std::size_t>(at));
-    }
+    if (auto tn = json::field(cd, "typeName")) c.type = type_name(*tn);
     if (c.type.name == "serial" || c.type.name == "bigserial" || c.type.name == "smallserial" ||
         c.type.name == "serial2" || c.type.name == "serial4" || c.type.name == "serial8") {
       c.serial = true;

@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void ban_drop_column(RuleContext& ctx) {
+static void ban_drop_column(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<DropColumn>();
     if (op == nullptr || !on_existing_object(step)) continue;
@@ -20,5 +20,10 @@ void ban_drop_column(RuleContext& ctx) {
                    later_migration(ctx) + ": " + drop);
   }
 }
+
+extern const RuleDef ban_drop_column_rule{.id = "ban-drop-column",
+                                          .severity = Severity::warning,
+                                          .category = "compatibility",
+                                          .check = &ban_drop_column};
 
 }  // namespace schemagate::rules

@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void ban_drop_database(RuleContext& ctx) {
+static void ban_drop_database(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<DropDatabase>();
     if (op == nullptr) continue;
@@ -12,5 +12,10 @@ void ban_drop_database(RuleContext& ctx) {
                "drop databases by hand, never from a migration");
   }
 }
+
+extern const RuleDef ban_drop_database_rule{.id = "ban-drop-database",
+                                            .severity = Severity::error,
+                                            .category = "compatibility",
+                                            .check = &ban_drop_database};
 
 }  // namespace schemagate::rules

@@ -6,7 +6,7 @@
 
 namespace schemagate::rules {
 
-void ban_drop_not_null(RuleContext& ctx) {
+static void ban_drop_not_null(RuleContext& ctx) {
   const bool alembic = traits(ctx.migration().layout).language == Language::python;
   // Columns added earlier in this migration's phase: no running code reads them yet.
   std::set<std::string> new_columns;
@@ -34,5 +34,10 @@ void ban_drop_not_null(RuleContext& ctx) {
                                   op->column + " DROP NOT NULL;)"));
   }
 }
+
+extern const RuleDef ban_drop_not_null_rule{.id = "ban-drop-not-null",
+                                            .severity = Severity::warning,
+                                            .category = "compatibility",
+                                            .check = &ban_drop_not_null};
 
 }  // namespace schemagate::rules

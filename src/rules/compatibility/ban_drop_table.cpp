@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void ban_drop_table(RuleContext& ctx) {
+static void ban_drop_table(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<DropTable>();
     if (op == nullptr || !on_existing_table(step)) continue;
@@ -19,5 +19,10 @@ void ban_drop_table(RuleContext& ctx) {
                    drop);
   }
 }
+
+extern const RuleDef ban_drop_table_rule{.id = "ban-drop-table",
+                                         .severity = Severity::warning,
+                                         .category = "compatibility",
+                                         .check = &ban_drop_table};
 
 }  // namespace schemagate::rules

@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void ban_truncate_cascade(RuleContext& ctx) {
+static void ban_truncate_cascade(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<Truncate>();
     if (op == nullptr || !op->cascade) continue;
@@ -23,5 +23,10 @@ void ban_truncate_cascade(RuleContext& ctx) {
                    execute(ctx, "TRUNCATE " + sql_tables));
   }
 }
+
+extern const RuleDef ban_truncate_cascade_rule{.id = "ban-truncate-cascade",
+                                               .severity = Severity::error,
+                                               .category = "compatibility",
+                                               .check = &ban_truncate_cascade};
 
 }  // namespace schemagate::rules

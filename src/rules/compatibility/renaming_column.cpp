@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void renaming_column(RuleContext& ctx) {
+static void renaming_column(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<RenameColumn>();
     if (op == nullptr || !on_existing_object(step)) continue;
@@ -33,5 +33,10 @@ void renaming_column(RuleContext& ctx) {
                "rename in phases, with the column's type in place of ...:\n" + lines(code));
   }
 }
+
+extern const RuleDef renaming_column_rule{.id = "renaming-column",
+                                          .severity = Severity::warning,
+                                          .category = "compatibility",
+                                          .check = &renaming_column};
 
 }  // namespace schemagate::rules

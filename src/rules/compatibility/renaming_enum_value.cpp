@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void renaming_enum_value(RuleContext& ctx) {
+static void renaming_enum_value(RuleContext& ctx) {
   const bool alembic = traits(ctx.migration().layout).language == Language::python;
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<AlterEnum>();
@@ -24,5 +24,10 @@ void renaming_enum_value(RuleContext& ctx) {
                    op->old_value + "'");
   }
 }
+
+extern const RuleDef renaming_enum_value_rule{.id = "renaming-enum-value",
+                                              .severity = Severity::warning,
+                                              .category = "compatibility",
+                                              .check = &renaming_enum_value};
 
 }  // namespace schemagate::rules

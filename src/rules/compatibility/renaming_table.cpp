@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void renaming_table(RuleContext& ctx) {
+static void renaming_table(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<RenameTable>();
     if (op == nullptr || !on_existing_object(step)) continue;
@@ -29,5 +29,10 @@ void renaming_table(RuleContext& ctx) {
                    lines(code));
   }
 }
+
+extern const RuleDef renaming_table_rule{.id = "renaming-table",
+                                         .severity = Severity::warning,
+                                         .category = "compatibility",
+                                         .check = &renaming_table};
 
 }  // namespace schemagate::rules

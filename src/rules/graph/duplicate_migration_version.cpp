@@ -6,7 +6,7 @@
 
 namespace schemagate::rules {
 
-void duplicate_migration_version(GraphContext& ctx) {
+static void duplicate_migration_version(GraphContext& ctx) {
   // Migrations come in run order: equal versions are neighbours.
   const Migration* previous = nullptr;
   const Migration* first = nullptr;
@@ -30,5 +30,10 @@ void duplicate_migration_version(GraphContext& ctx) {
     previous = m;
   }
 }
+
+extern const RuleDef duplicate_migration_version_rule{.id = "duplicate-migration-version",
+                                                      .severity = Severity::error,
+                                                      .category = "graph",
+                                                      .graph_check = &duplicate_migration_version};
 
 }  // namespace schemagate::rules

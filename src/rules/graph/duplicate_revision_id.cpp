@@ -5,7 +5,7 @@
 
 namespace schemagate::rules {
 
-void duplicate_revision_id(GraphContext& ctx) {
+static void duplicate_revision_id(GraphContext& ctx) {
   const RevisionGraph& g = ctx.graph();
   for (const Migration* m : g.revisions()) {
     const auto& same = g.declaring(m->id);
@@ -18,5 +18,10 @@ void duplicate_revision_id(GraphContext& ctx) {
                "points at it)");
   }
 }
+
+extern const RuleDef duplicate_revision_id_rule{.id = "duplicate-revision-id",
+                                                .severity = Severity::error,
+                                                .category = "graph",
+                                                .graph_check = &duplicate_revision_id};
 
 }  // namespace schemagate::rules

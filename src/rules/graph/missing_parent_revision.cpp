@@ -5,7 +5,7 @@
 
 namespace schemagate::rules {
 
-void missing_parent_revision(GraphContext& ctx) {
+static void missing_parent_revision(GraphContext& ctx) {
   const RevisionGraph& g = ctx.graph();
   for (const Migration* m : g.revisions()) {
     for (const std::string& p : m->parents) {
@@ -24,5 +24,10 @@ void missing_parent_revision(GraphContext& ctx) {
     }
   }
 }
+
+extern const RuleDef missing_parent_revision_rule{.id = "missing-parent-revision",
+                                                  .severity = Severity::error,
+                                                  .category = "graph",
+                                                  .graph_check = &missing_parent_revision};
 
 }  // namespace schemagate::rules

@@ -20,7 +20,7 @@ bool share_branch(const std::vector<std::string>& a, const std::vector<std::stri
 
 }  // namespace
 
-void multiple_heads(GraphContext& ctx) {
+static void multiple_heads(GraphContext& ctx) {
   const auto& heads = ctx.graph().heads();
   std::vector<std::vector<std::string>> branches;
   for (const Migration* h : heads) branches.push_back(ctx.graph().branches_of(*h));
@@ -38,5 +38,10 @@ void multiple_heads(GraphContext& ctx) {
                "down_revision onto the other head");
   }
 }
+
+extern const RuleDef multiple_heads_rule{.id = "multiple-heads",
+                                         .severity = Severity::error,
+                                         .category = "graph",
+                                         .graph_check = &multiple_heads};
 
 }  // namespace schemagate::rules

@@ -5,7 +5,7 @@
 
 namespace schemagate::rules {
 
-void revision_cycle(GraphContext& ctx) {
+static void revision_cycle(GraphContext& ctx) {
   for (const std::vector<std::string>& cycle : ctx.graph().cycles()) {
     std::string path;
     for (const std::string& id : cycle) path += id + " -> ";
@@ -18,5 +18,10 @@ void revision_cycle(GraphContext& ctx) {
                "before it");
   }
 }
+
+extern const RuleDef revision_cycle_rule{.id = "revision-cycle",
+                                         .severity = Severity::error,
+                                         .category = "graph",
+                                         .graph_check = &revision_cycle};
 
 }  // namespace schemagate::rules

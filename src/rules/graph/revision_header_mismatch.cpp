@@ -16,7 +16,7 @@ std::string joined(const std::vector<std::string>& ids) {
 
 }  // namespace
 
-void revision_header_mismatch(RuleContext& ctx) {
+static void revision_header_mismatch(RuleContext& ctx) {
   const Migration& m = ctx.migration();
   const RevisionInfo& r = m.revision;
   const char* help =
@@ -39,5 +39,10 @@ void revision_header_mismatch(RuleContext& ctx) {
     }
   }
 }
+
+extern const RuleDef revision_header_mismatch_rule{.id = "revision-header-mismatch",
+                                                   .severity = Severity::warning,
+                                                   .category = "graph",
+                                                   .check = &revision_header_mismatch};
 
 }  // namespace schemagate::rules

@@ -72,7 +72,7 @@ std::optional<std::string> describe(std::string_view kind) {
 
 }  // namespace
 
-void unsupported_operation(RuleContext& ctx) {
+static void unsupported_operation(RuleContext& ctx) {
   const bool alembic = traits(ctx.migration().layout).language == Language::python;
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<Other>();
@@ -89,5 +89,11 @@ void unsupported_operation(RuleContext& ctx) {
                    " schemagate: ignore unsupported-operation -- <reason>`");
   }
 }
+
+extern const RuleDef unsupported_operation_rule{.id = "unsupported-operation",
+                                                .severity = Severity::info,
+                                                .category = "input",
+                                                .check = &unsupported_operation,
+                                                .blocks_analysis = true};
 
 }  // namespace schemagate::rules

@@ -58,7 +58,7 @@ std::string attach_default(const RuleContext& ctx, const QualifiedName& table, c
 
 }  // namespace
 
-void adding_field_with_default(RuleContext& ctx) {
+static void adding_field_with_default(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<AddColumn>();
     if (op == nullptr || !on_existing_table(step)) continue;
@@ -85,5 +85,10 @@ void adding_field_with_default(RuleContext& ctx) {
                help);
   }
 }
+
+extern const RuleDef adding_field_with_default_rule{.id = "adding-field-with-default",
+                                                    .severity = Severity::warning,
+                                                    .category = "locks",
+                                                    .check = &adding_field_with_default};
 
 }  // namespace schemagate::rules

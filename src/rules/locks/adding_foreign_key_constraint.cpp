@@ -38,7 +38,7 @@ std::string message_for(const QualifiedName& table, const QualifiedName& ref) {
 
 }  // namespace
 
-void adding_foreign_key_constraint(RuleContext& ctx) {
+static void adding_foreign_key_constraint(RuleContext& ctx) {
   const bool alembic = traits(ctx.migration().layout).language == Language::python;
   for (const Step& step : ctx.steps()) {
     if (!on_existing_table(step)) continue;
@@ -64,5 +64,10 @@ void adding_foreign_key_constraint(RuleContext& ctx) {
     }
   }
 }
+
+extern const RuleDef adding_foreign_key_constraint_rule{.id = "adding-foreign-key-constraint",
+                                                        .severity = Severity::warning,
+                                                        .category = "locks",
+                                                        .check = &adding_foreign_key_constraint};
 
 }  // namespace schemagate::rules

@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void adding_not_nullable_field(RuleContext& ctx) {
+static void adding_not_nullable_field(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<SetNotNull>();
     if (op == nullptr || !on_existing_table(step)) continue;
@@ -22,5 +22,10 @@ void adding_not_nullable_field(RuleContext& ctx) {
                help + lines(not_null_plan(ctx, op->table, op->column)));
   }
 }
+
+extern const RuleDef adding_not_nullable_field_rule{.id = "adding-not-nullable-field",
+                                                    .severity = Severity::warning,
+                                                    .category = "locks",
+                                                    .check = &adding_not_nullable_field};
 
 }  // namespace schemagate::rules

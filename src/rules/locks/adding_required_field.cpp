@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void adding_required_field(RuleContext& ctx) {
+static void adding_required_field(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<AddColumn>();
     if (op == nullptr || !on_existing_table(step)) continue;
@@ -24,5 +24,10 @@ void adding_required_field(RuleContext& ctx) {
                    lines(code));
   }
 }
+
+extern const RuleDef adding_required_field_rule{.id = "adding-required-field",
+                                                .severity = Severity::error,
+                                                .category = "locks",
+                                                .check = &adding_required_field};
 
 }  // namespace schemagate::rules

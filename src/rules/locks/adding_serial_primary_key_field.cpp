@@ -31,7 +31,7 @@ std::string recipe(bool alembic, const std::string& t, const std::string& name,
 
 }  // namespace
 
-void adding_serial_primary_key_field(RuleContext& ctx) {
+static void adding_serial_primary_key_field(RuleContext& ctx) {
   const bool alembic = traits(ctx.migration().layout).language == Language::python;
   for (const Step& step : ctx.steps()) {
     if (!on_existing_table(step)) continue;
@@ -62,5 +62,11 @@ void adding_serial_primary_key_field(RuleContext& ctx) {
     }
   }
 }
+
+extern const RuleDef adding_serial_primary_key_field_rule{
+    .id = "adding-serial-primary-key-field",
+    .severity = Severity::warning,
+    .category = "locks",
+    .check = &adding_serial_primary_key_field};
 
 }  // namespace schemagate::rules

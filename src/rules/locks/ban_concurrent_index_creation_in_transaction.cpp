@@ -25,7 +25,7 @@ std::string why(const RuleContext& ctx, const Step& step) {
 
 }  // namespace
 
-void ban_concurrent_index_creation_in_transaction(RuleContext& ctx) {
+static void ban_concurrent_index_creation_in_transaction(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     std::string name = concurrent_operation(step);
     if (name.empty() || !step.in_transaction) continue;
@@ -37,5 +37,12 @@ void ban_concurrent_index_creation_in_transaction(RuleContext& ctx) {
                std::move(p.help), std::move(p.fix));
   }
 }
+
+extern const RuleDef ban_concurrent_index_creation_in_transaction_rule{
+    .id = "ban-concurrent-index-creation-in-transaction",
+    .severity = Severity::error,
+    .category = "locks",
+    .check = &ban_concurrent_index_creation_in_transaction,
+    .checklist_item = "batched-and-concurrent"};
 
 }  // namespace schemagate::rules

@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void changing_column_type(RuleContext& ctx) {
+static void changing_column_type(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<AlterColumnType>();
     if (op == nullptr || !on_existing_table(step)) continue;
@@ -39,5 +39,10 @@ void changing_column_type(RuleContext& ctx) {
                    lines(code));
   }
 }
+
+extern const RuleDef changing_column_type_rule{.id = "changing-column-type",
+                                               .severity = Severity::warning,
+                                               .category = "locks",
+                                               .check = &changing_column_type};
 
 }  // namespace schemagate::rules

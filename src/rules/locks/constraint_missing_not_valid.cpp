@@ -15,7 +15,7 @@ std::string key_of(const QualifiedName& table, const std::string& name) {
 
 }  // namespace
 
-void constraint_missing_not_valid(RuleContext& ctx) {
+static void constraint_missing_not_valid(RuleContext& ctx) {
   const bool alembic = traits(ctx.migration().layout).language == Language::python;
   // Constraints added NOT VALID, with the transaction they were added in.
   std::map<std::string, int> not_valid;
@@ -92,5 +92,10 @@ void constraint_missing_not_valid(RuleContext& ctx) {
     }
   }
 }
+
+extern const RuleDef constraint_missing_not_valid_rule{.id = "constraint-missing-not-valid",
+                                                       .severity = Severity::warning,
+                                                       .category = "locks",
+                                                       .check = &constraint_missing_not_valid};
 
 }  // namespace schemagate::rules

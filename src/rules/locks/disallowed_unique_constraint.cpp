@@ -17,7 +17,7 @@ std::string join(const std::vector<std::string>& v, const char* quote) {
 
 }  // namespace
 
-void disallowed_unique_constraint(RuleContext& ctx) {
+static void disallowed_unique_constraint(RuleContext& ctx) {
   const bool alembic = traits(ctx.migration().layout).language == Language::python;
   for (const Step& step : ctx.steps()) {
     if (!on_existing_table(step)) continue;
@@ -55,5 +55,10 @@ void disallowed_unique_constraint(RuleContext& ctx) {
                help);
   }
 }
+
+extern const RuleDef disallowed_unique_constraint_rule{.id = "disallowed-unique-constraint",
+                                                       .severity = Severity::warning,
+                                                       .category = "locks",
+                                                       .check = &disallowed_unique_constraint};
 
 }  // namespace schemagate::rules

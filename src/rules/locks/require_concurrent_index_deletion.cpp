@@ -5,7 +5,7 @@
 
 namespace schemagate::rules {
 
-void require_concurrent_index_deletion(RuleContext& ctx) {
+static void require_concurrent_index_deletion(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<DropIndex>();
     if (op == nullptr || op->concurrently || !on_existing_table(step)) continue;
@@ -17,5 +17,12 @@ void require_concurrent_index_deletion(RuleContext& ctx) {
                std::move(p.help), std::move(p.fix));
   }
 }
+
+extern const RuleDef require_concurrent_index_deletion_rule{
+    .id = "require-concurrent-index-deletion",
+    .severity = Severity::warning,
+    .category = "locks",
+    .check = &require_concurrent_index_deletion,
+    .checklist_item = "batched-and-concurrent"};
 
 }  // namespace schemagate::rules

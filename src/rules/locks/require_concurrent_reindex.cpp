@@ -7,7 +7,7 @@
 
 namespace schemagate::rules {
 
-void require_concurrent_reindex(RuleContext& ctx) {
+static void require_concurrent_reindex(RuleContext& ctx) {
   const int pg = ctx.settings().pg_version;
   // Tables and indexes created earlier in this migration (per phase): rebuilding them
   // locks out nobody. Replay does not resolve REINDEX targets, so the rule tracks them.
@@ -67,5 +67,11 @@ void require_concurrent_reindex(RuleContext& ctx) {
     ctx.report(step, message, help, std::move(fix));
   }
 }
+
+extern const RuleDef require_concurrent_reindex_rule{.id = "require-concurrent-reindex",
+                                                     .severity = Severity::warning,
+                                                     .category = "locks",
+                                                     .check = &require_concurrent_reindex,
+                                                     .checklist_item = "batched-and-concurrent"};
 
 }  // namespace schemagate::rules

@@ -1,5 +1,8 @@
 // require-lock-timeout: a statement that queues for ACCESS EXCLUSIVE or SHARE (or stronger)
 // on an existing table with no SET lock_timeout before it in the migration.
+#include <array>
+#include <variant>
+
 #include "rules/locks/strong_lock.hpp"
 #include "rules/rules.hpp"
 #include "schemagate/locks.hpp"
@@ -20,8 +23,8 @@ std::string statement_name(const Operation& op) {
 
 }  // namespace
 
-void require_lock_timeout(RuleContext& ctx) {
-  if (ctx.settings().lock_timeout_set_by_runner) return;
+static void require_lock_timeout(RuleContext& ctx) {
+  if (std::get<bool>(ctx.option("set_by_runner"))) return;
   const bool alembic = traits(ctx.migration().layout).language == Language::python;
   first_step_without_timeout(ctx, "lock_timeout", [&](const Step& step) {
     if (!on_existing_table(step)) return false;
@@ -32,11 +35,13 @@ void require_lock_timeout(RuleContext& ctx) {
                                                     : "the table";
     // Or once for every migration: in env.py, or wherever the deploy sets it.
     const std::string everywhere =
-        alembic ? "; or set it for every revision in env.py (e.g. "
-                  "connect_args={\"options\": \"-c lock_timeout=5s\"} on its engine), or, when "
-                  "the deploy sets it, `lock_timeout_set_by_runner: true` in .schemagate.yaml"
-                : "; or, when the migration runner sets it, `lock_timeout_set_by_runner: true` in "
-                  ".schemagate.yaml";
+        alembic
+            ? "; or set it for every revision in env.py (e.g. "
+              "connect_args={\"options\": \"-c lock_timeout=5s\"} on its engine), or, when "
+              "the deploy sets it, `rules.require-lock-timeout.set_by_runner: true` in "
+              ".schemagate.yaml"
+            : "; or, when the migration runner sets it, `rules.require-lock-timeout.set_by_runner: "
+              "true` in .schemagate.yaml";
     ctx.report(step,
                statement_name(*step.op) + " takes " + std::string(to_string(lock.mode)) + " on " +
                    what +
@@ -48,5 +53,15 @@ void require_lock_timeout(RuleContext& ctx) {
     return true;
   });
 }
+
+constexpr std::array kOptions = {RuleOption{
+    "set_by_runner", RuleOption::Kind::boolean, "false",
+    "the migration runner or the deploy sets lock_timeout itself: the rule stays quiet"}};
+
+extern const RuleDef require_lock_timeout_rule{.id = "require-lock-timeout",
+                                               .severity = Severity::warning,
+                                               .category = "locks",
+                                               .check = &require_lock_timeout,
+                                               .options = kOptions};
 
 }  // namespace schemagate::rules

@@ -5,7 +5,7 @@
 
 namespace schemagate::rules {
 
-void require_statement_timeout(RuleContext& ctx) {
+static void require_statement_timeout(RuleContext& ctx) {
   first_step_without_timeout(ctx, "statement_timeout", [&](const Step& step) {
     auto what = strong_lock_statement(step);
     if (!what) return false;
@@ -18,5 +18,11 @@ void require_statement_timeout(RuleContext& ctx) {
     return true;
   });
 }
+
+extern const RuleDef require_statement_timeout_rule{.id = "require-statement-timeout",
+                                                    .severity = Severity::info,
+                                                    .category = "locks",
+                                                    .check = &require_statement_timeout,
+                                                    .opt_in = true};
 
 }  // namespace schemagate::rules

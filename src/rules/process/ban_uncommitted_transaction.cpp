@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void ban_uncommitted_transaction(RuleContext& ctx) {
+static void ban_uncommitted_transaction(RuleContext& ctx) {
   for (Phase phase : {Phase::upgrade, Phase::downgrade}) {
     const Step* open = nullptr;
     for (const Step& step : ctx.steps()) {
@@ -23,5 +23,10 @@ void ban_uncommitted_transaction(RuleContext& ctx) {
     }
   }
 }
+
+extern const RuleDef ban_uncommitted_transaction_rule{.id = "ban-uncommitted-transaction",
+                                                      .severity = Severity::error,
+                                                      .category = "process",
+                                                      .check = &ban_uncommitted_transaction};
 
 }  // namespace schemagate::rules

@@ -23,7 +23,7 @@ bool changes_data(const Step& step) {
 
 }  // namespace
 
-void mixed_schema_and_data(RuleContext& ctx) {
+static void mixed_schema_and_data(RuleContext& ctx) {
   for (Phase phase : {Phase::upgrade, Phase::downgrade}) {
     const Step* schema = nullptr;
     const Step* data = nullptr;
@@ -57,5 +57,11 @@ void mixed_schema_and_data(RuleContext& ctx) {
                         : ""));
   }
 }
+
+extern const RuleDef mixed_schema_and_data_rule{.id = "mixed-schema-and-data",
+                                                .severity = Severity::warning,
+                                                .category = "process",
+                                                .check = &mixed_schema_and_data,
+                                                .checklist_item = "schema-data-separated"};
 
 }  // namespace schemagate::rules

@@ -5,7 +5,7 @@
 
 namespace schemagate::rules {
 
-void transaction_nesting(RuleContext& ctx) {
+static void transaction_nesting(RuleContext& ctx) {
   const bool runner = ctx.migration().runner_transaction == RunnerTransaction::per_migration;
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<TransactionControl>();
@@ -44,5 +44,10 @@ void transaction_nesting(RuleContext& ctx) {
     }
   }
 }
+
+extern const RuleDef transaction_nesting_rule{.id = "transaction-nesting",
+                                              .severity = Severity::warning,
+                                              .category = "process",
+                                              .check = &transaction_nesting};
 
 }  // namespace schemagate::rules

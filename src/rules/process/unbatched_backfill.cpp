@@ -22,7 +22,7 @@ std::string batched(const RuleContext& ctx, const DataChange& op) {
 
 }  // namespace
 
-void unbatched_backfill(RuleContext& ctx) {
+static void unbatched_backfill(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<DataChange>();
     if (op == nullptr || !on_existing_table(step)) continue;
@@ -45,5 +45,11 @@ void unbatched_backfill(RuleContext& ctx) {
     }
   }
 }
+
+extern const RuleDef unbatched_backfill_rule{.id = "unbatched-backfill",
+                                             .severity = Severity::warning,
+                                             .category = "process",
+                                             .check = &unbatched_backfill,
+                                             .checklist_item = "batched-and-concurrent"};
 
 }  // namespace schemagate::rules

@@ -122,7 +122,7 @@ std::string not_undone(const Operation& op, const std::set<std::string>& undo,
 
 }  // namespace
 
-void incomplete_downgrade(RuleContext& ctx) {
+static void incomplete_downgrade(RuleContext& ctx) {
   const Migration& m = ctx.migration();
   if (m.downgrade_kind != DowngradeKind::real) return;  // missing-downgrade's business
   if (has_syntax_error(m)) return;  // what was read of the file may be incomplete
@@ -141,5 +141,10 @@ void incomplete_downgrade(RuleContext& ctx) {
                "add the inverse operation to the downgrade, in reverse order");
   }
 }
+
+extern const RuleDef incomplete_downgrade_rule{.id = "incomplete-downgrade",
+                                               .severity = Severity::warning,
+                                               .category = "reversibility",
+                                               .check = &incomplete_downgrade};
 
 }  // namespace schemagate::rules

@@ -24,7 +24,7 @@ bool expects_downgrade(const Migration& m, const LintSettings& settings) {
 
 }  // namespace
 
-void missing_downgrade(RuleContext& ctx) {
+static void missing_downgrade(RuleContext& ctx) {
   const Migration& m = ctx.migration();
   if (!expects_downgrade(m, ctx.settings())) return;
   // A file that doesn't parse may have lost its downgrade to the error: syntax-error says so.
@@ -51,5 +51,10 @@ void missing_downgrade(RuleContext& ctx) {
   ctx.report(m.downgrade_range, name + " " + what + ": it can't be rolled back",
              std::string(layout.downgrade_help));
 }
+
+extern const RuleDef missing_downgrade_rule{.id = "missing-downgrade",
+                                            .severity = Severity::error,
+                                            .category = "reversibility",
+                                            .check = &missing_downgrade};
 
 }  // namespace schemagate::rules

@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void ban_alter_domain_with_add_constraint(RuleContext& ctx) {
+static void ban_alter_domain_with_add_constraint(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<AlterDomain>();
     if (op == nullptr || !op->add_constraint || step.phase != Phase::upgrade) continue;
@@ -21,5 +21,11 @@ void ban_alter_domain_with_add_constraint(RuleContext& ctx) {
                      "CONSTRAINT <name>;`");
   }
 }
+
+extern const RuleDef ban_alter_domain_with_add_constraint_rule{
+    .id = "ban-alter-domain-with-add-constraint",
+    .severity = Severity::info,
+    .category = "types",
+    .check = &ban_alter_domain_with_add_constraint};
 
 }  // namespace schemagate::rules

@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void ban_char_field(RuleContext& ctx) {
+static void ban_char_field(RuleContext& ctx) {
   types::for_each_typed_column(ctx, true, [&](const types::TypedColumn& c) {
     if (c.type->name != "bpchar") return;
     ctx.report(*c.step,
@@ -14,5 +14,10 @@ void ban_char_field(RuleContext& ctx) {
                types::write_instead(ctx, c, "text", "sa.Text()"));
   });
 }
+
+extern const RuleDef ban_char_field_rule{.id = "ban-char-field",
+                                         .severity = Severity::info,
+                                         .category = "types",
+                                         .check = &ban_char_field};
 
 }  // namespace schemagate::rules

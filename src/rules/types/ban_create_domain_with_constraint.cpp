@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void ban_create_domain_with_constraint(RuleContext& ctx) {
+static void ban_create_domain_with_constraint(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<CreateDomain>();
     if (op == nullptr || !op->has_constraint || step.phase != Phase::upgrade) continue;
@@ -22,5 +22,11 @@ void ban_create_domain_with_constraint(RuleContext& ctx) {
                          "VALID;` then `VALIDATE CONSTRAINT`");
   }
 }
+
+extern const RuleDef ban_create_domain_with_constraint_rule{
+    .id = "ban-create-domain-with-constraint",
+    .severity = Severity::info,
+    .category = "types",
+    .check = &ban_create_domain_with_constraint};
 
 }  // namespace schemagate::rules

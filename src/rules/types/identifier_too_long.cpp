@@ -80,7 +80,7 @@ void check(RuleContext& ctx, const Step& step, std::string_view kind, std::strin
 
 }  // namespace
 
-void identifier_too_long(RuleContext& ctx) {
+static void identifier_too_long(RuleContext& ctx) {
   bool alembic = types::is_alembic(ctx);
   for (const Step& step : ctx.steps()) {
     if (step.phase != Phase::upgrade) continue;
@@ -104,5 +104,10 @@ void identifier_too_long(RuleContext& ctx) {
     }
   }
 }
+
+extern const RuleDef identifier_too_long_rule{.id = "identifier-too-long",
+                                              .severity = Severity::warning,
+                                              .category = "types",
+                                              .check = &identifier_too_long};
 
 }  // namespace schemagate::rules

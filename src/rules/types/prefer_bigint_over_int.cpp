@@ -4,10 +4,15 @@
 
 namespace schemagate::rules {
 
-void prefer_bigint_over_int(RuleContext& ctx) {
+static void prefer_bigint_over_int(RuleContext& ctx) {
   types::report_narrow_integer(ctx, "int4", {"serial", "serial4"},
                                "(32 bits): it overflows at 2,147,483,647, and widening it to "
                                "bigint later rewrites the table under an ACCESS EXCLUSIVE lock");
 }
+
+extern const RuleDef prefer_bigint_over_int_rule{.id = "prefer-bigint-over-int",
+                                                 .severity = Severity::info,
+                                                 .category = "types",
+                                                 .check = &prefer_bigint_over_int};
 
 }  // namespace schemagate::rules

@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void prefer_jsonb(RuleContext& ctx) {
+static void prefer_jsonb(RuleContext& ctx) {
   types::for_each_typed_column(ctx, true, [&](const types::TypedColumn& c) {
     if (c.type->name != "json") return;
     ctx.report(*c.step,
@@ -14,5 +14,8 @@ void prefer_jsonb(RuleContext& ctx) {
                types::write_instead(ctx, c, "jsonb", "postgresql.JSONB()"));
   });
 }
+
+extern const RuleDef prefer_jsonb_rule{
+    .id = "prefer-jsonb", .severity = Severity::info, .category = "types", .check = &prefer_jsonb};
 
 }  // namespace schemagate::rules

@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void prefer_text_field(RuleContext& ctx) {
+static void prefer_text_field(RuleContext& ctx) {
   types::for_each_typed_column(ctx, true, [&](const types::TypedColumn& c) {
     if (c.type->name != "varchar" || c.type->modifiers.empty()) return;
     std::string limit = std::to_string(c.type->modifiers.front());
@@ -22,5 +22,10 @@ void prefer_text_field(RuleContext& ctx) {
                help);
   });
 }
+
+extern const RuleDef prefer_text_field_rule{.id = "prefer-text-field",
+                                            .severity = Severity::info,
+                                            .category = "types",
+                                            .check = &prefer_text_field};
 
 }  // namespace schemagate::rules

@@ -4,7 +4,7 @@
 
 namespace schemagate::rules {
 
-void prefer_timestamptz(RuleContext& ctx) {
+static void prefer_timestamptz(RuleContext& ctx) {
   types::for_each_typed_column(ctx, true, [&](const types::TypedColumn& c) {
     if (c.type->name != "timestamp") return;
     std::string sql_type = "timestamptz";
@@ -18,5 +18,10 @@ void prefer_timestamptz(RuleContext& ctx) {
                types::write_instead(ctx, c, sql_type, "sa.DateTime(timezone=True)"));
   });
 }
+
+extern const RuleDef prefer_timestamptz_rule{.id = "prefer-timestamptz",
+                                             .severity = Severity::warning,
+                                             .category = "types",
+                                             .check = &prefer_timestamptz};
 
 }  // namespace schemagate::rules
