@@ -246,7 +246,9 @@ using OperationKind =
 // frontends when they know them exactly.
 struct EditPoints {
   // SQL (also inside an Alembic string): where `CONCURRENTLY ` goes in CREATE [UNIQUE] INDEX,
-  // DROP INDEX (one index, no CASCADE) and REINDEX INDEX|TABLE|SCHEMA|DATABASE.
+  // DROP INDEX (one index, no CASCADE), REINDEX INDEX|TABLE|SCHEMA|DATABASE and REFRESH
+  // MATERIALIZED VIEW; where ` CONCURRENTLY` goes (after the partition's name) in ALTER TABLE
+  // ... DETACH PARTITION.
   std::optional<std::size_t> concurrently;
   // SQL: the end of the statement with its `;`.
   std::optional<std::size_t> statement_end;

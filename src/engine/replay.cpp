@@ -227,6 +227,20 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             touch_index(it->first);
             indexes_.erase(it);
           },
+          [&](const TableCommand& o) {
+            // A materialized view is a relation with rows: what later statements refresh or
+            // index was created here (and is nobody's yet) or exists.
+            if (o.what == "CREATE MATERIALIZED VIEW") {
+              touch_table(o.table.key());
+              Table view;
+              view.created_by = &migration;
+              view.named_by = &migration;
+              tables_[o.table.key()] = std::move(view);
+            } else if (o.what == "DROP MATERIALIZED VIEW") {
+              touch_table(o.table.key());
+              tables_.erase(o.table.key());
+            }
+          },
           [](const auto&) {},
       },
       op.kind);

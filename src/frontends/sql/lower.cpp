@@ -162,7 +162,11 @@ class Lowerer {
       TableCommand c{"REFRESH MATERIALIZED VIEW", {}, {}, json::boolean(v, "concurrent"), {}};
       if (auto r = json::field(v, "relation")) c.table = relation_name(*r);
       if (json::boolean(v, "skipData")) c.option = "WITH NO DATA";
-      return emit(std::move(c));
+      bool plain = !c.concurrently && c.option.empty();
+      emit(std::move(c));
+      // REFRESH MATERIALIZED VIEW [CONCURRENTLY] name (not with WITH NO DATA).
+      if (plain && word_is(2, "VIEW")) ctx_.ops.back().points.concurrently = concurrently_point(3);
+      return;
     }
     if (kind == "AlterSeqStmt") return on_relation("ALTER SEQUENCE", v, "sequence");
     if (kind == "LockStmt") return lock(v);
@@ -520,8 +524,28 @@ class Lowerer {
         emit(DropConstraint{table, name, missing_ok});
       } else {
         table_command(table, sub, *cmd);
+        // DETACH PARTITION name: ` CONCURRENTLY` goes after the name, in an ALTER TABLE of
+        // this one subcommand (PostgreSQL refuses CONCURRENTLY beside others).
+        if (sub == "AT_DetachPartition" && json::list(v, "cmds").size() == 1 &&
+            !ctx_.ops.back().as<TableCommand>()->concurrently) {
+          ctx_.ops.back().points.concurrently = after_partition_name();
+        }
       }
     }
+  }
+
+  // The end of the partition's name in `... DETACH PARTITION [schema.]name`.
+  std::optional<std::size_t> after_partition_name() {
+    if (ctx_.options.in_function) return std::nullopt;
+    const auto& t = tokens();
+    for (std::size_t i = 0; i + 2 < t.size(); ++i) {
+      if (!word_is(i, "DETACH") || !word_is(i + 1, "PARTITION")) continue;
+      std::size_t name = i + 2;
+      while (name + 2 < t.size() && ctx_.sql[t[name + 1].range.begin] == '.') name += 2;
+      if (name + 1 < t.size() && ctx_.sql[t[name + 1].range.begin] != ';') return std::nullopt;
+      return to_file(t[name].range.end);
+    }
+    return std::nullopt;
   }
 
   void create_index(element v) {
