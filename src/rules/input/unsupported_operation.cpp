@@ -2,8 +2,9 @@
 // and that can take locks or break the application: its lock and effect go unchecked.
 // Plainly harmless statements (SELECT, GRANT, CREATE VIEW/FUNCTION/EXTENSION, ...) are not
 // reported, nor the statements the lock model knows (TableCommand: triggers, partitions,
-// SET LOGGED / TABLESPACE, REFRESH MATERIALIZED VIEW, LOCK, ...), which other rules check. The Alembic frontend reports op.* calls it does
-// not model itself (FrontendIssue), so this rule leaves those alone.
+// SET LOGGED / TABLESPACE, REFRESH MATERIALIZED VIEW, LOCK, ...), which other rules check. The
+// Alembic frontend reports op.* calls it does not model itself (FrontendIssue), so this rule leaves
+// those alone.
 #include <array>
 #include <cctype>
 #include <string_view>
