@@ -237,6 +237,8 @@ LockInfo table_command(const TableCommand& c, int pg) {
     if (c.concurrently) return row(exclusive, Work::scan);
     return row(access_exclusive, c.option == "WITH NO DATA" ? Work::catalog : Work::rewrite);
   }
+  // A new view: nobody can see it yet (it reads its tables' definitions only).
+  if (w == "CREATE VIEW") return row(none, Work::catalog);
   if (w == "CREATE MATERIALIZED VIEW") {
     return row(none, c.option == "WITH NO DATA" ? Work::catalog : Work::rows);
   }

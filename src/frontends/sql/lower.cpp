@@ -155,8 +155,9 @@ class Lowerer {
     }
     if (kind == "DoStmt") return do_block(v);
     if (kind == "CreateTrigStmt") return on_relation("CREATE TRIGGER", v, "relation");
-    if (kind == "ViewStmt" && json::boolean(v, "replace")) {
-      return on_relation("CREATE OR REPLACE VIEW", v, "view");
+    if (kind == "ViewStmt") {
+      return on_relation(json::boolean(v, "replace") ? "CREATE OR REPLACE VIEW" : "CREATE VIEW", v,
+                         "view");
     }
     if (kind == "RefreshMatViewStmt") {
       TableCommand c{"REFRESH MATERIALIZED VIEW", {}, {}, json::boolean(v, "concurrent"), {}};
