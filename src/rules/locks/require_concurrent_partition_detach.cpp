@@ -42,6 +42,8 @@ static void require_concurrent_partition_detach(RuleContext& ctx) {
         help += (inside && p.help.starts_with(leave) ? "; " : ":\n") + p.help;
       }
       fix = std::move(p.fix);
+      // PostgreSQL refuses it when a DEFAULT partition exists, which schemagate can't see.
+      if (fix) fix->applicability = Applicability::unsafe;
     }
     ctx.report(step, std::move(message), std::move(help), std::move(fix));
   }
