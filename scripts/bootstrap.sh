@@ -27,11 +27,12 @@ product=(
 )
 # What only the tests need (README's second command): the test framework, the sanitizer and
 # fuzzing compiler, the formatter, the report validators, and the real tools the tests drive
-# (skopeo reads the OCI image, ip brings up the npm test's loopback, venv for the wheel).
+# (skopeo reads the OCI image, ip brings up the npm test's loopback, venv for the wheel), and
+# PostgreSQL 15 with libpq for the lock model's differential suite (a private cluster per run).
 testing=(
   catch2 clang-format clang libclang-rt-14-dev python3-jsonschema
   pre-commit dpkg-dev groff-base neovim
-  skopeo iproute2 python3-venv
+  skopeo iproute2 python3-venv postgresql libpq-dev
 )
 # What scripts/release.sh needs beyond the product's: dpkg-source and dpkg-deb, the unpackers
 # of Debian's source tarballs, libpq's headers and OpenSSL's static archives, and Python's build front

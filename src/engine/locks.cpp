@@ -97,8 +97,12 @@ LockInfo add_constraint(const AddConstraint& op) {
     }
     case ConstraintKind::primary_key:
     case ConstraintKind::unique:
-      // Builds the index, unless USING INDEX adopts an existing one.
-      return row(access_exclusive, op.using_index ? Work::catalog : Work::scan);
+      // Builds the index, unless USING INDEX adopts an existing one; a PRIMARY KEY USING INDEX
+      // still scans for NULLs when its columns are not already NOT NULL (an implicit SET NOT
+      // NULL), which replay does not know.
+      if (op.using_index && op.kind == ConstraintKind::unique)
+        return row(access_exclusive, Work::catalog);
+      return row(access_exclusive, Work::scan);
     case ConstraintKind::exclusion:
       return row(access_exclusive, Work::scan);
     case ConstraintKind::check:
@@ -132,6 +136,118 @@ LockInfo reindex(const Reindex& op, int pg) {
   return info;
 }
 
+// Storage parameters that ALTER TABLE SET / RESET changes under SHARE UPDATE EXCLUSIVE
+// (sql-altertable.html, "SET ( storage_parameter ...)": fillfactor, toast and autovacuum
+// parameters, parallel_workers and the planner's parameters; the others take ACCESS EXCLUSIVE).
+bool weak_parameter(std::string_view p) {
+  if (p.starts_with("toast.")) p.remove_prefix(6);
+  return p == "fillfactor" || p.starts_with("autovacuum_") || p == "parallel_workers" ||
+         p == "toast_tuple_target" || p == "vacuum_index_cleanup" || p == "vacuum_truncate" ||
+         p == "log_autovacuum_min_duration" || p == "user_catalog_table";
+}
+
+LockInfo lock_mode_of(const std::string& written) {
+  static constexpr std::pair<std::string_view, LockMode> kWritten[] = {
+      {"ACCESS SHARE", access_share},
+      {"ROW SHARE", row_share},
+      {"ROW EXCLUSIVE", row_exclusive},
+      {"SHARE UPDATE EXCLUSIVE", share_update_exclusive},
+      {"SHARE", share},
+      {"SHARE ROW EXCLUSIVE", share_row_exclusive},
+      {"EXCLUSIVE", exclusive},
+      {"ACCESS EXCLUSIVE", access_exclusive}};
+  for (const auto& [name, mode] : kWritten) {
+    if (written == name) return row(mode, Work::none);
+  }
+  return row(access_exclusive, Work::none);
+}
+
+// Statements and ALTER TABLE subcommands of TableCommand, as observed on PostgreSQL 15 by the
+// differential suite (tests/pg/lock_model_differential.cpp) and documented in
+// sql-altertable.html, sql-createtrigger.html, sql-refreshmaterializedview.html, sql-lock.html,
+// sql-analyze.html, sql-comment.html, sql-altersequence.html.
+LockInfo table_command(const TableCommand& c, int pg) {
+  const std::string& w = c.what;
+  if (w == "LOCK") return lock_mode_of(c.option);
+  // Triggers: CREATE TRIGGER and ENABLE / DISABLE TRIGGER take SHARE ROW EXCLUSIVE (blocks
+  // writes, not reads); DROP TRIGGER and RENAME take ACCESS EXCLUSIVE.
+  if (w == "CREATE TRIGGER" || w == "ENABLE TRIGGER" || w == "DISABLE TRIGGER") {
+    return row(share_row_exclusive, Work::catalog,
+               w == "CREATE TRIGGER" ? "" : "ACCESS EXCLUSIVE before PostgreSQL 11");
+  }
+  if (w == "ALTER SEQUENCE") return row(share_row_exclusive, Work::catalog);
+  if (w == "SET STATISTICS" || w == "ALTER COLUMN SET (...)" || w == "CLUSTER ON" ||
+      w == "SET WITHOUT CLUSTER" || w == "ANALYZE" || w == "COMMENT" || w == "CREATE STATISTICS") {
+    return row(share_update_exclusive, Work::catalog);
+  }
+  if (w == "SET (...)" || w == "RESET (...)") {
+    bool weak = !c.option.empty();
+    std::size_t start = 0;
+    while (weak && start <= c.option.size()) {
+      std::size_t end = c.option.find(',', start);
+      if (end == std::string::npos) end = c.option.size();
+      weak = weak_parameter(std::string_view(c.option).substr(start, end - start));
+      start = end + 1;
+    }
+    return row(weak ? share_update_exclusive : access_exclusive, Work::catalog);
+  }
+  if (w == "SET LOGGED" || w == "SET UNLOGGED" || w == "SET TABLESPACE") {
+    return row(access_exclusive, Work::rewrite);
+  }
+  if (w == "SET ACCESS METHOD") {
+    // Every table is heap unless created otherwise: to heap, nothing is rewritten.
+    return row(access_exclusive, c.option == "heap" ? Work::catalog : Work::rewrite,
+               "SET ACCESS METHOD exists from PostgreSQL 15");
+  }
+  if (w == "ATTACH PARTITION") {
+    // SHARE UPDATE EXCLUSIVE on the partitioned table from PostgreSQL 12 (ACCESS EXCLUSIVE
+    // before); ACCESS EXCLUSIVE on the new partition, whose rows are checked against the bound.
+    LockInfo info = row(pg >= 12 ? share_update_exclusive : access_exclusive, Work::scan,
+                        "ACCESS EXCLUSIVE on the partitioned table before PostgreSQL 12");
+    info.other_table = qualified(c.other);
+    info.other_mode = access_exclusive;
+    return info;
+  }
+  if (w == "DETACH PARTITION") {
+    if (c.concurrently) {
+      // Two transactions: SHARE UPDATE EXCLUSIVE on the partitioned table; the partition
+      // itself is still locked ACCESS EXCLUSIVE (observed on PostgreSQL 15), which blocks only
+      // the queries that touch the partition directly (from PostgreSQL 14).
+      LockInfo info = row(share_update_exclusive, Work::catalog,
+                          "DETACH PARTITION CONCURRENTLY exists from PostgreSQL 14");
+      info.no_transaction = c.option != "FINALIZE";
+      info.other_table = qualified(c.other);
+      info.other_mode = access_exclusive;
+      return info;
+    }
+    LockInfo info = row(access_exclusive, Work::catalog);
+    info.other_table = qualified(c.other);
+    info.other_mode = access_exclusive;
+    return info;
+  }
+  if (w == "INHERIT") {
+    LockInfo info = row(access_exclusive, Work::catalog);
+    info.other_table = qualified(c.other);
+    info.other_mode = share_update_exclusive;
+    return info;
+  }
+  if (w == "REFRESH MATERIALIZED VIEW") {
+    // CONCURRENTLY: EXCLUSIVE (reads go on), the query runs and the differences are applied;
+    // otherwise ACCESS EXCLUSIVE while the view is rewritten.
+    if (c.concurrently) return row(exclusive, Work::scan);
+    return row(access_exclusive, c.option == "WITH NO DATA" ? Work::catalog : Work::rewrite);
+  }
+  // A new view: nobody can see it yet (it reads its tables' definitions only).
+  if (w == "CREATE VIEW") return row(none, Work::catalog);
+  if (w == "CREATE MATERIALIZED VIEW") {
+    return row(none, c.option == "WITH NO DATA" ? Work::catalog : Work::rows);
+  }
+  // Everything else (DROP VIEW, CREATE OR REPLACE VIEW, DROP TRIGGER, RENAME ..., ENABLE ROW
+  // LEVEL SECURITY, REPLICA IDENTITY, OWNER TO, SET SCHEMA, SET STORAGE, ...): ACCESS
+  // EXCLUSIVE, catalog only.
+  return row(access_exclusive, Work::catalog);
+}
+
 std::string joined(const std::vector<QualifiedName>& names) {
   std::string out;
   for (const QualifiedName& n : names) out += (out.empty() ? "" : ", ") + qualified(n);
@@ -142,13 +258,23 @@ LockInfo lock_of_kind(const Step& step, int pg) {
   return std::visit(
       overloaded{
           [](const CreateTable& o) {
-            // The new table is locked, but nobody can see it yet.
+            // The new table is locked, but nobody can see it yet. Its foreign keys take SHARE
+            // ROW EXCLUSIVE on the referenced tables; PARTITION OF takes ACCESS EXCLUSIVE on the
+            // partitioned table, INHERITS SHARE UPDATE EXCLUSIVE on the parent.
             LockInfo info = row(none, o.as_select ? Work::rows : Work::catalog);
+            auto lock = [&](const QualifiedName& t, LockMode mode) {
+              if (info.other_mode == none) {
+                info.other_table = qualified(t);
+                info.other_mode = mode;
+              } else if (info.other_table != qualified(t)) {
+                info.others.push_back({qualified(t), mode});
+              }
+            };
+            if (o.parent) lock(*o.parent, o.partition ? access_exclusive : share_update_exclusive);
             for (const ColumnDef& c : o.columns) {
-              if (!c.references) continue;
-              info.other_table = qualified(*c.references);
-              info.other_mode = share_row_exclusive;
+              if (c.references) lock(*c.references, share_row_exclusive);
             }
+            for (const QualifiedName& r : o.references) lock(r, share_row_exclusive);
             return info;
           },
           [](const DropTable&) { return row(access_exclusive, Work::catalog); },
@@ -180,7 +306,10 @@ LockInfo lock_of_kind(const Step& step, int pg) {
           [](const DataChange&) { return row(row_exclusive, Work::rows); },
           [](const Truncate& o) {
             LockInfo info = row(access_exclusive, Work::catalog);
-            if (o.tables.size() > 1) info.target = joined(o.tables);
+            if (!o.tables.empty()) info.table = qualified(o.tables.front());
+            for (std::size_t i = 1; i < o.tables.size(); ++i) {
+              info.others.push_back({qualified(o.tables[i]), access_exclusive});
+            }
             return info;
           },
           [](const SetSetting&) { return row(none, Work::none); },
@@ -196,7 +325,7 @@ LockInfo lock_of_kind(const Step& step, int pg) {
           },
           [](const CreateDomain&) { return row(none, Work::catalog); },
           [](const AlterDomain& o) {
-            if (!o.add_constraint) return row(none, Work::catalog);
+            if (!o.checks_values) return row(none, Work::catalog);
             // Checks every column of the domain's type.
             LockInfo info = row(share, Work::scan);
             info.target = "the tables using domain " + qualified(o.name);
@@ -222,6 +351,7 @@ LockInfo lock_of_kind(const Step& step, int pg) {
             return info;
           },
           [](const Cluster&) { return row(access_exclusive, Work::rewrite); },
+          [pg](const TableCommand& o) { return table_command(o, pg); },
           [](const Unanalyzable&) { return row(none, Work::none, "not analysed"); },
           [](const Other&) { return row(none, Work::none); },
       },

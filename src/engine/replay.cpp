@@ -1,6 +1,7 @@
 #include "engine/replay.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 namespace schemagate {
 
@@ -226,6 +227,40 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             step.table_is_new = table != tables_.end() && table->second.created_by == &migration;
             touch_index(it->first);
             indexes_.erase(it);
+          },
+          [&](const TableCommand& o) {
+            // A materialized view is a relation with rows: what later statements refresh or
+            // index was created here (and is nobody's yet) or exists.
+            // A view: CREATE VIEW makes one; CREATE OR REPLACE VIEW makes one when no earlier
+            // migration did (the idiom of a migration that creates it), except in a Flyway
+            // repeatable migration (R__), which runs again whenever it changes and then
+            // replaces the view it made before.
+            bool repeatable =
+                migration.layout == Layout::flyway && migration.file != nullptr &&
+                std::filesystem::path(migration.file->path).filename().string().starts_with("R__");
+            bool makes_view = o.what == "CREATE VIEW" || (o.what == "CREATE OR REPLACE VIEW" &&
+                                                          !repeatable && find(o.table) == nullptr);
+            if (makes_view) {
+              touch_table(o.table.key());
+              Table view;
+              view.created_by = &migration;
+              view.named_by = &migration;
+              tables_[o.table.key()] = std::move(view);
+              step.table_is_new = true;
+            } else if (o.what == "DROP VIEW") {
+              touch_table(o.table.key());
+              tables_.erase(o.table.key());
+            }
+            if (o.what == "CREATE MATERIALIZED VIEW") {
+              touch_table(o.table.key());
+              Table view;
+              view.created_by = &migration;
+              view.named_by = &migration;
+              tables_[o.table.key()] = std::move(view);
+            } else if (o.what == "DROP MATERIALIZED VIEW") {
+              touch_table(o.table.key());
+              tables_.erase(o.table.key());
+            }
           },
           [](const auto&) {},
       },

@@ -31,6 +31,7 @@ const QualifiedName* target_table(const Operation& op) {
           [](const DropConstraint& o) -> const QualifiedName* { return &o.table; },
           [](const DataChange& o) -> const QualifiedName* { return &o.table; },
           [](const Cluster& o) -> const QualifiedName* { return &o.table; },
+          [](const TableCommand& o) -> const QualifiedName* { return &o.table; },
           [](const Truncate& o) -> const QualifiedName* {
             return o.tables.size() == 1 ? &o.tables.front() : nullptr;
           },
@@ -202,6 +203,7 @@ std::string operation_name(const Operation& op) {
           [](const DropSchema&) -> std::string { return "DROP SCHEMA"; },
           [](const Vacuum& o) -> std::string { return o.full ? "VACUUM FULL" : "VACUUM"; },
           [](const Cluster&) -> std::string { return "CLUSTER"; },
+          [](const TableCommand& o) -> std::string { return o.what; },
           [](const Unanalyzable&) -> std::string { return "dynamic statement"; },
           [](const Other& o) -> std::string { return statement_name(o.statement_kind); },
       },

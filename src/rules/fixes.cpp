@@ -137,8 +137,12 @@ Proposal concurrently(const RuleContext& ctx, const Step& step) {
   std::string_view text = text_of(ctx, step);
   const Operation& op = *step.op;
   std::vector<Edit> keyword;
+  const auto* command = op.as<TableCommand>();
   if (op.points.concurrently) {
-    keyword.push_back({*op.points.concurrently, *op.points.concurrently, "CONCURRENTLY "});
+    // DETACH PARTITION name CONCURRENTLY: the keyword follows the name.
+    bool after = command != nullptr && command->what == "DETACH PARTITION";
+    keyword.push_back({*op.points.concurrently, *op.points.concurrently,
+                       after ? " CONCURRENTLY" : "CONCURRENTLY "});
   } else if (alembic(ctx) && (op.is<CreateIndex>() || op.is<DropIndex>())) {
     std::string_view call = text.substr(std::min(op.range.begin, text.size()));
     std::string_view callee = call.substr(0, call.find('('));
@@ -146,8 +150,10 @@ Proposal concurrently(const RuleContext& ctx, const Step& step) {
       if (auto e = keyword_argument(step, "postgresql_concurrently=True")) keyword.push_back(*e);
     }
   }
-  bool inside = step.in_transaction && !op.autocommit;
-  std::string title = keyword.empty() || keyword[0].text == "CONCURRENTLY "
+  // REFRESH MATERIALIZED VIEW CONCURRENTLY runs in a transaction block: it stays where it is.
+  bool refuses = command == nullptr || command->what != "REFRESH MATERIALIZED VIEW";
+  bool inside = step.in_transaction && !op.autocommit && refuses;
+  std::string title = keyword.empty() || op.points.concurrently
                           ? "Add CONCURRENTLY"
                           : "Add postgresql_concurrently=True";
   ByteRange shown = op.range;

@@ -12,7 +12,7 @@ testing=$(list test)
 release=$(list release)
 failures=0
 for tool in catch2 clang clang-format libclang-rt-14-dev pre-commit neovim groff-base dpkg-dev \
-  python3-jsonschema skopeo python3-build libssl-dev; do
+  python3-jsonschema skopeo python3-build libssl-dev postgresql; do
   if grep -qx "$tool" <<<"$product"; then
     echo "FAIL: the examples job installs the test-only package $tool"
     failures=$((failures + 1))

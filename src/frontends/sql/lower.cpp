@@ -157,7 +157,8 @@ class Lowerer {
     if (kind == "CreateTableAsStmt") return create_table_as(v);
     if (kind == "SelectStmt" && json::field(v, "intoClause")) {
       auto into = json::field(*json::field(v, "intoClause"), "rel");
-      return emit(CreateTable{into ? relation_name(*into) : QualifiedName{}, {}, false, true});
+      return emit(CreateTable{
+          into ? relation_name(*into) : QualifiedName{}, {}, false, true, {}, std::nullopt, false});
     }
     if (kind == "DropStmt") return drop(v);
     if (kind == "DropdbStmt") return emit(DropDatabase{std::string(json::str(v, "dbname"))});
@@ -190,8 +191,14 @@ class Lowerer {
                                !json::list(v, "constraints").empty()});
     }
     if (kind == "AlterDomainStmt") {
-      return emit(
-          AlterDomain{dotted_name(json::strings(v, "typeName")), json::str(v, "subtype") == "C"});
+      // subtype: C add constraint, V validate, O set not null, N drop not null, T default, ...
+      std::string_view sub = json::str(v, "subtype");
+      bool skip = false;
+      if (auto def = json::field(v, "def")) {
+        if (auto k = json::as(*def, "Constraint")) skip = json::boolean(*k, "skip_validation");
+      }
+      return emit(AlterDomain{dotted_name(json::strings(v, "typeName")), sub == "C",
+                              (sub == "C" && !skip) || sub == "V" || sub == "O"});
     }
     if (kind == "VacuumStmt") return vacuum(v);
     if (kind == "ClusterStmt") {
@@ -199,6 +206,41 @@ class Lowerer {
       return emit(Cluster{rel ? relation_name(*rel) : QualifiedName{}});
     }
     if (kind == "DoStmt") return do_block(v);
+    if (kind == "CreateTrigStmt") return on_relation("CREATE TRIGGER", v, "relation");
+    if (kind == "ViewStmt") {
+      return on_relation(json::boolean(v, "replace") ? "CREATE OR REPLACE VIEW" : "CREATE VIEW", v,
+                         "view");
+    }
+    if (kind == "RefreshMatViewStmt") {
+      TableCommand c{"REFRESH MATERIALIZED VIEW", {}, {}, json::boolean(v, "concurrent"), {}};
+      if (auto r = json::field(v, "relation")) c.table = relation_name(*r);
+      if (json::boolean(v, "skipData")) c.option = "WITH NO DATA";
+      bool plain = !c.concurrently && c.option.empty();
+      emit(std::move(c));
+      // REFRESH MATERIALIZED VIEW [CONCURRENTLY] name (not with WITH NO DATA).
+      if (plain && word_is(2, "VIEW")) ctx_.ops.back().points.concurrently = concurrently_point(3);
+      return;
+    }
+    if (kind == "AlterSeqStmt") return on_relation("ALTER SEQUENCE", v, "sequence");
+    if (kind == "LockStmt") return lock(v);
+    if (kind == "CommentStmt") return comment(v);
+    if (kind == "CreateStatsStmt") {
+      for (element r : json::list(v, "relations")) {
+        if (auto rv = json::as(r, "RangeVar")) {
+          emit(TableCommand{"CREATE STATISTICS", relation_name(*rv), {}, false, {}});
+        }
+      }
+      return;
+    }
+    if (kind == "AlterObjectSchemaStmt") {
+      std::string_view type = json::str(v, "objectType");
+      if (type == "OBJECT_TABLE" || type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW" ||
+          type == "OBJECT_SEQUENCE") {
+        return on_relation("SET SCHEMA", v, "relation");
+      }
+    }
+    if (kind == "CreatePolicyStmt") return on_relation("CREATE POLICY", v, "table");
+    if (kind == "RuleStmt") return on_relation("CREATE RULE", v, "relation");
     other(kind);
   }
 
@@ -212,6 +254,44 @@ class Lowerer {
       return arg && is_null_constant(*arg);
     }
     return false;
+  }
+
+  // A TableCommand on the relation in field `field` (a RangeVar).
+  void on_relation(const std::string& what, element v, std::string_view field) {
+    TableCommand c{what, {}, {}, false, {}};
+    if (auto r = json::field(v, field)) c.table = relation_name(*r);
+    emit(std::move(c));
+  }
+
+  void lock(element v) {
+    // LockStmt's mode: 1 ACCESS SHARE ... 8 ACCESS EXCLUSIVE (lockdefs.h).
+    static constexpr std::string_view kModes[] = {
+        "",      "ACCESS SHARE",        "ROW SHARE", "ROW EXCLUSIVE",   "SHARE UPDATE EXCLUSIVE",
+        "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"};
+    std::int64_t mode = json::integer(v, "mode", 8);
+    if (mode < 1 || mode > 8) mode = 8;
+    for (element r : json::list(v, "relations")) {
+      if (auto rv = json::as(r, "RangeVar")) {
+        emit(TableCommand{"LOCK",
+                          relation_name(*rv),
+                          {},
+                          false,
+                          std::string(kModes[static_cast<std::size_t>(mode)])});
+      }
+    }
+  }
+
+  void comment(element v) {
+    std::string_view type = json::str(v, "objtype");
+    const bool relation = type == "OBJECT_TABLE" || type == "OBJECT_VIEW" ||
+                          type == "OBJECT_MATVIEW" || type == "OBJECT_FOREIGN_TABLE";
+    if (!relation && type != "OBJECT_COLUMN") return other("CommentStmt");
+    auto obj = json::field(v, "object");
+    auto l = obj ? json::as(*obj, "List") : std::nullopt;
+    if (!l) return other("CommentStmt");
+    std::vector<std::string> names = json::strings(*l, "items");
+    if (type == "OBJECT_COLUMN" && !names.empty()) names.pop_back();
+    emit(TableCommand{"COMMENT", dotted_name(names), {}, false, {}});
   }
 
   static ColumnDef column(element cd) {
@@ -257,12 +337,30 @@ class Lowerer {
     t.if_not_exists = json::boolean(v, "if_not_exists");
     for (element e : json::list(v, "tableElts")) {
       if (auto cd = json::as(e, "ColumnDef")) t.columns.push_back(column(*cd));
+      if (auto k = json::as(e, "Constraint"); k && json::str(*k, "contype") == "CONSTR_FOREIGN") {
+        if (auto pk = json::field(*k, "pktable")) t.references.push_back(relation_name(*pk));
+      }
     }
+    for (element p : json::list(v, "inhRelations")) {
+      if (auto rv = json::as(p, "RangeVar")) {
+        t.parent = relation_name(*rv);
+        break;
+      }
+    }
+    t.partition = t.parent && json::field(v, "partbound").has_value();
     emit(std::move(t));
   }
 
   void create_table_as(element v) {
-    if (json::str(v, "objtype") != "OBJECT_TABLE") return other("CREATE MATERIALIZED VIEW");
+    if (json::str(v, "objtype") != "OBJECT_TABLE") {
+      // Runs its query (unless WITH NO DATA); the new view is locked, but nobody sees it yet.
+      TableCommand c{"CREATE MATERIALIZED VIEW", {}, {}, false, {}};
+      if (auto into = json::field(v, "into")) {
+        if (auto rel = json::field(*into, "rel")) c.table = relation_name(*rel);
+        if (json::boolean(*into, "skipData")) c.option = "WITH NO DATA";
+      }
+      return emit(std::move(c));
+    }
     CreateTable t;
     t.as_select = true;
     t.if_not_exists = json::boolean(v, "if_not_exists");
@@ -295,6 +393,21 @@ class Lowerer {
         }
       } else if (type == "OBJECT_SCHEMA") {
         emit(DropSchema{name.name, cascade});
+      } else if (type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW" || type == "OBJECT_SEQUENCE") {
+        std::string what = type == "OBJECT_VIEW"      ? "DROP VIEW"
+                           : type == "OBJECT_MATVIEW" ? "DROP MATERIALIZED VIEW"
+                                                      : "DROP SEQUENCE";
+        emit(TableCommand{what, name, {}, false, {}});
+      } else if (type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY" || type == "OBJECT_RULE") {
+        // [schema.]table.name: the object's table.
+        std::vector<std::string> parts;
+        if (auto l = json::as(obj, "List")) parts = json::strings(*l, "items");
+        if (!parts.empty()) parts.pop_back();
+        emit(TableCommand{"DROP " + std::string(type.substr(type.find('_') + 1)),
+                          dotted_name(parts),
+                          {},
+                          false,
+                          {}});
       } else {
         other("DROP " + std::string(type.substr(type.find('_') + 1)));
       }
@@ -309,6 +422,12 @@ class Lowerer {
     if (type == "OBJECT_TABLE") return emit(RenameTable{rel, new_name});
     if (type == "OBJECT_COLUMN" && json::str(v, "relationType") == "OBJECT_TABLE") {
       return emit(RenameColumn{rel, std::string(json::str(v, "subname")), new_name});
+    }
+    if (type == "OBJECT_TABCONSTRAINT" || type == "OBJECT_TRIGGER" || type == "OBJECT_VIEW" ||
+        type == "OBJECT_MATVIEW" || type == "OBJECT_SEQUENCE" || type == "OBJECT_COLUMN" ||
+        type == "OBJECT_POLICY" || type == "OBJECT_RULE") {
+      return emit(TableCommand{
+          "RENAME " + std::string(type.substr(type.find('_') + 1)), rel, {}, false, {}});
     }
     other("RENAME " + std::string(type.substr(type.find('_') + 1)));
   }
@@ -351,13 +470,79 @@ class Lowerer {
     return c;
   }
 
-  void alter_table(element v) {
-    if (json::str(v, "objtype") != "OBJECT_TABLE") {
-      std::string_view t = json::str(v, "objtype");
-      return other("ALTER " + std::string(t.substr(t.find('_') + 1)));
+  // An ALTER TABLE subcommand the operations above don't cover.
+  void table_command(const QualifiedName& table, std::string_view sub, element cmd) {
+    TableCommand c{{}, table, {}, false, {}};
+    auto def = json::field(cmd, "def");
+    if (sub.starts_with("AT_Enable") && sub.find("Trig") != std::string_view::npos) {
+      c.what = "ENABLE TRIGGER";
+    } else if (sub.starts_with("AT_Disable") && sub.find("Trig") != std::string_view::npos) {
+      c.what = "DISABLE TRIGGER";
+    } else if (sub == "AT_SetLogged") {
+      c.what = "SET LOGGED";
+    } else if (sub == "AT_SetUnLogged") {
+      c.what = "SET UNLOGGED";
+    } else if (sub == "AT_SetTableSpace") {
+      c.what = "SET TABLESPACE";
+    } else if (sub == "AT_SetAccessMethod") {
+      c.what = "SET ACCESS METHOD";
+      c.option = std::string(json::str(cmd, "name"));
+    } else if (sub == "AT_SetStatistics") {
+      c.what = "SET STATISTICS";
+    } else if (sub == "AT_SetOptions" || sub == "AT_ResetOptions") {
+      c.what = "ALTER COLUMN SET (...)";
+    } else if (sub == "AT_SetRelOptions" || sub == "AT_ResetRelOptions") {
+      c.what = sub == "AT_SetRelOptions" ? "SET (...)" : "RESET (...)";
+      if (def) {
+        if (auto l = json::as(*def, "List")) {
+          for (element o : json::list(*l, "items")) {
+            auto d = json::as(o, "DefElem");
+            if (!d) continue;
+            if (!c.option.empty()) c.option += ",";
+            std::string_view ns = json::str(*d, "defnamespace");
+            c.option +=
+                (ns.empty() ? "" : std::string(ns) + ".") + std::string(json::str(*d, "defname"));
+          }
+        }
+      }
+    } else if (sub == "AT_AttachPartition" || sub == "AT_DetachPartition" ||
+               sub == "AT_DetachPartitionFinalize") {
+      c.what = sub == "AT_AttachPartition" ? "ATTACH PARTITION" : "DETACH PARTITION";
+      if (def) {
+        if (auto pc = json::as(*def, "PartitionCmd")) {
+          if (auto n = json::field(*pc, "name")) c.other = relation_name(*n);
+          c.concurrently = json::boolean(*pc, "concurrent");
+        }
+      }
+      if (sub == "AT_DetachPartitionFinalize") c.option = "FINALIZE";
+    } else if (sub == "AT_AddInherit" || sub == "AT_DropInherit") {
+      c.what = sub == "AT_AddInherit" ? "INHERIT" : "NO INHERIT";
+      if (def) {
+        if (auto rv = json::as(*def, "RangeVar")) c.other = relation_name(*rv);
+      }
+    } else {
+      c.what = statement_name("ALTER TABLE " + std::string(sub.substr(3)));
+      if (c.what.starts_with("ALTER TABLE ")) c.what = c.what.substr(12);
     }
+    emit(std::move(c));
+  }
+
+  void alter_table(element v) {
     QualifiedName table;
     if (auto r = json::field(v, "relation")) table = relation_name(*r);
+    std::string_view objtype = json::str(v, "objtype");
+    if (objtype == "OBJECT_VIEW" || objtype == "OBJECT_MATVIEW" ||
+        objtype == "OBJECT_FOREIGN_TABLE") {
+      for (element c : json::list(v, "cmds")) {
+        if (auto cmd = json::as(c, "AlterTableCmd")) {
+          table_command(table, json::str(*cmd, "subtype"), *cmd);
+        }
+      }
+      return;
+    }
+    if (objtype != "OBJECT_TABLE") {
+      return other("ALTER " + std::string(objtype.substr(objtype.find('_') + 1)));
+    }
     for (element c : json::list(v, "cmds")) {
       auto cmd = json::as(c, "AlterTableCmd");
       if (!cmd) continue;
@@ -406,9 +591,29 @@ class Lowerer {
       } else if (sub == "AT_DropConstraint") {
         emit(DropConstraint{table, name, missing_ok});
       } else {
-        other("ALTER TABLE " + std::string(sub.substr(3)));
+        table_command(table, sub, *cmd);
+        // DETACH PARTITION name: ` CONCURRENTLY` goes after the name, in an ALTER TABLE of
+        // this one subcommand (PostgreSQL refuses CONCURRENTLY beside others).
+        if (sub == "AT_DetachPartition" && json::list(v, "cmds").size() == 1 &&
+            !ctx_.ops.back().as<TableCommand>()->concurrently) {
+          ctx_.ops.back().points.concurrently = after_partition_name();
+        }
       }
     }
+  }
+
+  // The end of the partition's name in `... DETACH PARTITION [schema.]name`.
+  std::optional<std::size_t> after_partition_name() {
+    if (ctx_.options.in_function) return std::nullopt;
+    const auto& t = tokens();
+    for (std::size_t i = 0; i + 2 < t.size(); ++i) {
+      if (!word_is(i, "DETACH") || !word_is(i + 1, "PARTITION")) continue;
+      std::size_t name = i + 2;
+      while (name + 2 < t.size() && ctx_.sql[t[name + 1].range.begin] == '.') name += 2;
+      if (name + 1 < t.size() && ctx_.sql[t[name + 1].range.begin] != ';') return std::nullopt;
+      return to_file(t[name].range.end);
+    }
+    return std::nullopt;
   }
 
   void create_index(element v) {
@@ -576,7 +781,11 @@ class Lowerer {
         if (auto rel = json::field(*vr, "relation")) vac.tables.push_back(relation_name(*rel));
       }
     }
-    if (!json::boolean(v, "is_vacuumcmd")) return other("ANALYZE");
+    if (!json::boolean(v, "is_vacuumcmd")) {
+      if (vac.tables.empty()) return other("ANALYZE");
+      for (const QualifiedName& t : vac.tables) emit(TableCommand{"ANALYZE", t, {}, false, {}});
+      return;
+    }
     emit(std::move(vac));
   }
 

@@ -1,5 +1,5 @@
-// ban-concurrent-index-creation-in-transaction: CONCURRENTLY index operations inside a
-// transaction, which PostgreSQL refuses at run time.
+// ban-concurrent-index-creation-in-transaction: CONCURRENTLY index operations (and DETACH
+// PARTITION ... CONCURRENTLY) inside a transaction, which PostgreSQL refuses at run time.
 #include "rules/common.hpp"
 #include "rules/fixes.hpp"
 #include "rules/rules.hpp"
@@ -8,11 +8,16 @@ namespace schemagate::rules {
 
 namespace {
 
-// "CREATE INDEX CONCURRENTLY", ... for the concurrent index operations; empty otherwise.
+// "CREATE INDEX CONCURRENTLY", ... for the concurrent operations; empty otherwise.
 std::string concurrent_operation(const Step& step) {
   if (const auto* o = step.as<CreateIndex>(); o && o->concurrently) return operation_name(*step.op);
   if (const auto* o = step.as<DropIndex>(); o && o->concurrently) return operation_name(*step.op);
   if (const auto* o = step.as<Reindex>(); o && o->concurrently) return operation_name(*step.op);
+  // DETACH PARTITION ... CONCURRENTLY commits in between (FINALIZE does not).
+  if (const auto* o = step.as<TableCommand>();
+      o && o->what == "DETACH PARTITION" && o->concurrently && o->option != "FINALIZE") {
+    return "DETACH PARTITION ... CONCURRENTLY";
+  }
   return {};
 }
 

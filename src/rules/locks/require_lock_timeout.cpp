@@ -26,13 +26,32 @@ std::string statement_name(const Operation& op) {
 static void require_lock_timeout(RuleContext& ctx) {
   if (std::get<bool>(ctx.option("set_by_runner"))) return;
   const bool alembic = traits(ctx.migration().layout).language == Language::python;
+  // Created by a CREATE TABLE of this phase before `step`.
+  auto created_before = [&](const Step& step, const QualifiedName& name) {
+    for (const Step& s : ctx.steps()) {
+      if (&s == &step) break;
+      const auto* t = s.as<CreateTable>();
+      if (s.phase == step.phase && t != nullptr && t->table.key() == name.key()) return true;
+    }
+    return false;
+  };
   first_step_without_timeout(ctx, "lock_timeout", [&](const Step& step) {
-    if (!on_existing_table(step)) return false;
     LockInfo lock = lock_of(step, ctx.settings().pg_version);
-    if (lock.mode < LockMode::share) return false;
-    const std::string what = !lock.table.empty()    ? lock.table
-                             : !lock.target.empty() ? lock.target
-                                                    : "the table";
+    std::string what;
+    LockMode mode = LockMode::none;
+    if (on_existing_table(step) && lock.mode >= LockMode::share) {
+      what = !lock.table.empty() ? lock.table : !lock.target.empty() ? lock.target : "the table";
+      mode = lock.mode;
+    } else if (const auto* c = step.as<TableCommand>(); c != nullptr && !c->other.empty() &&
+                                                        lock.other_mode >= LockMode::share &&
+                                                        !created_before(step, c->other)) {
+      // ATTACH PARTITION: ACCESS EXCLUSIVE on the partition, an existing table.
+      what = lock.other_table;
+      mode = lock.other_mode;
+    } else {
+      return false;
+    }
+    lock.mode = mode;
     // Or once for every migration: in env.py, or wherever the deploy sets it.
     const std::string everywhere =
         alembic

@@ -62,7 +62,12 @@ struct CreateTable {
   QualifiedName table;
   std::vector<ColumnDef> columns;
   bool if_not_exists = false;
-  bool as_select = false;  // CREATE TABLE AS / SELECT INTO
+  bool as_select = false;  // CREATE TABLE AS / SELECT INTO / CREATE MATERIALIZED VIEW
+  // Table-level FOREIGN KEY (...) REFERENCES constraints: the referenced tables.
+  std::vector<QualifiedName> references;
+  // PARTITION OF parent, or INHERITS (parent): the parent table.
+  std::optional<QualifiedName> parent;
+  bool partition = false;  // PARTITION OF
 };
 struct DropTable {
   QualifiedName table;
@@ -193,6 +198,9 @@ struct CreateDomain {
 struct AlterDomain {
   QualifiedName name;
   bool add_constraint = false;
+  // Checks every value already stored in a column of the domain: ADD CONSTRAINT without NOT
+  // VALID, VALIDATE CONSTRAINT, SET NOT NULL.
+  bool checks_values = false;
 };
 struct DropDatabase {
   std::string name;
@@ -208,6 +216,21 @@ struct Vacuum {
 struct Cluster {
   QualifiedName table;
 };
+// A statement, or an ALTER TABLE subcommand, on an existing relation that the operations above
+// don't cover; the lock model (locks.cpp) looks its lock up by `what`.
+struct TableCommand {
+  // "ENABLE TRIGGER", "DISABLE TRIGGER", "CREATE TRIGGER", "DROP TRIGGER", "SET LOGGED",
+  // "SET UNLOGGED", "SET TABLESPACE", "SET ACCESS METHOD", "SET STATISTICS", "SET" / "RESET"
+  // (storage parameters), "ATTACH PARTITION", "DETACH PARTITION", "REFRESH MATERIALIZED VIEW",
+  // "LOCK", "ANALYZE", "COMMENT", "ALTER SEQUENCE", "CREATE OR REPLACE VIEW", "DROP VIEW", ...
+  std::string what;
+  QualifiedName table;  // the relation
+  QualifiedName other;  // ATTACH / DETACH PARTITION: the partition; INHERIT: the parent
+  bool concurrently = false;
+  // LOCK: the mode as written ("SHARE ROW EXCLUSIVE"); SET / RESET: the storage parameters,
+  // comma separated; SET ACCESS METHOD: the method; REFRESH: "WITH NO DATA".
+  std::string option;
+};
 // Something that can't be analysed statically (dynamic SQL, an unknown helper).
 struct Unanalyzable {
   std::string reason;
@@ -222,14 +245,16 @@ using OperationKind =
                  AlterColumnType, SetNotNull, DropNotNull, SetDefault, CreateIndex, DropIndex,
                  Reindex, AddConstraint, ValidateConstraint, DropConstraint, DataChange, Truncate,
                  SetSetting, TransactionControl, CreateType, AlterEnum, CreateDomain, AlterDomain,
-                 DropDatabase, DropSchema, Vacuum, Cluster, Unanalyzable, Other>;
+                 DropDatabase, DropSchema, Vacuum, Cluster, TableCommand, Unanalyzable, Other>;
 
 // Where an operation came from, and how it runs.
 // Places in the user's text that fixes edit: offsets of the operation's file, set by the
 // frontends when they know them exactly.
 struct EditPoints {
   // SQL (also inside an Alembic string): where `CONCURRENTLY ` goes in CREATE [UNIQUE] INDEX,
-  // DROP INDEX (one index, no CASCADE) and REINDEX INDEX|TABLE|SCHEMA|DATABASE.
+  // DROP INDEX (one index, no CASCADE), REINDEX INDEX|TABLE|SCHEMA|DATABASE and REFRESH
+  // MATERIALIZED VIEW; where ` CONCURRENTLY` goes (after the partition's name) in ALTER TABLE
+  // ... DETACH PARTITION.
   std::optional<std::size_t> concurrently;
   // SQL: the end of the statement with its `;`.
   std::optional<std::size_t> statement_end;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "schemagate/ir.hpp"
 #include "schemagate/step.hpp"
@@ -65,6 +66,12 @@ struct LockInfo {
   // A second table locked too: the referenced table of a foreign key.
   std::string other_table;
   LockMode other_mode = LockMode::none;
+  // Further tables locked too (DROP TABLE: those it references and those referencing it).
+  struct Other {
+    std::string table;
+    LockMode mode = LockMode::none;
+  };
+  std::vector<Other> others;
   // PostgreSQL refuses to run the statement inside a transaction block (CONCURRENTLY,
   // VACUUM, ALTER TYPE ... ADD VALUE before 12).
   bool no_transaction = false;

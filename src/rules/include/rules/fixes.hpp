@@ -34,8 +34,9 @@ struct Proposal {
 [[nodiscard]] std::optional<std::vector<Edit>> into_autocommit_block(const RuleContext& ctx,
                                                                      const Step& step);
 
-// Adding CONCURRENTLY to CREATE INDEX, DROP INDEX or REINDEX (`postgresql_concurrently=True`
-// for Alembic's op.create_index/op.drop_index), and, where the statement runs in a transaction,
+// Adding CONCURRENTLY to CREATE INDEX, DROP INDEX, REINDEX, REFRESH MATERIALIZED VIEW or
+// DETACH PARTITION (`postgresql_concurrently=True` for Alembic's op.create_index/op.drop_index),
+// and, where the statement runs in a transaction and PostgreSQL refuses that (all but REFRESH),
 // taking it out (unsafe: earlier statements commit, a failed build leaves an INVALID index).
 [[nodiscard]] Proposal concurrently(const RuleContext& ctx, const Step& step);
 
