@@ -163,6 +163,21 @@ TEST_CASE("helps: a backfill is batched with the user's own SET list and conditi
                       "WHERE (email <> lower(email)) AND id > 0 AND id <= 1000;") !=
         std::string::npos);
   CHECK(it->help.find("...") == std::string::npos);
+  // The table keeps its alias, which the condition uses.
+  r = lint_text("m.sql",
+                "UPDATE builds b SET resource_id = NULL WHERE NOT EXISTS (SELECT 1 FROM resources "
+                "WHERE build_id = b.id);\nDELETE FROM ONLY sessions s WHERE s.expired;\n",
+                options);
+  std::vector<std::string> helps;
+  for (const Diagnostic& d : r.diagnostics) {
+    if (d.rule == "unbatched-backfill") helps.push_back(d.help);
+  }
+  REQUIRE(helps.size() == 2);
+  CHECK(helps[0].find("UPDATE builds b SET resource_id = NULL WHERE (NOT EXISTS (SELECT 1 FROM "
+                      "resources WHERE build_id = b.id)) AND id > 0 AND id <= 1000;") !=
+        std::string::npos);
+  CHECK(helps[1].find("DELETE FROM ONLY sessions s WHERE (s.expired) AND id > 0") !=
+        std::string::npos);
 }
 
 TEST_CASE("helps: a template expression schemagate has no value for is named as written") {

@@ -679,6 +679,9 @@ class Lowerer {
     std::optional<std::size_t> set_end;
     std::size_t end = t.empty() ? 0 : t.back().range.end;
     std::optional<std::size_t> where_end;
+    // The table as written, with ONLY and its alias (`builds b`).
+    std::optional<std::size_t> target_at;
+    std::optional<std::size_t> target_end;
     int depth = 0;
     for (std::size_t i = 0; i < t.size(); ++i) {
       char c = ctx_.sql[t[i].range.begin];
@@ -690,16 +693,25 @@ class Lowerer {
         end = t[i].range.begin;
         break;
       }
-      if (word_is(i, "SET") && !set_at) {
+      if (!target_at && d.kind == DataChangeKind::update && word_is(i, "UPDATE")) {
+        target_at = t[i].range.end;
+      } else if (!target_at && d.kind != DataChangeKind::update && word_is(i, "DELETE") &&
+                 word_is(i + 1, "FROM")) {
+        target_at = t[++i].range.end;
+      } else if (word_is(i, "SET") && !set_at) {
+        if (target_at && !target_end) target_end = t[i].range.begin;
         set_at = t[i].range.end;
       } else if ((word_is(i, "FROM") || word_is(i, "USING")) &&
                  (set_at || d.kind != DataChangeKind::update)) {
         d.joins = d.joins || word_is(i, "USING") || set_at.has_value();
         if (set_at && !set_end) set_end = t[i].range.begin;
+        if (target_at && !target_end) target_end = t[i].range.begin;
       } else if (word_is(i, "WHERE") && !where_at) {
         if (set_at && !set_end) set_end = t[i].range.begin;
+        if (target_at && !target_end) target_end = t[i].range.begin;
         where_at = t[i].range.end;
       } else if (word_is(i, "RETURNING")) {
+        if (target_at && !target_end) target_end = t[i].range.begin;
         if (set_at && !set_end) set_end = t[i].range.begin;
         if (where_at && !where_end) where_end = t[i].range.begin;
       }
@@ -712,6 +724,7 @@ class Lowerer {
     };
     if (set_at) d.set_list = text(*set_at, set_end.value_or(end));
     if (where_at) d.condition = text(*where_at, where_end.value_or(end));
+    if (target_at) d.target = text(*target_at, target_end.value_or(end));
   }
 
   void truncate(element v) {

@@ -20,7 +20,8 @@ std::string batched(const RuleContext& ctx, const DataChange& op) {
                          : "a script or job after this migration") +
            ")";
   }
-  const std::string t = sql_table(op.table);
+  // The table as the statement names it (its alias may be in the condition).
+  const std::string t = op.target.empty() ? sql_table(op.table) : op.target;
   const std::string head = update ? "UPDATE " + t + " SET " + op.set_list : "DELETE FROM " + t;
   const std::string where =
       op.condition.empty() ? std::string(" WHERE ") : " WHERE (" + op.condition + ") AND ";

@@ -164,6 +164,8 @@ struct DataChange {
   // written or not known), and whether FROM or USING joins other tables.
   std::string set_list;
   std::string condition;
+  std::string target;  // the table as written, with ONLY and its alias
+
   bool joins = false;
 };
 struct Truncate {
