@@ -291,45 +291,18 @@ const std::vector<Case> kCases = {
 };
 // clang-format on
 
-// Statements whose disagreement is known, with why: the model can't see the relation from the
-// migration alone (replay does not track partitions, inheritance children, foreign keys between
-// existing tables, the sequence of an identity column, the columns of a domain, or what CASCADE
-// drops). Each must still disagree: one that agrees fails the test until it leaves this list.
+// Statements whose disagreement is known, with why. Each must still disagree: one that agrees
+// fails the test until it leaves this list. Left: TRUNCATE and REFRESH ... WITH NO DATA give the
+// table a new, empty file and rebuild its indexes on it; the index build counts a sequential
+// scan of the empty heap, which the model does not call a scan of the table.
 const std::map<std::string, std::string> kKnown = {
-    {"ALTER TABLE events ADD COLUMN c1 text", "recurses to the partitions"},
-    {"DROP TABLE events_old", "ACCESS EXCLUSIVE on the partitioned table too"},
-    {"DROP TABLE events", "drops the partitions"},
-    {"TRUNCATE events", "truncates the partitions"},
-    {"CREATE INDEX i ON events (v)", "builds an index on each partition"},
-    {"ALTER TABLE other ADD PRIMARY KEY (id)", "SET NOT NULL recurses to inheritance children"},
-    {"ALTER TABLE other ADD CONSTRAINT other_pk PRIMARY KEY USING INDEX other_id_uq",
-     "SET NOT NULL recurses to inheritance children"},
-    {"LOCK t, other IN SHARE MODE", "LOCK recurses to inheritance children"},
-    {"TRUNCATE other", "truncates inheritance children"},
-    {"TRUNCATE other, heir", "truncates inheritance children"},
-    {"ALTER TABLE t DROP COLUMN parent_id", "drops a foreign key: the referenced table too"},
-    {"ALTER TABLE t DROP CONSTRAINT t_parent_id_fkey", "the referenced table too"},
-    {"ALTER TABLE child DROP CONSTRAINT child_t_id_fkey", "the referenced table too"},
-    {"DROP TABLE child", "the table it references too"},
-    {"DROP TABLE t CASCADE", "referenced and referencing tables, views, owned sequence"},
-    {"TRUNCATE t CASCADE", "the referencing tables"},
-    {"TRUNCATE child RESTART IDENTITY", "a sequential scan is counted (not understood yet)"},
-    {"ALTER TABLE t ALTER COLUMN seqno SET GENERATED ALWAYS", "the identity's sequence"},
-    {"ALTER TABLE t ALTER COLUMN seqno RESTART WITH 100", "the identity's sequence"},
-    {"ALTER TABLE t ALTER COLUMN seqno DROP IDENTITY", "the identity's sequence"},
-    {"ALTER TABLE t OWNER TO app", "the identity's sequence changes owner too"},
-    {"CREATE INDEX IF NOT EXISTS t_name_idx ON t (name)", "replay does not skip an existing index"},
-    {"DROP TRIGGER IF EXISTS nope ON t", "no lock when the trigger does not exist"},
-    {"DROP FUNCTION trg_fn() CASCADE", "drops a trigger on t"},
-    {"DROP TYPE mood CASCADE", "drops a column of t"},
-    {"DROP DOMAIN posint CASCADE", "drops a column of t"},
-    {"ALTER TYPE pair ADD ATTRIBUTE x int CASCADE", "alters the typed table"},
-    {"ALTER DOMAIN posint ADD CONSTRAINT pos CHECK (VALUE > 0)", "the tables using the domain"},
-    {"ALTER DOMAIN posint VALIDATE CONSTRAINT posint_nn", "the tables using the domain"},
-    {"ALTER DOMAIN posint SET NOT NULL", "the tables using the domain"},
-    {"DROP SCHEMA archive CASCADE", "the tables of the schema"},
+    {"TRUNCATE other", "index rebuilt on the new empty file counts a sequential scan"},
+    {"TRUNCATE t CASCADE", "index rebuilt on the new empty file counts a sequential scan"},
+    {"TRUNCATE other, heir", "index rebuilt on the new empty file counts a sequential scan"},
+    {"TRUNCATE child RESTART IDENTITY",
+     "index rebuilt on the new empty file counts a sequential scan"},
     {"REFRESH MATERIALIZED VIEW t_mv WITH NO DATA",
-     "a sequential scan is counted (not understood yet)"},
+     "index rebuilt on the new empty file counts a sequential scan"},
 };
 
 LockMode mode_from_pg(const std::string& m) {

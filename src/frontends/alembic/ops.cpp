@@ -360,6 +360,16 @@ class OpReader {
         primary.insert(primary.end(), names.begin(), names.end());
       } else if (kind == "UniqueConstraint" && names.size() == 1) {
         for (ColumnInfo& c : columns) c.def.unique = c.def.unique || c.def.name == names[0];
+      } else if (kind == "ForeignKeyConstraint") {
+        // sa.ForeignKeyConstraint(columns, refcolumns, name=...): refcolumns are
+        // "[schema.]table.column".
+        Arg cols = a.positional.empty() ? a.keyword("columns") : a.positional[0];
+        Arg refs = a.positional.size() < 2 ? a.keyword("refcolumns") : a.positional[1];
+        std::vector<std::string> ref = strings(refs);
+        if (!ref.empty()) {
+          t.foreign_keys.push_back({name_value(value(a.keyword("name"))).value_or(""),
+                                    strings(cols), referenced_table(ref.front())});
+        }
       } else if (kind == "Index" && !names.empty()) {
         CreateIndex i;
         i.name = names.front();
