@@ -1,7 +1,9 @@
 // The lock model (src/engine/locks.cpp) against what a real PostgreSQL does. One private
-// cluster (src/pg/) per run; a template database with a populated set of tables; each
-// statement runs in a fresh database cloned from it, and what PostgreSQL really does is
-// observed:
+// cluster (src/pg/) per run; a template database with a populated set of tables (kFixture in
+// observed.hpp), in which the partition fin_part is then left "detach pending" for real: a
+// DETACH PARTITION ... CONCURRENTLY waits in its second transaction for a session that reads
+// fin_parent and is cancelled there, as DETACH ... FINALIZE needs. Each statement runs in a
+// fresh database cloned from the template, and what PostgreSQL really does is observed:
 // - inside BEGIN: this backend's relation locks (pg_locks, the strongest mode per relation),
 //   a rewrite (pg_class.relfilenode changed, the new file holds rows) and a scan
 //   (pg_stat_xact_user_tables.seq_tup_read: a sequential scan that read rows; rebuilding an
@@ -28,6 +30,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -158,6 +161,7 @@ const std::vector<Case> kCases = {
     {"ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"},
     {"ALTER TABLE events DETACH PARTITION events_old"},
     {"ALTER TABLE events DETACH PARTITION events_old CONCURRENTLY", {"events", "events_old"}},
+    {"ALTER TABLE fin_parent DETACH PARTITION fin_part FINALIZE"},
     {"CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"},
     {"DROP TABLE events_old"},
     {"DROP TABLE events"},
@@ -412,6 +416,7 @@ class Observer {
       t.exec(kFixture);
       for (const auto& [oid, rel] : relations(t)) fixture_.insert(rel.name);
     }
+    leave_detach_pending("tmpl");
   }
 
   [[nodiscard]] const std::set<std::string>& fixture() const { return fixture_; }
@@ -482,6 +487,55 @@ class Observer {
   }
 
  private:
+  // fin_part of `db` left detach pending, as DETACH ... FINALIZE needs: session X reads
+  // fin_parent in an open transaction; session Y's DETACH ... CONCURRENTLY marks the partition
+  // detach pending and commits its first transaction, then waits in its second for X's
+  // transaction (whose snapshot may still see the partition) and is cancelled there. All three
+  // connections are closed on return (CREATE DATABASE ... TEMPLATE needs none). Throws when the
+  // partition is not left detach pending.
+  void leave_detach_pending(const std::string& db) {
+    auto fail = [](const std::string& why) {
+      throw std::runtime_error("fin_part could not be left detach pending for FINALIZE: " + why);
+    };
+    Connection x = cluster_.connect(db);
+    Connection y = cluster_.connect(db);
+    Connection z = cluster_.connect(db);
+    x.exec("BEGIN; SELECT count(*) FROM fin_parent");
+    y.send("ALTER TABLE fin_parent DETACH PARTITION fin_part CONCURRENTLY");
+    const std::string waits = "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid = " +
+                              std::to_string(y.backend_pid());
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (z.value(waits) == "0") {
+      if (y.done()) {
+        try {
+          y.finish();
+        } catch (const QueryError& e) {
+          fail(std::string("the concurrent detach failed: ") + e.what());
+        }
+        fail("the concurrent detach finished without waiting for the reading session");
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        fail("the concurrent detach neither waits nor finishes");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    z.exec("SELECT pg_cancel_backend(" + std::to_string(y.backend_pid()) + ")");
+    try {
+      y.finish();
+      fail("the concurrent detach finished although cancelled");
+    } catch (const QueryError& e) {
+      if (e.sqlstate() != "57014") {
+        fail(std::string("the cancelled detach failed otherwise: ") + e.what());
+      }
+    }
+    x.exec("ROLLBACK");
+    std::string pending =
+        z.value("SELECT inhdetachpending FROM pg_inherits WHERE inhrelid = 'fin_part'::regclass");
+    if (pending != "t") {
+      fail("pg_inherits.inhdetachpending is '" + pending + "', not true");
+    }
+  }
+
   // One run of `sql` in a fresh database while session C holds `held` on `rel`: the mode of
   // B's first request on `rel` that waits, if any. `work`: where to put rewrite and scan.
   std::optional<LockMode> probe(const std::string& sql, const std::string& rel, const char* held,
