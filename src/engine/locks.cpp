@@ -500,9 +500,10 @@ LockInfo lock_of(const Step& step, int pg_version) {
     for (LockInfo::Other& o : info.others) {
       if (o.table != name) continue;
       o.mode = std::max(o.mode, mode);
+      o.is_new = o.is_new && r.is_new;
       merged = true;
     }
-    if (!merged) info.others.push_back({name, mode, r.why});
+    if (!merged) info.others.push_back({name, mode, r.why, r.is_new});
   }
   return info;
 }

@@ -43,7 +43,7 @@ std::vector<Step> SchemaState::replay(const Migration& migration, Phase phase,
         explicit_tx = false;
       }
     }
-    relate(op, step);
+    relate(migration, op, step);
     apply(migration, op, step);
     steps.push_back(std::move(step));
   }
@@ -130,19 +130,26 @@ void SchemaState::add_foreign_key(Table& table, const std::string& table_name, s
   table.foreign_keys[name] = {std::move(columns), references.key()};
 }
 
-void SchemaState::relate(const Operation& op, Step& step) const {
+void SchemaState::relate(const Migration& migration, const Operation& op, Step& step) const {
   std::vector<Related>& out = step.related;
-  auto add = [&](const std::string& key, std::optional<LockMode> mode, std::string why) {
+  auto find = [&](const std::string& key) -> const Table* {
+    auto it = tables_.find(key);
+    return it == tables_.end() ? nullptr : &it->second;
+  };
+  auto made_here = [&](const std::string& key) {
+    const Table* t = find(key);
+    return t != nullptr && t->created_by == &migration;
+  };
+  // `owner_key`: the table owning `key` (a sequence replay keeps no entry for), new with it.
+  auto add = [&](const std::string& key, std::optional<LockMode> mode, std::string why,
+                 const std::string& owner_key = {}) {
     for (Related& r : out) {
       if (r.table.key() != key) continue;
       if (mode && (!r.mode || *r.mode < *mode)) r.mode = mode;
       return;
     }
-    out.push_back({table_name_of(key), mode, std::move(why)});
-  };
-  auto find = [&](const std::string& key) -> const Table* {
-    auto it = tables_.find(key);
-    return it == tables_.end() ? nullptr : &it->second;
+    bool is_new = made_here(key) || (!owner_key.empty() && made_here(owner_key));
+    out.push_back({table_name_of(key), mode, std::move(why), is_new});
   };
   constexpr std::optional<LockMode> same = std::nullopt;
   constexpr std::optional<LockMode> exclusive = LockMode::access_exclusive;
@@ -227,7 +234,7 @@ void SchemaState::relate(const Operation& op, Step& step) const {
             }
             referenced(key, *t, {});
             for (const auto& [column, sequence] : t->sequences) {
-              add(sequence, exclusive, "the sequence of column " + column);
+              add(sequence, exclusive, "the sequence of column " + column, key);
             }
             if (o.cascade) {
               for (const std::string& k : referencing(key)) {
@@ -262,7 +269,7 @@ void SchemaState::relate(const Operation& op, Step& step) const {
             if (t == nullptr) return;
             referenced(o.table.key(), *t, o.column);
             if (auto s = t->sequences.find(o.column); s != t->sequences.end()) {
-              add(s->second, exclusive, "the sequence of column " + o.column);
+              add(s->second, exclusive, "the sequence of column " + o.column, o.table.key());
             }
           },
           [&](const RenameColumn& o) { recurse(o.table, false, same); },
@@ -309,11 +316,12 @@ void SchemaState::relate(const Operation& op, Step& step) const {
               if (auto s = t->sequences.find(o.name); s != t->sequences.end()) {
                 add(s->second,
                     o.what == "DROP IDENTITY" ? exclusive : LockMode::share_row_exclusive,
-                    "the identity sequence of column " + o.name);
+                    "the identity sequence of column " + o.name, o.table.key());
               }
             } else if (o.what == "OWNER TO") {
               for (const auto& [column, sequence] : t->sequences) {
-                add(sequence, exclusive, "the sequence of column " + column + " changes owner");
+                add(sequence, exclusive, "the sequence of column " + column + " changes owner",
+                    o.table.key());
               }
             }
           },

@@ -65,7 +65,7 @@ class SchemaState {
 
   void apply(const Migration& migration, const Operation& op, Step& step);
   // The second relations `op` locks (Step::related), from the state before it runs.
-  void relate(const Operation& op, Step& step) const;
+  void relate(const Migration& migration, const Operation& op, Step& step) const;
   // Keys of the tables whose parent is `key`, at any depth (partitions only, or all
   // children), sorted.
   [[nodiscard]] std::vector<std::string> children(const std::string& key,

@@ -59,7 +59,8 @@ struct LockInfo {
   struct Other {
     std::string table;
     LockMode mode = LockMode::none;
-    std::string why;  // "partition of events", ...; may be empty
+    std::string why;      // "partition of events", ...; may be empty
+    bool is_new = false;  // created earlier in this same migration (Related::is_new)
   };
   std::vector<Other> others;
   // PostgreSQL refuses to run the statement inside a transaction block (CONCURRENTLY,

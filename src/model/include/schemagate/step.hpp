@@ -33,6 +33,9 @@ struct Related {
   // recurses to partitions and inheritance children).
   std::optional<LockMode> mode;
   std::string why;  // "partition of events", "references parent", ...
+  // Created earlier in this same migration (in either phase), like Step::table_is_new: an
+  // owned sequence of a new table is new too.
+  bool is_new = false;
 };
 
 // One operation in its context, as schema replay sees it when the operation runs.
