@@ -16,16 +16,22 @@
 // The same statement is lowered as a migration after the fixture (the real SQL frontend and
 // replay, so the tables exist) and lock_of gives the model. Every disagreement on lock mode
 // per relation, rewrite, scan or transaction refusal names the statement, the relation, and
-// observed vs modelled.
+// observed vs modelled. And `schemagate lint` must warn (warning level or above) about every
+// statement PostgreSQL saw take SHARE or stronger on an existing relation, or rewrite one: the
+// statement is linted as the second file of a numbered folder whose first is the fixture.
 //
 // What is compared per relation: tables, partitions, views, materialized views and sequences
 // of the fixture (not indexes: the model names the table). A weak lock (ACCESS SHARE, ROW
 // SHARE, ROW EXCLUSIVE) on a relation the model does not name is not a disagreement: it only
 // conflicts with ACCESS EXCLUSIVE / EXCLUSIVE (the statement reads the relation, as a view's
 // definition does).
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -39,6 +45,7 @@
 #include "frontends/sql/sql_frontend.hpp"
 #include "observed.hpp"
 #include "pg/cluster.hpp"
+#include "schemagate/engine.hpp"
 #include "schemagate/locks.hpp"
 
 namespace {
@@ -671,6 +678,63 @@ std::vector<std::string> recorded(const std::string& sql, const Behaviour& seen)
   return out;
 }
 
+// What `schemagate lint` says of a statement as the second file of a numbered folder, after
+// the fixture (001_create.sql): the ids of its findings of warning level or above. Every
+// relation of the fixture exists before the statement, as on a production database.
+class Linter {
+ public:
+  Linter()
+      : dir_(std::filesystem::temp_directory_path() /
+             ("schemagate-differential-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ / "001_create.sql") << kFixture;
+  }
+  ~Linter() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  Linter(const Linter&) = delete;
+  Linter& operator=(const Linter&) = delete;
+
+  std::set<std::string> warnings(const std::string& sql) {
+    std::ofstream(dir_ / "002_statement.sql", std::ios::trunc) << sql << ";\n";
+    LintOptions options;
+    options.jobs = 1;
+    LintResult r = lint_paths({dir_.string()}, options);
+    std::set<std::string> out;
+    for (const Diagnostic& d : r.diagnostics) {
+      if (d.severity >= Severity::warning &&
+          std::filesystem::path(d.path).filename() == "002_statement.sql") {
+        out.insert(d.rule);
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// A statement PostgreSQL saw take SHARE or stronger on a relation of the fixture, or rewrite
+// one, must get a warning: its name and what it did when it gets none.
+std::optional<std::string> unwarned(const std::string& sql, const Behaviour& seen,
+                                    const std::set<std::string>& fixture, Linter& linter,
+                                    std::size_t& strong) {
+  std::string what;
+  for (const auto& [r, m] : seen.locks) {
+    if (m >= LockMode::share && fixture.contains(r)) {
+      what = mode_name(m) + " on " + r;
+      break;
+    }
+  }
+  if (what.empty() && seen.rewrite) what = "a rewrite";
+  if (what.empty()) return std::nullopt;
+  ++strong;
+  if (!linter.warnings(sql).empty()) return std::nullopt;
+  return sql + ": takes " + what + " but lint warns about nothing";
+}
+
 }  // namespace
 
 TEST_CASE("lock model differential: every statement against PostgreSQL") {
@@ -685,6 +749,9 @@ TEST_CASE("lock model differential: every statement against PostgreSQL") {
   std::vector<std::string> disagreements;
   std::size_t agreed = 0;
   std::size_t known = 0;
+  std::size_t unwarned_count = 0;
+  std::size_t strong = 0;  // statements that take SHARE or stronger, or rewrite
+  Linter linter;
   for (const Case& c : kCases) {
     Behaviour model = modelled(c.sql);
     std::string error;
@@ -694,6 +761,10 @@ TEST_CASE("lock model differential: every statement against PostgreSQL") {
       continue;
     }
     auto diff = compare(c.sql, seen, model, observer.fixture());
+    if (auto miss = unwarned(c.sql, seen, observer.fixture(), linter, strong)) {
+      disagreements.push_back(*miss);
+      ++unwarned_count;
+    }
     std::vector<std::string> stale = recorded(c.sql, seen);
     disagreements.insert(disagreements.end(), stale.begin(), stale.end());
     if (auto k = kKnown.find(c.sql); k != kKnown.end()) {
@@ -709,7 +780,8 @@ TEST_CASE("lock model differential: every statement against PostgreSQL") {
   for (const std::string& d : disagreements) std::printf("DISAGREE %s\n", d.c_str());
   std::printf(
       "lock model differential: %zu statements on PostgreSQL %d: %zu agree, %zu known "
-      "disagreements, %zu new\n",
-      kCases.size(), kVersion, agreed, known, disagreements.size());
+      "disagreements, %zu new; %zu take SHARE or stronger on an existing relation or rewrite "
+      "it, %zu of them without a warning\n",
+      kCases.size(), kVersion, agreed, known, disagreements.size(), strong, unwarned_count);
   CHECK(disagreements.empty());
 }
