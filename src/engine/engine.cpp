@@ -81,11 +81,14 @@ void release(T& value) {
 // once it has been linted: its path and its migration's header.
 struct Unit {
   SourceRef ref;
-  SourceFile file;                  // the path; the text while the file is loaded
-  std::optional<LineIndex> lines;   // while loaded
-  Migration migration;              // the header (id, parents) always, the rest while loaded
-  bool reported = true;             // false for context files and --start-after history
-  bool history = false;             // start_after: replayed, not reported
+  SourceFile file;                 // the path; the text while the file is loaded
+  std::optional<LineIndex> lines;  // while loaded
+  Migration migration;             // the header (id, parents) always, the rest while loaded
+  bool reported = true;            // false for context files and --start-after history
+  bool history = false;            // start_after: replayed, not reported
+  // Another database's history (other-database): read for its position, not parsed or
+  // linted; its one finding is pending.
+  bool notice_only = false;
   bool linted = true;               // false: unreadable, not text, or not a revision
   bool not_revision = false;        // a Python file that is no migration: not even counted
   bool companion = false;           // a downgrade file, linted with its upgrade
@@ -276,6 +279,19 @@ class ProjectLinter {
     if (p.history) {
       silence(u);
       if (u.down != nullptr) silence(*u.down);
+    } else if (!p.other_database.empty()) {
+      // Another database's history: each revision says so, and nothing else.
+      u.notice_only = true;
+      RawFinding notice;
+      notice.rule = "other-database";
+      notice.message = "this revision belongs to a history kept for " + p.other_database +
+                       " (by its folder's name, beside the project's PostgreSQL history): it "
+                       "is not checked against PostgreSQL";
+      notice.help = "nothing to do if " + p.other_database +
+                    " runs these revisions; if PostgreSQL does, move them out of the folder "
+                    "named for " +
+                    p.other_database;
+      u.pending = {std::move(notice)};
     }
     return u;
   }
@@ -365,6 +381,17 @@ class ProjectLinter {
   void load(Unit& u) {
     try {
       if (!u.linted || !read(u)) return;
+      if (u.notice_only) {
+        // Its one finding goes on its `revision = ...` line (the header, read here when the
+        // language server asks for this file alone).
+        if (!u.headed && u.ref.kind == SourceKind::python) {
+          u.migration = alembic::read_revision_header(u.file, alembic_options());
+          u.migration.file = &u.file;
+          u.headed = true;
+        }
+        for (RawFinding& r : u.pending) r.range = u.migration.revision.revision_range;
+        return;
+      }
       if (u.ref.kind == SourceKind::python) {
         Migration m = alembic::parse_file(u.file, alembic_options());
         if (u.headed) {
@@ -463,7 +490,7 @@ class ProjectLinter {
 
   // Applies a file's inline ignores to its findings so far.
   static void ignore(Unit& u) {
-    if (!u.reported || !u.lines || u.ignores) return;
+    if (!u.reported || !u.lines || u.ignores || u.notice_only) return;
     u.ignores.emplace(u.file,
                       u.ref.kind == SourceKind::python ? CommentSyntax::python : CommentSyntax::sql,
                       *u.lines);
@@ -580,6 +607,7 @@ class ProjectLinter {
     for (RawFinding& r : f.pending) {
       emit(f, r.rule, r.range, std::move(r.message), std::move(r.help));
     }
+    if (f.notice_only) return;
     const Migration& m = f.migration;
     std::vector<Step> steps = state.replay(m, Phase::upgrade, m.upgrade);
     // The downgrade runs against the state after the upgrade, but later migrations build on

@@ -1,6 +1,7 @@
 #include "schemagate/graph.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <numeric>
 #include <set>
 #include <string_view>
@@ -144,14 +145,19 @@ std::vector<std::vector<const Migration*>> separate_histories(
   };
   auto join = [&](std::size_t a, std::size_t b) { root[find(a)] = find(b); };
   std::unordered_map<std::string_view, std::vector<std::size_t>> by_id;
-  std::unordered_map<std::string_view, std::size_t> by_folder;
-  std::vector<std::string_view> folder(migrations.size());
+  std::unordered_map<std::string, std::size_t> by_folder;
+  // Each revision's folder, absolute: a file named on the command line ("versions/x.py") and
+  // the project's files found around it (absolute paths) share their folders.
+  std::vector<std::string> folder(migrations.size());
   for (std::size_t i = 0; i < migrations.size(); ++i) {
     const Migration& m = *migrations[i];
     if (!m.id.empty()) by_id[m.id].push_back(i);
-    std::string_view path = m.file != nullptr ? std::string_view(m.file->path) : "";
-    std::size_t slash = path.rfind('/');
-    folder[i] = path.substr(0, slash == std::string_view::npos ? 0 : slash);
+    if (m.file != nullptr && !m.file->path.empty()) {
+      std::error_code ec;
+      std::filesystem::path path = std::filesystem::absolute(m.file->path, ec);
+      if (ec) path = m.file->path;
+      folder[i] = path.lexically_normal().parent_path().generic_string();
+    }
     if (auto [it, added] = by_folder.emplace(folder[i], i); !added) join(i, it->second);
   }
   // A down revision declared in several folders (one chain per database may reuse ids) links

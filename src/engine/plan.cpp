@@ -1,7 +1,9 @@
 #include "engine/plan.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <exception>
+#include <filesystem>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -59,6 +61,35 @@ void make_history(PlannedMigration& p) {
   p.history = true;
 }
 
+// The database a history's folder is named for, when it is not PostgreSQL ("SQLite" for
+// every revision under versions/sqlite/): one of its last three folders names it, and none
+// names PostgreSQL.
+std::string other_database(const std::vector<const Migration*>& history) {
+  static const std::pair<const char*, const char*> kOthers[] = {
+      {"sqlite", "SQLite"},   {"sqlite3", "SQLite"},        {"mysql", "MySQL"},
+      {"mariadb", "MariaDB"}, {"mssql", "SQL Server"},      {"sqlserver", "SQL Server"},
+      {"oracle", "Oracle"},   {"cockroach", "CockroachDB"}, {"cockroachdb", "CockroachDB"}};
+  std::string found;
+  for (const Migration* m : history) {
+    if (m->file == nullptr) return {};
+    std::filesystem::path folder = std::filesystem::path(m->file->path).parent_path();
+    std::string mine;
+    for (int depth = 0; depth < 3 && !folder.empty() && folder.has_filename(); ++depth) {
+      std::string name = folder.filename().string();
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (name == "postgresql" || name == "postgres" || name == "pg") return {};
+      for (const auto& [folder_name, database] : kOthers) {
+        if (mine.empty() && name == folder_name) mine = database;
+      }
+      folder = folder.parent_path();
+    }
+    if (mine.empty() || (!found.empty() && found != mine)) return {};
+    found = mine;
+  }
+  return found;
+}
+
 // An Alembic project: one sequence per separate history, in revision order (what the graph
 // can't order, cycles and files without an id, after it).
 void plan_alembic(const SourceGroup& group, Plan& plan, const LintOptions& options) {
@@ -69,7 +100,15 @@ void plan_alembic(const SourceGroup& group, Plan& plan, const LintOptions& optio
     migrations.push_back(&plan.headers[i].header);
     file_of[&plan.headers[i].header] = i;
   }
-  for (const std::vector<const Migration*>& history : separate_histories(migrations)) {
+  const std::vector<std::vector<const Migration*>> histories = separate_histories(migrations);
+  // Another database's history is left out only beside one that is not (a project of one
+  // history is the project's, whatever its folder is called).
+  std::vector<std::string> databases;
+  for (const auto& history : histories) databases.push_back(other_database(history));
+  const bool postgres_history =
+      std::any_of(databases.begin(), databases.end(), [](const auto& d) { return d.empty(); });
+  for (std::size_t h = 0; h < histories.size(); ++h) {
+    const std::vector<const Migration*>& history = histories[h];
     RevisionGraph graph(history);
     Sequence& seq = plan.sequences.emplace_back();
     std::set<const Migration*> placed;
@@ -90,6 +129,10 @@ void plan_alembic(const SourceGroup& group, Plan& plan, const LintOptions& optio
     // Graph findings on a failing rule go to the first migration of the history, in the
     // group's (discovery) order.
     PlannedMigration* first = history.empty() ? nullptr : by_migration.at(history.front());
+    if (postgres_history && !databases[h].empty()) {
+      for (PlannedMigration& p : seq.migrations) p.other_database = databases[h];
+      continue;
+    }
     run_graph_rules(graph, {}, by_migration, first, options);
     if (options.start_after.empty()) continue;
     const Migration* from = graph.find(options.start_after);

@@ -20,6 +20,8 @@ extern const RuleDef modified_applied_migration_rule{
     .id = "modified-applied-migration", .severity = Severity::warning, .category = "graph"};
 extern const RuleDef no_migrations_found_rule{
     .id = "no-migrations-found", .severity = Severity::error, .category = "input"};
+extern const RuleDef other_database_rule{
+    .id = "other-database", .severity = Severity::info, .category = "input"};
 extern const RuleDef outside_history_rule{
     .id = "outside-history", .severity = Severity::info, .category = "input"};
 extern const RuleDef syntax_error_rule{.id = "syntax-error",

@@ -144,6 +144,18 @@ TEST_CASE("first contact: chains that never meet in sibling folders are separate
   for (const auto& p : doc["projects"]) CHECK(p["heads"].size() == 1);
   Run lint = run("lint .", projects() / "two_dialects");
   CHECK(lint.exit_code == 0);
+  // versions/sqlite/ is SQLite's history (its PRAGMA isn't PostgreSQL): not linted, and each
+  // of its revisions says so; also when one is named alone (pre-commit), without mixing the
+  // two chains' shared base id into one graph of two heads.
+  Run json = run("lint --format json .", projects() / "two_dialects");
+  CHECK(findings(json) ==
+        std::multiset<std::string>{"other-database ./versions/sqlite/001_init.py:10",
+                                   "other-database ./versions/sqlite/002_state.py:9"});
+  Run alone = run("lint --format json versions/sqlite/002_state.py", projects() / "two_dialects");
+  CHECK(findings(alone) ==
+        std::multiset<std::string>{"other-database versions/sqlite/002_state.py:9"});
+  Run pg = run("lint --format json versions/postgresql/002_state.py", projects() / "two_dialects");
+  CHECK(findings(pg).empty());
 }
 
 TEST_CASE("first contact: Sqitch revert scripts pair with their change by name") {

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "engine/discover.hpp"
@@ -32,6 +33,10 @@ struct PlannedMigration {
   // A downgrade file whose upgrade is missing: linted as the downgrade of nothing, never as
   // an upgrade.
   bool downgrade_only = false;
+  // Alembic: the migration belongs to a history kept for another database, by its folder's
+  // name ("SQLite" for versions/sqlite/, beside versions/postgresql/): not linted for
+  // PostgreSQL; its one finding (other-database) says so.
+  std::string other_database;
   // The revision graph's findings on this migration (graph rules, run at planning).
   std::vector<RawFinding> graph_findings;
 };
