@@ -11,9 +11,14 @@
 
 namespace schemagate::rules {
 
-// Writes "`name`" for messages.
-inline std::string quoted(const std::string& name) { return "`" + name + "`"; }
-inline std::string quoted(const QualifiedName& name) { return quoted(name.display()); }
+// Writes "`name`" for messages; a name the migration computes at run time (a table passed
+// in as an argument, a model's __tablename__) has none to print: "`?` (named at run time)".
+inline std::string quoted(const std::string& name) {
+  return name.empty() ? "`?` (named at run time)" : "`" + name + "`";
+}
+inline std::string quoted(const QualifiedName& name) {
+  return name.name.empty() ? quoted(std::string()) : quoted(name.display());
+}
 inline std::string quoted(const QualifiedName& table, const std::string& column) {
   return quoted(table.display() + "." + column);
 }
