@@ -409,8 +409,28 @@ class ProjectLinter {
 
   void emit_issues(Unit& u) {
     for (FrontendIssue& issue : u.migration.issues) {
+      if (issue.from_parser) newer_than_parser(u, issue);
       emit(u, issue.rule, issue.range, std::move(issue.message), std::move(issue.help));
     }
+  }
+
+  // A statement PostgreSQL's bundled parser rejects, when the target PostgreSQL is newer than
+  // the parser: it may be valid syntax of the newer release (a subquery in FROM without an
+  // alias from 16, `ADD CONSTRAINT c NOT NULL col` from 18). The finding says so, and how to
+  // accept the statement once checked by hand.
+  void newer_than_parser(const Unit& u, FrontendIssue& issue) const {
+    int target = options_.settings.pg_version;
+    int parser = sql::parser_major_version();
+    if (target <= parser) return;
+    std::string v = std::to_string(target);
+    issue.message += " (schemagate's parser is PostgreSQL " + std::to_string(parser) +
+                     "'s: this may be valid syntax of a newer release, up to PostgreSQL " + v + ")";
+    std::string comment = u.ref.kind == SourceKind::python ? "#" : "--";
+    issue.help = "if PostgreSQL " + v +
+                 " accepts this statement, schemagate cannot check it: review it by hand and "
+                 "mark it `" +
+                 comment + " schemagate: ignore syntax-error -- valid on PostgreSQL " + v +
+                 "`; otherwise " + issue.help;
   }
 
   // Reads the downgrade file of `up` and makes its operations the upgrade's downgrade.

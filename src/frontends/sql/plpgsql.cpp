@@ -201,6 +201,7 @@ void lower_do_block(std::string_view body_text, ByteRange body, const StatementC
     }
     issue.message = std::string("in DO block: ") + parsed.result.error->message;
     issue.help = "fix the PL/pgSQL so that PostgreSQL can parse it";
+    issue.from_parser = true;
     ctx.issues.push_back(std::move(issue));
     return;
   }
