@@ -633,7 +633,21 @@ class ProjectLinter {
     };
     for (const RuleInfo& rule : all_rules()) run(rule);
     for (const RuleInfo& rule : options_.extra_rules) run(rule);
-    for (RawFinding& r : ctx.findings()) {
+    // Code that both the upgrade and the downgrade run (an Alembic helper function called
+    // from both) is one place: the same finding of both phases is reported once.
+    std::vector<RawFinding>& raw = ctx.findings();
+    std::vector<bool> repeated(raw.size(), false);
+    for (std::size_t i = 0; i < raw.size() && m.down_file == nullptr; ++i) {
+      if (raw[i].phase != Phase::downgrade) continue;
+      repeated[i] = std::any_of(raw.begin(), raw.end(), [&](const RawFinding& u) {
+        return u.phase == Phase::upgrade && u.rule == raw[i].rule &&
+               u.range.begin == raw[i].range.begin && u.range.end == raw[i].range.end &&
+               u.message == raw[i].message;
+      });
+    }
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (repeated[i]) continue;
+      RawFinding& r = raw[i];
       // Findings (and their fixes) name a template expression as written, not the
       // frontend's stand-in.
       auto as_written = [&](std::string& s) {
