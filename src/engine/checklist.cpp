@@ -321,6 +321,9 @@ Settled settle(const ChecklistOptions& options, const Block& block, const Needs&
     }
   }
 
+  std::vector<Incomplete> unmet;            // each unmet required item's finding
+  std::vector<std::string> verified_unmet;  // the verified items among them
+  std::vector<std::string> to_attest;       // the entries that would meet the others
   bool compatibility = std::any_of(findings.begin(), findings.end(), [](const Diagnostic& d) {
     const RuleInfo* r = find_rule(d.rule);
     return r != nullptr && r->category == "compatibility";
@@ -394,7 +397,7 @@ Settled settle(const ChecklistOptions& options, const Block& block, const Needs&
     }
     if (item.status == ItemStatus::unmet) {
       auto it = attested.find(item.id);
-      Incomplete inc;
+      Incomplete& inc = unmet.emplace_back();
       inc.range = it != attested.end() ? it->second->range : block_place;
       inc.message = "checklist: " + item.id + " (" + std::string(info.title) + ") is unmet: ";
       if (info.verified) {
@@ -415,9 +418,53 @@ Settled settle(const ChecklistOptions& options, const Block& block, const Needs&
             (item.id == "cleanup-scheduled" ? ": <the follow-up migration>`" : ": <how, when>`") +
             " to the migration's Checklist: block";
       }
-      out.incomplete.push_back(std::move(inc));
+      if (info.verified) {
+        verified_unmet.push_back(item.id);
+      } else {
+        to_attest.push_back(
+            "`[x] " + item.id +
+            (item.id == "cleanup-scheduled" ? ": <the follow-up migration>`" : ": <how, when>`"));
+      }
     }
     list.items.push_back(std::move(item));
+  }
+  // One finding for the migration's unmet items: at the item's entry when it is the only
+  // one, else at the block, listing them all.
+  if (unmet.size() == 1) {
+    out.incomplete.push_back(std::move(unmet.front()));
+  } else if (unmet.size() > 1) {
+    Incomplete all;
+    all.range = block_place;
+    all.message = "checklist: " + std::to_string(unmet.size()) + " required items are unmet: ";
+    for (std::size_t i = 0; i < unmet.size(); ++i) {
+      std::string_view m = unmet[i].message;
+      if (m.starts_with("checklist: ")) m.remove_prefix(11);
+      if (auto is = m.find(" is unmet: "); is != std::string_view::npos) {
+        std::string why(m.substr(is + 11));
+        if (auto nb = why.find("; needed because"); nb != std::string::npos) why[nb] = ',';
+        all.message += (i == 0 ? "" : "; ") + std::string(m.substr(0, is)) + ": " + why;
+      } else {
+        all.message += (i == 0 ? "" : "; ") + std::string(m);
+      }
+    }
+    std::string help;
+    auto list_of = [](const std::vector<std::string>& v) {
+      std::string words;
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        words += (i == 0 ? "" : i + 1 == v.size() ? " and " : ", ") + v[i];
+      }
+      return words;
+    };
+    if (!verified_unmet.empty()) {
+      help = "fix the findings behind " + list_of(verified_unmet) +
+             ", or accept one with an inline ignore and a reason";
+    }
+    if (!to_attest.empty()) {
+      help += std::string(help.empty() ? "" : "; ") + "once done, add " + list_of(to_attest) +
+              " to the migration's Checklist: block";
+    }
+    all.help = std::move(help);
+    out.incomplete.push_back(std::move(all));
   }
   return out;
 }

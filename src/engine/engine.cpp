@@ -436,8 +436,28 @@ class ProjectLinter {
 
   void emit_issues(Unit& u) {
     for (FrontendIssue& issue : u.migration.issues) {
+      if (issue.from_parser) newer_than_parser(u, issue);
       emit(u, issue.rule, issue.range, std::move(issue.message), std::move(issue.help));
     }
+  }
+
+  // A statement PostgreSQL's bundled parser rejects, when the target PostgreSQL is newer than
+  // the parser: it may be valid syntax of the newer release (a subquery in FROM without an
+  // alias from 16, `ADD CONSTRAINT c NOT NULL col` from 18). The finding says so, and how to
+  // accept the statement once checked by hand.
+  void newer_than_parser(const Unit& u, FrontendIssue& issue) const {
+    int target = options_.settings.pg_version;
+    int parser = sql::parser_major_version();
+    if (target <= parser) return;
+    std::string v = std::to_string(target);
+    issue.message += " (schemagate's parser is PostgreSQL " + std::to_string(parser) +
+                     "'s: this may be valid syntax of a newer release, up to PostgreSQL " + v + ")";
+    std::string comment = u.ref.kind == SourceKind::python ? "#" : "--";
+    issue.help = "if PostgreSQL " + v +
+                 " accepts this statement, schemagate cannot check it: review it by hand and "
+                 "mark it `" +
+                 comment + " schemagate: ignore syntax-error -- valid on PostgreSQL " + v +
+                 "`; otherwise " + issue.help;
   }
 
   // Reads the downgrade file of `up` and makes its operations the upgrade's downgrade.
@@ -641,7 +661,21 @@ class ProjectLinter {
     };
     for (const RuleInfo& rule : all_rules()) run(rule);
     for (const RuleInfo& rule : options_.extra_rules) run(rule);
-    for (RawFinding& r : ctx.findings()) {
+    // Code that both the upgrade and the downgrade run (an Alembic helper function called
+    // from both) is one place: the same finding of both phases is reported once.
+    std::vector<RawFinding>& raw = ctx.findings();
+    std::vector<bool> repeated(raw.size(), false);
+    for (std::size_t i = 0; i < raw.size() && m.down_file == nullptr; ++i) {
+      if (raw[i].phase != Phase::downgrade) continue;
+      repeated[i] = std::any_of(raw.begin(), raw.end(), [&](const RawFinding& u) {
+        return u.phase == Phase::upgrade && u.rule == raw[i].rule &&
+               u.range.begin == raw[i].range.begin && u.range.end == raw[i].range.end &&
+               u.message == raw[i].message;
+      });
+    }
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (repeated[i]) continue;
+      RawFinding& r = raw[i];
       // Findings (and their fixes) name a template expression as written, not the
       // frontend's stand-in.
       auto as_written = [&](std::string& s) {

@@ -123,7 +123,7 @@ void Ignores::apply(std::span<Diagnostic> diagnostics) {
         hit = true;
       }
       for (std::size_t i = 0; i < ig.rules.size(); ++i) {
-        if (ig.rules[i] == d.rule) {
+        if (answers_to(d.rule, ig.rules[i])) {
           ig.used[i] = true;
           hit = true;
         }

@@ -289,6 +289,47 @@ Proposal not_valid(const RuleContext& ctx, const Step& step, const AddConstraint
                 Applicability::unsafe,
                 {*edit}};
   out.help = preview(text, shown, {*edit}) + "\n" + validate;
+  out.shown = shown;
+  out.after = validate;
+  return out;
+}
+
+Proposal combined(std::string_view text, std::vector<Proposal> parts) {
+  if (parts.size() == 1) return std::move(parts.front());
+  Proposal out;
+  bool together = !parts.empty() && std::all_of(parts.begin(), parts.end(), [&](const Proposal& p) {
+    return p.fix && p.shown && p.shown->begin == parts.front().shown->begin &&
+           p.shown->end == parts.front().shown->end;
+  });
+  if (!together) {
+    for (const Proposal& p : parts) {
+      if (out.help.find(p.help) != std::string::npos) continue;
+      out.help += (out.help.empty() ? "" : "\n") + p.help;
+    }
+    return out;
+  }
+  Fix fix = *parts.front().fix;
+  std::vector<std::string> after;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) {
+      for (Edit& e : parts[i].fix->edits) fix.edits.push_back(std::move(e));
+      if (fix.applicability == Applicability::safe) fix.applicability = parts[i].fix->applicability;
+    }
+    // Each line once: the "then, in a later migration:" comment is the same for all.
+    std::string_view rest = parts[i].after;
+    while (!rest.empty()) {
+      std::size_t nl = rest.find('\n');
+      std::string line(rest.substr(0, nl));
+      if (std::find(after.begin(), after.end(), line) == after.end()) after.push_back(line);
+      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    }
+  }
+  std::stable_sort(fix.edits.begin(), fix.edits.end(),
+                   [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
+  out.help = preview(text, *parts.front().shown, fix.edits);
+  for (const std::string& line : after) out.help += "\n" + line;
+  out.shown = parts.front().shown;
+  out.fix = std::move(fix);
   return out;
 }
 

@@ -132,4 +132,10 @@ const RuleInfo* find_rule(std::string_view id) {
   return it != rules.end() && it->id == id ? &*it : nullptr;
 }
 
+bool answers_to(std::string_view rule, std::string_view named) {
+  if (rule == named) return true;
+  const RuleInfo* info = find_rule(rule);
+  return info != nullptr && !info->same_hazard.empty() && info->same_hazard == named;
+}
+
 }  // namespace schemagate

@@ -148,7 +148,12 @@ class BodyWalker {
     lower(query, inner, options, ctx_.ops, ctx_.issues);
   }
 
+  // Dynamic SQL in the block: one finding and one opaque operation for the DO statement,
+  // however many EXECUTEs it has (each would be reported at the same place, the DO
+  // statement, with the same words).
   void dynamic() {
+    if (dynamic_reported_) return;
+    dynamic_reported_ = true;
     FrontendIssue issue;
     issue.rule = "dynamic-sql";
     issue.range = ctx_.map(ctx_.range);
@@ -170,6 +175,7 @@ class BodyWalker {
   const StatementContext& ctx_;
   std::size_t cursor_ = 0;
   bool deep_reported_ = false;
+  bool dynamic_reported_ = false;
 };
 
 }  // namespace
@@ -201,6 +207,7 @@ void lower_do_block(std::string_view body_text, ByteRange body, const StatementC
     }
     issue.message = std::string("in DO block: ") + parsed.result.error->message;
     issue.help = "fix the PL/pgSQL so that PostgreSQL can parse it";
+    issue.from_parser = true;
     ctx.issues.push_back(std::move(issue));
     return;
   }

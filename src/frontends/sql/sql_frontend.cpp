@@ -130,7 +130,7 @@ class FileLowerer {
     if (error) {
       // The scanner itself failed (an unterminated quote or comment): what follows the bad
       // token can't be read as SQL.
-      report_syntax_error(error->message.c_str(), error->at, sql_.size());
+      report_syntax_error(error->message.c_str(), error->at, sql_.size(), false);
     }
   }
 
@@ -202,7 +202,10 @@ class FileLowerer {
     return base + code_point_offset(rest, static_cast<std::size_t>(cursorpos - 1));
   }
 
-  void report_syntax_error(const char* message, std::size_t at, std::size_t end) {
+  // `from_parser`: PostgreSQL's parser rejected the statement (not the scanner: an
+  // unterminated quote or comment is an error in every release).
+  void report_syntax_error(const char* message, std::size_t at, std::size_t end,
+                           bool from_parser = true) {
     FrontendIssue issue;
     issue.rule = "syntax-error";
     issue.range = map_(token_at(sql_, at, end));
@@ -214,6 +217,7 @@ class FileLowerer {
     }
     issue.help =
         "fix the SQL so that PostgreSQL can parse it; the other statements are still checked";
+    issue.from_parser = from_parser;
     issues_.push_back(std::move(issue));
   }
 
@@ -259,6 +263,8 @@ class FileLowerer {
 };
 
 }  // namespace
+
+int parser_major_version() { return PG_VERSION_NUM / 10000; }
 
 void lower(std::string_view sql, const RangeMap& map, const LowerOptions& options,
            std::vector<Operation>& ops, std::vector<FrontendIssue>& issues) {

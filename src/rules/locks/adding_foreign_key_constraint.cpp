@@ -77,10 +77,12 @@ Proposal separate_foreign_key(const RuleContext& ctx, const Step& step, const Ad
   std::vector<Edit> edits = {{cut, clause->end, ""},
                              {*op.points.statement_end, *op.points.statement_end, add_fk}};
   out.fix = Fix{"Add the foreign key separately, NOT VALID", Applicability::unsafe, edits};
-  out.help = preview(text, {op.range.begin, *op.points.statement_end}, edits);
+  out.shown = ByteRange{op.range.begin, *op.points.statement_end};
+  out.help = preview(text, *out.shown, edits);
   if (name) {
-    out.help += "\n-- then, in a later migration:\nALTER TABLE " + add.table.display() +
+    out.after = "-- then, in a later migration:\nALTER TABLE " + add.table.display() +
                 " VALIDATE CONSTRAINT " + *name + ";";
+    out.help += "\n" + out.after;
   }
   return out;
 }
@@ -93,23 +95,48 @@ std::string message_for(const QualifiedName& table, const QualifiedName& ref) {
 }  // namespace
 
 static void adding_foreign_key_constraint(RuleContext& ctx) {
+  // The foreign keys of one statement (ALTER TABLE t ADD ... REFERENCES a, ADD ... REFERENCES
+  // b) are one finding, at the statement, with one fix for all of them.
+  struct Found {
+    const Step* step;
+    std::string message;
+    std::vector<Proposal> proposals;
+  };
+  std::vector<Found> found;
+  auto add_found = [&](const Step& step, std::string message, Proposal p) {
+    for (Found& f : found) {
+      const Operation& prev = *f.step->op;
+      if (f.step->phase == step.phase && prev.range.begin == step.op->range.begin &&
+          prev.range.end == step.op->range.end && f.message == message) {
+        f.proposals.push_back(std::move(p));
+        return;
+      }
+    }
+    found.push_back({&step, std::move(message), {}});
+    found.back().proposals.push_back(std::move(p));
+  };
   for (const Step& step : ctx.steps()) {
     if (!on_existing_table(step)) continue;
     if (const auto* op = step.as<AddConstraint>()) {
       if (op->kind != ConstraintKind::foreign_key || op->not_valid || !op->references) continue;
-      Proposal p = not_valid(ctx, step, *op);
-      ctx.report(step, message_for(op->table, *op->references), p.help, p.fix);
+      add_found(step, message_for(op->table, *op->references), not_valid(ctx, step, *op));
     } else if (const auto* add = step.as<AddColumn>()) {
       if (!add->column.references) continue;
-      Proposal p = separate_foreign_key(ctx, step, *add);
-      ctx.report(step, message_for(add->table, *add->column.references), p.help, p.fix);
+      add_found(step, message_for(add->table, *add->column.references),
+                separate_foreign_key(ctx, step, *add));
     }
+  }
+  for (Found& f : found) {
+    Proposal p = combined(text_of(ctx, *f.step), std::move(f.proposals));
+    ctx.report(*f.step, std::move(f.message), std::move(p.help), std::move(p.fix));
   }
 }
 
-extern const RuleDef adding_foreign_key_constraint_rule{.id = "adding-foreign-key-constraint",
-                                                        .severity = Severity::warning,
-                                                        .category = "locks",
-                                                        .check = &adding_foreign_key_constraint};
+extern const RuleDef adding_foreign_key_constraint_rule{
+    .id = "adding-foreign-key-constraint",
+    .severity = Severity::warning,
+    .category = "locks",
+    .check = &adding_foreign_key_constraint,
+    .same_hazard = "constraint-missing-not-valid"};
 
 }  // namespace schemagate::rules

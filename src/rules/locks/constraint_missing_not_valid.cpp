@@ -24,6 +24,24 @@ static void constraint_missing_not_valid(RuleContext& ctx) {
   int next_tx = 1;
   bool was_in_tx = false;
   Phase phase = Phase::upgrade;
+  // The CHECKs without NOT VALID of the statement being read, reported once it is over.
+  struct Found {
+    const Step* step;
+    QualifiedName table;
+    std::vector<Proposal> proposals;
+  };
+  std::vector<Found> checks;
+  auto flush = [&] {
+    for (Found& f : checks) {
+      Proposal p = combined(text_of(ctx, *f.step), std::move(f.proposals));
+      ctx.report(*f.step,
+                 "ADD CHECK on " + quoted(f.table) +
+                     " validates every existing row while holding an ACCESS EXCLUSIVE lock, "
+                     "blocking all reads and writes until the whole table is scanned",
+                 std::move(p.help), std::move(p.fix));
+    }
+    checks.clear();
+  };
   for (const Step& step : ctx.steps()) {
     if (step.phase != phase) {
       phase = step.phase;
@@ -54,15 +72,22 @@ static void constraint_missing_not_valid(RuleContext& ctx) {
         continue;
       }
       if (!on_existing_table(step)) continue;
-      const bool fk = op->kind == ConstraintKind::foreign_key;
-      std::string message = std::string(fk ? "ADD FOREIGN KEY" : "ADD CHECK") + " on " +
-                            quoted(op->table) + " validates every existing row while holding " +
-                            (fk ? "a SHARE ROW EXCLUSIVE lock, blocking all writes"
-                                : "an ACCESS EXCLUSIVE lock, blocking all reads and writes") +
-                            " until the whole table is scanned";
-      Proposal p = rules::not_valid(ctx, step, *op);
-      ctx.report(step, message, p.help, p.fix);
+      // A foreign key is adding-foreign-key-constraint's finding (the same hazard, with the
+      // locks of both tables): one hazard, one finding.
+      if (op->kind == ConstraintKind::foreign_key) continue;
+      // The CHECKs of one statement (ALTER TABLE t ADD CHECK ..., ADD CHECK ...) are one
+      // finding, with one fix for all of them.
+      if (!checks.empty() && checks.back().step->phase == step.phase &&
+          checks.back().step->op->range.begin == step.op->range.begin &&
+          checks.back().step->op->range.end == step.op->range.end) {
+        checks.back().proposals.push_back(rules::not_valid(ctx, step, *op));
+        continue;
+      }
+      flush();
+      checks.push_back({&step, op->table, {}});
+      checks.back().proposals.push_back(rules::not_valid(ctx, step, *op));
     } else if (const auto* v = step.as<ValidateConstraint>()) {
+      flush();
       auto it = not_valid.find(key_of(v->table, v->name));
       if (it == not_valid.end() || tx == 0 || it->second != tx) continue;
       ctx.report(step,
@@ -78,6 +103,7 @@ static void constraint_missing_not_valid(RuleContext& ctx) {
                                v->name + ";` to a later migration (or after a COMMIT)");
     }
   }
+  flush();
 }
 
 extern const RuleDef constraint_missing_not_valid_rule{.id = "constraint-missing-not-valid",

@@ -1,4 +1,7 @@
 // disallowed-unique-constraint: ADD UNIQUE without USING INDEX on an existing table.
+#include <algorithm>
+#include <iterator>
+
 #include "rules/common.hpp"
 #include "rules/rules.hpp"
 
@@ -15,10 +18,40 @@ std::string join(const std::vector<std::string>& v, const char* quote) {
   return out;
 }
 
+// One statement's UNIQUE constraints on one table (ALTER TABLE t ADD UNIQUE (a), ADD UNIQUE
+// (b) is one finding, with one help for all of them).
+struct Found {
+  const Step* step;
+  QualifiedName table;
+  std::vector<std::pair<std::string, std::vector<std::string>>> indexes;  // name, columns
+};
+
+std::string help_for(const Found& f, bool alembic) {
+  std::string t = f.table.display();
+  std::string build;
+  std::string attach;
+  for (const auto& [name, columns] : f.indexes) {
+    if (alembic) {
+      build += "\n    op.create_index(\"" + name + "\", \"" + t + "\", [" + join(columns, "\"") +
+               "], unique=True, postgresql_concurrently=True)";
+      attach += std::string(attach.empty() ? "" : "\n") + "op.execute(\"ALTER TABLE " + t +
+                " ADD CONSTRAINT " + name + " UNIQUE USING INDEX " + name + "\")";
+    } else {
+      build += "CREATE UNIQUE INDEX CONCURRENTLY " + name + " ON " + t + " (" + join(columns, "") +
+               "); ";
+      attach += std::string(attach.empty() ? "ALTER TABLE " + t + " " : ", ") + "ADD CONSTRAINT " +
+                name + " UNIQUE USING INDEX " + name;
+    }
+  }
+  if (alembic) return "with op.get_context().autocommit_block():" + build + "\nthen " + attach;
+  return build + "(outside a transaction) then " + attach + ";";
+}
+
 }  // namespace
 
 static void disallowed_unique_constraint(RuleContext& ctx) {
   const bool alembic = traits(ctx.migration().layout).language == Language::python;
+  std::vector<Found> found;
   for (const Step& step : ctx.steps()) {
     if (!on_existing_table(step)) continue;
     QualifiedName table;
@@ -38,21 +71,22 @@ static void disallowed_unique_constraint(RuleContext& ctx) {
     } else {
       continue;
     }
-    std::string t = table.display();
-    std::string help =
-        alembic ? "with op.get_context().autocommit_block():\n    op.create_index(\"" + name +
-                      "\", \"" + t + "\", [" + join(columns, "\"") +
-                      "], unique=True, postgresql_concurrently=True)\nthen "
-                      "op.execute(\"ALTER TABLE " +
-                      t + " ADD CONSTRAINT " + name + " UNIQUE USING INDEX " + name + "\")"
-                : "CREATE UNIQUE INDEX CONCURRENTLY " + name + " ON " + t + " (" +
-                      join(columns, "") + "); (outside a transaction) then ALTER TABLE " + t +
-                      " ADD CONSTRAINT " + name + " UNIQUE USING INDEX " + name + ";";
-    ctx.report(step,
-               "ADD UNIQUE builds a unique index on " + quoted(table) +
+    auto same = std::find_if(found.begin(), found.end(), [&](const Found& f) {
+      return f.step->phase == step.phase && f.step->op->range.begin == step.op->range.begin &&
+             f.step->op->range.end == step.op->range.end && f.table.key() == table.key();
+    });
+    if (same == found.end()) {
+      found.push_back({&step, table, {}});
+      same = std::prev(found.end());
+    }
+    same->indexes.emplace_back(std::move(name), std::move(columns));
+  }
+  for (const Found& f : found) {
+    ctx.report(*f.step,
+               "ADD UNIQUE builds a unique index on " + quoted(f.table) +
                    " under an ACCESS EXCLUSIVE lock, blocking all reads and writes until the "
                    "whole table is indexed",
-               help);
+               help_for(f, alembic));
   }
 }
 

@@ -22,6 +22,39 @@ bool expects_downgrade(const Migration& m, const LintSettings& settings) {
   return false;
 }
 
+// Does the upgrade only change rows (INSERT, UPDATE, DELETE, TRUNCATE, with its settings and
+// transaction control), no schema? Such a change often has no inverse.
+bool data_only(const Migration& m) {
+  bool data = false;
+  for (const Operation& op : m.upgrade) {
+    if (op.is<DataChange>() || op.is<Truncate>()) {
+      data = true;
+    } else if (!op.is<SetSetting>() && !op.is<TransactionControl>()) {
+      return false;
+    }
+  }
+  return data;
+}
+
+// The help for a data-only migration: the downgrade to write, or, when the data change truly
+// can't be undone, how to accept that deliberately, with the reason, in the file's language.
+// Python: an ignore above `def downgrade` (or `def upgrade`, where the finding is). SQL: the
+// finding may sit on a line that is itself a comment (dbmate's `-- migrate:down`) or in an
+// empty file, where no line ignore can reach it; an ignore-file of this one rule can, and the
+// rule reports once per migration.
+std::string data_only_help(const LayoutTraits& layout) {
+  std::string accept =
+      layout.language == Language::python
+          ? "by an ignore on the line above this finding: `# schemagate: ignore "
+            "missing-downgrade -- <why it can't be undone>`"
+          : "by an ignore in the file this finding is in: `-- schemagate: ignore-file "
+            "missing-downgrade -- <why it can't be undone>`";
+  return std::string(layout.downgrade_help) +
+         "; a data change that truly has no inverse can be accepted deliberately, with the "
+         "reason, " +
+         accept;
+}
+
 }  // namespace
 
 static void missing_downgrade(RuleContext& ctx) {
@@ -49,7 +82,7 @@ static void missing_downgrade(RuleContext& ctx) {
   std::string name = m.id.empty() ? std::string("this migration")
                                   : std::string(layout.migration_noun) + " " + m.id;
   ctx.report(m.downgrade_range, name + " " + what + ": it can't be rolled back",
-             std::string(layout.downgrade_help));
+             data_only(m) ? data_only_help(layout) : std::string(layout.downgrade_help));
 }
 
 extern const RuleDef missing_downgrade_rule{.id = "missing-downgrade",

@@ -373,6 +373,9 @@ struct FrontendIssue {
   ByteRange range;
   std::string message;
   std::string help;
+  // A syntax error from PostgreSQL's own (bundled) parser: the statement may be syntax of a
+  // newer release than the parser's, which the engine says when the target is newer.
+  bool from_parser = false;
 };
 
 // What the migration's downgrade is, for missing-downgrade.

@@ -16,7 +16,18 @@ namespace schemagate::rules {
 struct Proposal {
   std::optional<Fix> fix;
   std::string help;
+  // With a fix: the part of the text the help shows with the fix applied, and what the help
+  // says after it (e.g. the VALIDATE CONSTRAINT for a later migration), so that proposals
+  // for sub-commands of one statement can be shown as one (combined()).
+  std::optional<ByteRange> shown;
+  std::string after;
 };
+
+// The proposals for several sub-commands of one statement (ALTER TABLE t ADD ..., ADD ...)
+// as one: every edit in one fix, the statement shown once with all of them applied, then
+// each proposal's `after` lines once. Proposals without a fix (or showing different text)
+// are given one after another.
+[[nodiscard]] Proposal combined(std::string_view text, std::vector<Proposal> parts);
 
 // The text of the file the step's operation is written in.
 [[nodiscard]] std::string_view text_of(const RuleContext& ctx, const Step& step);

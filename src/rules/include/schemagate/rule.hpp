@@ -152,7 +152,16 @@ struct RuleDef {
   std::string_view checklist_item = {};
   // A finding means the migration could not be analysed: no verified item can be met.
   bool blocks_analysis = false;
+  // Another rule that describes the same hazard as every finding of this one (a foreign key
+  // without NOT VALID: adding-foreign-key-constraint and constraint-missing-not-valid). Only
+  // this rule reports it, and an inline ignore naming either id suppresses it (`disable`
+  // turns off this rule's own id only).
+  std::string_view same_hazard = {};
 };
+
+// Does a finding of `rule` answer to the id `named` (the rule itself, or the rule whose
+// hazard it also reports)?
+[[nodiscard]] bool answers_to(std::string_view rule, std::string_view named);
 
 // A rule as the registry holds it: its definition and the summary paragraph of its doc
 // (rules/<id>.md), as plain text.

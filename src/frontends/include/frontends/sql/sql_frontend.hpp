@@ -29,6 +29,9 @@ struct LowerOptions {
 void lower(std::string_view sql, const RangeMap& map, const LowerOptions& options,
            std::vector<Operation>& ops, std::vector<FrontendIssue>& issues);
 
+// The major version of PostgreSQL whose grammar the bundled parser (libpg_query) has.
+[[nodiscard]] int parser_major_version();
+
 // Is the function `name` (lower case, without schema) immutable or stable, i.e. the same value
 // for every row of one statement? A default calling only these is evaluated once (and
 // PostgreSQL 11+ stores it in the catalog). Unknown functions count as volatile.
