@@ -66,11 +66,30 @@ LockInfo add_column(const AddColumn& op, int pg) {
   return info;
 }
 
-LockInfo alter_type(const AlterColumnType& op, const Step& step) {
+// timestamp to timestamptz or back, same precision: PostgreSQL 12+ keeps the rows when the
+// session's TimeZone is UTC (TimestampTimestampTzRequiresRewrite); the column's indexes are
+// still rebuilt.
+bool timestamp_zone_change(const TypeName& from, const TypeName& to) {
+  bool plain = (from.name == "timestamp" && to.name == "timestamptz") ||
+               (from.name == "timestamptz" && to.name == "timestamp");
+  return plain && !from.array && !to.array && from.modifiers == to.modifiers;
+}
+
+LockInfo alter_type(const AlterColumnType& op, const Step& step, int pg) {
   LockInfo info = row(access_exclusive, Work::rewrite,
                       "catalog-only when the old type is binary-coercible to the new one");
   const std::optional<TypeName>& before = step.previous_type ? step.previous_type : op.from;
-  if (before && !op.has_using && binary_coercible(*before, op.to)) info.work = Work::catalog;
+  if (!before || op.has_using) return info;
+  if (binary_coercible(*before, op.to)) {
+    info.work = Work::catalog;
+  } else if (timestamp_zone_change(*before, op.to)) {
+    // The rows are kept, but an index on the column changes operator class (timestamp_ops to
+    // timestamptz_ops) and is rebuilt: a scan, unless the column has no index (not known here).
+    info.version_note =
+        "from PostgreSQL 12, when the session's TimeZone is UTC (SET TIME ZONE 'UTC' first), "
+        "the rows are kept and only the column's indexes are rebuilt";
+    if (step.utc_session && pg >= 12) info.work = Work::scan;
+  }
   return info;
 }
 
@@ -284,7 +303,7 @@ LockInfo lock_of_kind(const Step& step, int pg) {
           [pg](const AddColumn& o) { return add_column(o, pg); },
           [](const DropColumn&) { return row(access_exclusive, Work::catalog); },
           [](const RenameColumn&) { return row(access_exclusive, Work::catalog); },
-          [&step](const AlterColumnType& o) { return alter_type(o, step); },
+          [&step, pg](const AlterColumnType& o) { return alter_type(o, step, pg); },
           [&step, pg](const SetNotNull&) { return set_not_null(step, pg); },
           [](const DropNotNull&) { return row(access_exclusive, Work::catalog); },
           [](const SetDefault&) { return row(access_exclusive, Work::catalog); },

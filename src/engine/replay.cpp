@@ -1,7 +1,10 @@
 #include "engine/replay.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
+
+#include "schemagate/layout.hpp"
 
 namespace schemagate {
 
@@ -13,6 +16,14 @@ QualifiedName table_name_of(const std::string& key) {
   if (dot == std::string::npos) return {{}, key};
   std::string schema = key.substr(0, dot);
   return {schema == "public" ? std::string() : schema, key.substr(dot + 1)};
+}
+
+// A TimeZone whose offset from UTC is zero at every instant (PostgreSQL's
+// pg_get_timezone_offset), as SET TIME ZONE / SET timezone = writes it. Only the forms
+// lock_model_differential confirms.
+bool utc_zone(std::string value) {
+  for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return value == "utc" || value == "etc/utc" || value == "gmt" || value == "0";
 }
 
 // Indexes live in their table's schema.
@@ -29,6 +40,14 @@ std::vector<Step> SchemaState::replay(const Migration& migration, Phase phase,
   steps.reserve(ops.size());
   bool explicit_tx = false;
   bool runner_tx = migration.runner_transaction == RunnerTransaction::per_migration;
+  // A bare SQL file run in one transaction (--assume-in-transaction: `psql --single-transaction`
+  // and the like, one session whose BEGIN the runner sent): a COMMIT or ROLLBACK in the file
+  // ends that transaction, and the statements after it run on their own. Versioned runners
+  // are left as they are: some begin a new transaction for the next statement (a JDBC driver
+  // without autocommit), and Alembic's depends on the driver.
+  const bool runner_tx_ends = !traits(migration.layout).versioned;
+  bool utc = false;        // the session's TimeZone is UTC, set by the migration
+  bool utc_local = false;  // by a SET LOCAL: until the transaction ends
   for (const Operation& op : ops) {
     Step step;
     step.op = &op;
@@ -36,11 +55,23 @@ std::vector<Step> SchemaState::replay(const Migration& migration, Phase phase,
     // A transaction statement itself runs in whatever transaction was open before it.
     step.explicit_transaction = explicit_tx;
     step.in_transaction = explicit_tx || (runner_tx && !op.autocommit) || op.in_function;
+    step.utc_session = utc;
+    if (const auto* set = op.as<SetSetting>(); set && !op.in_function) {
+      if (set->name == "timezone" && !(set->local && !step.in_transaction)) {
+        utc = utc_zone(set->value);
+        utc_local = set->local;
+      } else if (set->name.empty()) {
+        utc = false;  // RESET ALL
+      }
+    }
     if (const auto* tc = op.as<TransactionControl>()) {
       if (tc->kind == TransactionKind::begin) explicit_tx = true;
       if (tc->kind == TransactionKind::commit || tc->kind == TransactionKind::rollback ||
           tc->kind == TransactionKind::prepare) {
         explicit_tx = false;
+        // A ROLLBACK also undoes a SET made in the transaction: the zone is no longer known.
+        if (!op.in_function && (utc_local || tc->kind != TransactionKind::commit)) utc = false;
+        if (runner_tx_ends && !op.in_function && !op.autocommit) runner_tx = false;
       }
     }
     relate(migration, op, step);
@@ -533,7 +564,23 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
               add_foreign_key(t, o.table.name, o.name, o.columns, *o.references);
             }
             if (!o.name.empty()) t.constraints[o.name] = &migration;
-            if (o.not_null_column) t.not_null_checks[o.name] = {*o.not_null_column, !o.not_valid};
+            if (o.not_null_column) {
+              // An unnamed CHECK (col IS NOT NULL) references one column: PostgreSQL names it
+              // <table>_<col>_check (numbered when the table has one of that name already),
+              // the name a later VALIDATE CONSTRAINT uses. A name past 63 bytes (truncated
+              // as PostgreSQL truncates its parts) is left unknown.
+              std::string name = o.name;
+              if (name.empty() && o.kind == ConstraintKind::check) {
+                std::string base = o.table.name + "_" + *o.not_null_column + "_check";
+                name = base;
+                for (int n = 1; t.constraints.contains(name) || t.not_null_checks.contains(name);
+                     ++n) {
+                  name = base + std::to_string(n);
+                }
+                if (name.size() > 63) name.clear();
+              }
+              if (!name.empty()) t.not_null_checks[name] = {*o.not_null_column, !o.not_valid};
+            }
           },
           [&](const ValidateConstraint& o) {
             Table* t = find_to_change(o.table);

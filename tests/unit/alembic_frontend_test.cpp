@@ -324,10 +324,15 @@ TEST_CASE("alembic: alter_column becomes one operation per change, in Alembic's 
     op.alter_column("t", "c", server_default=None)
     op.alter_column("t", "c", comment="why"))py");
   REQUIRE(q.m.upgrade.size() == 4);
-  CHECK(q.m.upgrade[0].as<AlterColumnType>()->has_using);  // USING goes first
+  // USING goes first; a USING of the column cast to the new type converts as none does.
+  CHECK_FALSE(q.m.upgrade[0].as<AlterColumnType>()->has_using);
   CHECK(q.m.upgrade[1].is<DropNotNull>());
   CHECK_FALSE(q.m.upgrade[2].as<SetDefault>()->value.has_value());  // DROP DEFAULT
   CHECK(q.m.upgrade[3].as<Other>()->statement_kind == "CommentStmt");
+  Parsed u = upgrade(
+      R"py(    op.alter_column("t", "c", type_=sa.Integer(), postgresql_using="length(c)", nullable=True))py");
+  REQUIRE(u.m.upgrade.size() == 2);
+  CHECK(u.m.upgrade[0].as<AlterColumnType>()->has_using);
 }
 
 TEST_CASE("alembic: indexes and constraints", "[alembic]") {

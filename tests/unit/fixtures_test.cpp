@@ -8,7 +8,8 @@
 // next line that holds something else. A file without expectations must have no findings.
 // A first-line `-- fixture: pg-version N` (or `# fixture: ...`) sets the target version;
 // `-- fixture: enable RULE...` switches on opt-in rules; `-- fixture: checklist-enforce
-// [item=always|when-needed|never...]` enforces the checklist (checklist-incomplete).
+// [item=always|when-needed|never...]` enforces the checklist (checklist-incomplete);
+// `-- fixture: assume-in-transaction` lints as --assume-in-transaction does.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -67,6 +68,8 @@ Fixture read_fixture(const std::string& text, const std::string& marker) {
       int value = 0;
       if (words >> key && key == "enable") {
         for (std::string id; words >> id;) f.options.enable.insert(id);
+      } else if (key == "assume-in-transaction") {
+        f.options.assume_in_transaction = true;
       } else if (key == "checklist-enforce") {
         f.options.checklist.enforce = true;
         for (std::string word; words >> word;) {  // item=always|when-needed|never

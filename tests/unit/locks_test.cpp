@@ -166,3 +166,71 @@ TEST_CASE("lock model: DROP INDEX and REINDEX INDEX name the index's table when 
   CHECK(unknown.table.empty());
   CHECK(unknown.target == "the table of index ix_elsewhere");
 }
+
+TEST_CASE("lock model: a USING of the column itself converts as no USING does") {
+  const std::string table = "CREATE TABLE goods (p numeric(8,2), q numeric(8,2));\n";
+  auto work = [&](const std::string& sql) { return last_lock(table + sql, 15).work; };
+  CHECK(work("ALTER TABLE goods ALTER COLUMN p TYPE numeric(11,2) USING p::numeric(11,2)") ==
+        Work::catalog);
+  CHECK(
+      work("ALTER TABLE goods ALTER COLUMN p TYPE numeric(11,2) USING CAST(p AS numeric(11,2))") ==
+      Work::catalog);
+  CHECK(work("ALTER TABLE goods ALTER COLUMN p TYPE numeric(11,2) USING p") == Work::catalog);
+  CHECK(work("ALTER TABLE goods ALTER COLUMN p TYPE numeric(11,2) USING p::numeric(11,3)") ==
+        Work::rewrite);
+  CHECK(work("ALTER TABLE goods ALTER COLUMN p TYPE numeric(11,2) USING q::numeric(11,2)") ==
+        Work::rewrite);
+  CHECK(work("ALTER TABLE goods ALTER COLUMN p TYPE numeric(11,2) USING p + 0") == Work::rewrite);
+}
+
+TEST_CASE("lock model: timestamp to timestamptz keeps the rows in UTC from PostgreSQL 12") {
+  const std::string table = "CREATE TABLE logs (at timestamp, tz timestamptz);\n";
+  auto work = [&](const std::string& sql, int pg) { return last_lock(table + sql, pg).work; };
+  const std::string change = "ALTER TABLE logs ALTER COLUMN at TYPE timestamptz";
+  CHECK(work(change, 15) == Work::rewrite);
+  // The rows are kept; the column's indexes are rebuilt (a scan).
+  CHECK(work("SET TIME ZONE 'UTC';\n" + change, 15) == Work::scan);
+  CHECK(work("SET TIME ZONE 'UTC';\n" + change, 11) == Work::rewrite);
+  CHECK(work("SET timezone = 'Etc/UTC';\n" + change, 15) == Work::scan);
+  CHECK(work("SET TIME ZONE 0;\n" + change, 15) == Work::scan);
+  CHECK(work("SET TIME ZONE 'UTC';\nALTER TABLE logs ALTER COLUMN tz TYPE timestamp", 15) ==
+        Work::scan);
+  CHECK(work("SET TIME ZONE 'Europe/Paris';\n" + change, 15) == Work::rewrite);
+  CHECK(work("SET TIME ZONE 'UTC';\nRESET timezone;\n" + change, 15) == Work::rewrite);
+  CHECK(work("SET TIME ZONE 'UTC';\nSET TIME ZONE LOCAL;\n" + change, 15) == Work::rewrite);
+  CHECK(work("SET TIME ZONE 'UTC';\n" + change + " USING at AT TIME ZONE 'UTC'", 15) ==
+        Work::rewrite);
+  CHECK(work("SET TIME ZONE 'UTC';\nALTER TABLE logs ALTER COLUMN at TYPE timestamptz(0)", 15) ==
+        Work::rewrite);
+  // SET LOCAL lasts until its transaction ends; a ROLLBACK undoes a SET.
+  CHECK(work("BEGIN;\nSET LOCAL TIME ZONE 'UTC';\n" + change, 15) == Work::scan);
+  CHECK(work("BEGIN;\nSET LOCAL TIME ZONE 'UTC';\nCOMMIT;\n" + change, 15) == Work::rewrite);
+  CHECK(work("BEGIN;\nSET TIME ZONE 'UTC';\nROLLBACK;\n" + change, 15) == Work::rewrite);
+  CHECK(work("BEGIN;\nSET TIME ZONE 'UTC';\nCOMMIT;\n" + change, 15) == Work::scan);
+}
+
+TEST_CASE("lock model: SET NOT NULL after a CHECK validated earlier in the same migration") {
+  const std::string table = "CREATE TABLE people (email text);\n";
+  const std::string check =
+      "ALTER TABLE people ADD CONSTRAINT people_email_nn CHECK (email IS NOT NULL) NOT VALID;\n";
+  const std::string validate = "ALTER TABLE people VALIDATE CONSTRAINT people_email_nn;\n";
+  const std::string set = "ALTER TABLE people ALTER COLUMN email SET NOT NULL";
+  CHECK(last_lock(table + check + validate + set, 15).work == Work::catalog);
+  CHECK(last_lock(table + check + validate + set, 11).work == Work::scan);
+  CHECK(last_lock(table + check + set, 15).work == Work::scan);
+  // Unnamed: PostgreSQL names it people_email_check.
+  CHECK(last_lock(table + "ALTER TABLE people ADD CHECK (email IS NOT NULL) NOT VALID;\n" +
+                      "ALTER TABLE people VALIDATE CONSTRAINT people_email_check;\n" + set,
+                  15)
+            .work == Work::catalog);
+}
+
+TEST_CASE("lock model: a default PostgreSQL rejects is no volatile default") {
+  auto work = [](const std::string& sql) { return last_lock(std::string(kTable) + sql, 15).work; };
+  CHECK(work("ALTER TABLE skills ADD COLUMN r float8 DEFAULT random()") == Work::rewrite);
+  CHECK(work("ALTER TABLE skills ADD COLUMN r float8 DEFAULT random(5)") == Work::catalog);
+  CHECK(work("ALTER TABLE skills ADD COLUMN at timestamptz DEFAULT now(123)") == Work::catalog);
+  CHECK(work("ALTER TABLE skills ADD COLUMN u uuid DEFAULT gen_random_uuid('x')") == Work::catalog);
+  CHECK(work("ALTER TABLE skills ADD COLUMN n bigint DEFAULT nextval('s')") == Work::rewrite);
+  CHECK(work("ALTER TABLE skills ADD COLUMN u uuid DEFAULT my_uuid()") == Work::rewrite);
+}

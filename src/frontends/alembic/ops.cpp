@@ -451,15 +451,20 @@ class OpReader {
     std::string column = str("column_name");
     TypeReader r = reader(nullptr);
     std::optional<AlterColumnType> type_change;
+    const bool using_given = !args_.keyword("postgresql_using").null();
     if (Arg n = args_.keyword("type_"); !n.null()) {
       AlterColumnType a{t, column, std::nullopt, {}, false};
       a.to = sa_type(r, n.node).value_or(TypeName{});
       if (Arg e = args_.keyword("existing_type"); !e.null()) a.from = sa_type(r, e.node);
-      a.has_using = !args_.keyword("postgresql_using").null();
+      if (Arg u = args_.keyword("postgresql_using"); !u.null()) {
+        // A USING of the column itself, cast to the new type, converts as no USING does.
+        std::optional<std::string> text = string_value(value(u));
+        a.has_using = !text || !sql::using_expression_is_column(*text, column, a.to);
+      }
       type_change = std::move(a);
     }
     // The order Alembic's PostgreSQL implementation emits them in.
-    if (type_change && type_change->has_using) emit(*type_change);
+    if (type_change && using_given) emit(*type_change);
     if (Arg n = args_.keyword("nullable"); !n.null()) {
       Value v = value(n);
       if (v.kind == ValueKind::boolean && !v.flag) emit(SetNotNull{t, column});
@@ -472,7 +477,7 @@ class OpReader {
         emit(SetDefault{t, column, server_default(r, n.node, given)});
       }
     }
-    if (type_change && !type_change->has_using) emit(*type_change);
+    if (type_change && !using_given) emit(*type_change);
     if (Arg n = args_.keyword("comment"); !n.null()) {
       Value v = value(n);
       if (!(v.kind == ValueKind::boolean && !v.flag)) emit(Other{"CommentStmt"});

@@ -245,7 +245,10 @@ std::optional<DefaultValue> server_default(const TypeReader& r, py::Node n, bool
     if (name == "true" || name == "false") return DefaultValue{std::string(name), false};
     if (dotted.find("func.") != std::string::npos) {
       std::string fname = lower(name);
-      return DefaultValue{fname + "()", !sql::is_nonvolatile_function(fname)};
+      py::Node call_args = py::field(n, "arguments");
+      std::string written = py::null(call_args) ? "()" : std::string(py::text(src, call_args));
+      bool keywords = written.find('=') != std::string::npos;
+      return DefaultValue{fname + written, keywords || sql::is_volatile_call(fname, pos.size())};
     }
   }
   Value v = r.eval(n);

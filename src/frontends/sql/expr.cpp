@@ -6,6 +6,7 @@
 #include <string>
 
 #include "frontends/sql/lower.hpp"
+#include "frontends/sql/sql_frontend.hpp"
 
 namespace schemagate::sql {
 
@@ -142,6 +143,29 @@ constexpr std::array kNonVolatile = {
     "uuid_nil",
 };
 
+// Volatile functions a default often calls, with the only number of arguments they take: a
+// call with another number is one PostgreSQL rejects ("function random(integer) does not
+// exist"), no evidence of a volatile default.
+struct Arity {
+  std::string_view name;
+  std::size_t args;
+};
+constexpr std::array kVolatile = {
+    Arity{"clock_timestamp", 0},
+    Arity{"gen_random_uuid", 0},
+    Arity{"nextval", 1},
+    Arity{"random", 0},
+    Arity{"timeofday", 0},
+    Arity{"uuid_generate_v1", 0},
+    Arity{"uuid_generate_v1mc", 0},
+    Arity{"uuid_generate_v4", 0},
+};
+// Known functions with one fixed number of arguments (the others take several forms).
+constexpr std::array kFixedArity = {
+    Arity{"current_database", 0},      Arity{"now", 0},      Arity{"statement_timestamp", 0},
+    Arity{"transaction_timestamp", 0}, Arity{"uuid_nil", 0},
+};
+
 void describe(element e, std::string& out, bool& is_volatile, int depth) {
   if (depth > 64) {
     out += "...";
@@ -173,7 +197,7 @@ void describe(element e, std::string& out, bool& is_volatile, int depth) {
   } else if (kind == "FuncCall") {
     std::vector<std::string> names = json::strings(v, "funcname");
     std::string name = names.empty() ? std::string("function") : names.back();
-    if (!is_nonvolatile_function(name)) is_volatile = true;
+    if (is_volatile_call(name, json::list(v, "args").size())) is_volatile = true;
     out += name;
     out += '(';
     bool first = true;
@@ -291,6 +315,33 @@ bool has_limited_select(element e, int depth) {
 
 bool is_nonvolatile_function(std::string_view name) {
   return std::find(kNonVolatile.begin(), kNonVolatile.end(), name) != kNonVolatile.end();
+}
+
+bool using_is_column(element expr, std::string_view column, const TypeName& to) {
+  auto [kind, v] = json::node(expr);
+  if (kind == "TypeCast") {
+    auto arg = json::field(v, "arg");
+    auto tn = json::field(v, "typeName");
+    if (!arg || !tn) return false;
+    TypeName cast = type_name(*tn);
+    if (cast.name != to.name || cast.modifiers != to.modifiers || cast.array != to.array) {
+      return false;
+    }
+    return json::as(*arg, "ColumnRef") && using_is_column(*arg, column, to);
+  }
+  if (kind != "ColumnRef") return false;
+  std::vector<std::string> names = json::strings(v, "fields");
+  return names.size() == 1 && names.front() == column;
+}
+
+bool is_volatile_call(std::string_view name, std::size_t args) {
+  for (const Arity& f : kVolatile) {
+    if (f.name == name) return f.args == args;
+  }
+  for (const Arity& f : kFixedArity) {
+    if (f.name == name && f.args != args) return false;
+  }
+  return !is_nonvolatile_function(name);
 }
 
 DefaultValue default_value(element expr) {

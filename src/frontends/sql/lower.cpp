@@ -651,7 +651,10 @@ class Lowerer {
         AlterColumnType t{table, name, std::nullopt, {}, false};
         if (auto cd = json::as(*def, "ColumnDef")) {
           if (auto tn = json::field(*cd, "typeName")) t.to = type_name(*tn);
-          t.has_using = json::field(*cd, "raw_default").has_value();
+          // A USING of the column itself (cast to the new type) is the conversion
+          // PostgreSQL makes without one.
+          auto using_expr = json::field(*cd, "raw_default");
+          t.has_using = using_expr && !using_is_column(*using_expr, name, t.to);
         }
         emit(std::move(t));
       } else if (sub == "AT_SetNotNull") {

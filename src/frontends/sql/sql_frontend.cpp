@@ -271,7 +271,12 @@ void lower(std::string_view sql, const RangeMap& map, const LowerOptions& option
   FileLowerer(sql, map, options, ops, issues).run();
 }
 
-std::optional<DefaultValue> default_expression(std::string_view expr) {
+namespace {
+
+// `expr` read as one SQL expression (`SELECT expr`), handed to `use`; nullopt when it isn't one.
+template <typename Use>
+auto with_expression(std::string_view expr, Use use)
+    -> std::optional<decltype(use(std::declval<json::element>()))> {
   if (expr.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::nullopt;
   std::string sql = "SELECT " + std::string(expr);
   if (sql.size() > kMaxStatementBytes || statement_nesting(sql) > kMaxNesting) return std::nullopt;
@@ -293,7 +298,19 @@ std::optional<DefaultValue> default_expression(std::string_view expr) {
   auto target = json::as(targets[0], "ResTarget");
   auto val = target ? json::field(*target, "val") : std::nullopt;
   if (!val) return std::nullopt;
-  return default_value(*val);
+  return use(*val);
+}
+
+}  // namespace
+
+std::optional<DefaultValue> default_expression(std::string_view expr) {
+  return with_expression(expr, [](json::element e) { return default_value(e); });
+}
+
+bool using_expression_is_column(std::string_view expr, std::string_view column,
+                                const TypeName& to) {
+  return with_expression(expr, [&](json::element e) { return using_is_column(e, column, to); })
+      .value_or(false);
 }
 
 }  // namespace schemagate::sql

@@ -8,9 +8,9 @@ static void changing_column_type(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<AlterColumnType>();
     if (op == nullptr || !on_existing_table(step)) continue;
-    if (step.previous_type && !op->has_using && binary_coercible(*step.previous_type, op->to)) {
-      continue;
-    }
+    // Binary-coercible: only the catalog changes (the lock model).
+    const LockInfo lock = lock_of(step, ctx.settings().pg_version);
+    if (step.previous_type && lock.work == Work::catalog) continue;
     std::string change = step.previous_type
                              ? "from " + step.previous_type->text + " to " + op->to.text
                              : "to " + op->to.text;
@@ -28,12 +28,21 @@ static void changing_column_type(RuleContext& ctx) {
       code.push_back("ALTER TABLE " + sql_table(op->table) + " DROP COLUMN " +
                      sql_ident(op->column) + ";");
     }
+    if (lock.work == Work::scan && step.utc_session) {
+      // timestamp <-> timestamptz in UTC: the rows are kept, the column's indexes rebuilt.
+      ctx.report(step,
+                 "changing the type of " + quoted(op->table, op->column) + " " + change + ": " +
+                     lock.describe() +
+                     ": the session's TimeZone is UTC, so the rows are kept, but every index "
+                     "on the column is rebuilt under the lock",
+                 "if the column has no index, nothing is rebuilt; otherwise, for a large table, "
+                 "add a column of the new type and move to it:\n" +
+                     lines(code));
+      continue;
+    }
     ctx.report(step,
                "changing the type of " + quoted(op->table, op->column) + " " + change + ": " +
-                   lock_description(ctx, step) +
-                   (lock_of(step, ctx.settings().pg_version).work == Work::rewrite
-                        ? " and its indexes rebuilt"
-                        : ""),
+                   lock.describe() + (lock.work == Work::rewrite ? " and its indexes rebuilt" : ""),
                "add a column of the new type and move to it (widening varchar or numeric, and "
                "varchar to text, need no rewrite):\n" +
                    lines(code));

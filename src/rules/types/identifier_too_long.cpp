@@ -1,6 +1,7 @@
 // identifier-too-long: a table, column, index or constraint name over 63 bytes, which
 // PostgreSQL silently truncates.
 #include <cctype>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,9 +16,17 @@ constexpr std::size_t kMaxIdentifierBytes = 63;  // NAMEDATALEN - 1
 
 // What PostgreSQL keeps: the first 63 bytes, cut back to a whole UTF-8 character.
 std::string truncated(std::string_view name) {
+  if (name.size() <= kMaxIdentifierBytes) return std::string(name);
   std::size_t n = kMaxIdentifierBytes;
   while (n > 0 && (static_cast<unsigned char>(name[n]) & 0xC0U) == 0x80U) --n;
   return std::string(name.substr(0, n));
+}
+
+// UTF-8 characters in `name` (bytes that don't continue one).
+std::size_t characters(std::string_view name) {
+  std::size_t n = 0;
+  for (char c : name) n += (static_cast<unsigned char>(c) & 0xC0U) != 0x80U ? 1 : 0;
+  return n;
 }
 
 bool ident_byte(char c) {
@@ -26,39 +35,66 @@ bool ident_byte(char c) {
          u == '$' || u >= 0x80;
 }
 
-bool same_ci(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto x = static_cast<unsigned char>(a[i]);
-    auto y = static_cast<unsigned char>(b[i]);
-    if (x != y && !(x < 0x80 && y < 0x80 && std::tolower(x) == std::tolower(y))) return false;
+// A quoted identifier starting after the `"` at `at - 1`, with `""` unescaped; nullopt when
+// it isn't closed.
+std::optional<std::string> quoted_at(std::string_view text, std::size_t at) {
+  std::string out;
+  for (std::size_t i = at; i < text.size(); ++i) {
+    if (text[i] != '"') {
+      out += text[i];
+    } else if (i + 1 < text.size() && text[i + 1] == '"') {
+      out += '"';
+      ++i;
+    } else {
+      return out;
+    }
   }
-  return true;
+  return std::nullopt;
 }
 
-// The SQL parser already truncated the name to 63 bytes, as PostgreSQL does: find the
-// name as written in the statement, where it runs on.
+// An unquoted identifier starting at `at`, folded to lower case as PostgreSQL folds it
+// (ASCII letters only).
+std::string unquoted_at(std::string_view text, std::size_t at) {
+  std::string out;
+  for (std::size_t i = at; i < text.size() && ident_byte(text[i]); ++i) {
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
+  }
+  return out;
+}
+
+// The SQL parser already truncated the name to 63 bytes (cut back to a whole character), as
+// PostgreSQL does: find the name as written in the statement, quoted or not, whose first 63
+// bytes it is.
 std::string as_written(std::string_view text, const std::string& name) {
-  for (std::size_t at = 0; at + name.size() < text.size(); ++at) {
-    if (at > 0 && ident_byte(text[at - 1]) && text[at - 1] != '"') continue;
-    if (!same_ci(text.substr(at, name.size()), name)) continue;
-    std::size_t end = at + name.size();
-    bool quoted_name = at > 0 && text[at - 1] == '"';
-    std::string full = name;
-    if (quoted_name) {
-      while (end < text.size() && text[end] != '"') full += text[end++];
-    } else {
-      while (end < text.size() && ident_byte(text[end])) {
-        full += static_cast<char>(std::tolower(static_cast<unsigned char>(text[end++])));
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    if (at > 0 && text[at - 1] == '"') {
+      if (auto q = quoted_at(text, at); q && q->size() > name.size() && truncated(*q) == name) {
+        return *q;
       }
+      continue;
     }
-    if (full.size() > name.size()) return full;
+    if (!ident_byte(text[at]) || (at > 0 && ident_byte(text[at - 1]))) continue;
+    std::string u = unquoted_at(text, at);
+    if (u.size() > name.size() && truncated(u) == name) return u;
   }
   return name;
 }
 
-void check(RuleContext& ctx, const Step& step, std::string_view kind, std::string name) {
-  if (name.size() == kMaxIdentifierBytes) {
+// A name an Alembic revision builds with an f-string field or a .format() hole whose value is
+// known only at run time: the frontend keeps the hole as written (`{prefix}`), so its length
+// is not the name's.
+bool unrendered_template(std::string_view name) {
+  std::size_t open = name.find('{');
+  return open != std::string_view::npos && name.find('}', open) != std::string_view::npos;
+}
+
+enum class Use { create, lookup };
+
+void check(RuleContext& ctx, const Step& step, std::string_view kind, std::string name,
+           Use use = Use::create) {
+  if (types::is_alembic(ctx) && unrendered_template(name)) return;
+  // A name cut to 63 bytes ends at most 3 bytes short of them (a 4-byte character).
+  if (name.size() + 3 >= kMaxIdentifierBytes && name.size() <= kMaxIdentifierBytes) {
     if (const SourceFile* file = ctx.migration().file_of(step.phase); file != nullptr) {
       ByteRange r = step.op->range;
       std::string_view text = file->text;
@@ -69,9 +105,23 @@ void check(RuleContext& ctx, const Step& step, std::string_view kind, std::strin
   }
   if (name.size() <= kMaxIdentifierBytes) return;
   std::string kept = truncated(name);
+  std::string bytes = std::to_string(name.size()) + " bytes";
+  if (std::size_t chars = characters(name); chars != name.size()) {
+    bytes += " (" + std::to_string(chars) + " characters)";
+  }
+  if (use == Use::lookup) {
+    ctx.report(
+        step,
+        std::string(kind) + " name " + quoted(name) + " is " + bytes +
+            ": PostgreSQL silently truncates it to 63 bytes, " + quoted(kept) +
+            ", before looking it up, so this statement acts on the " + std::string(kind) +
+            " named " + quoted(kept),
+        "write the " + std::string(kind) + "'s name as PostgreSQL stores it: " + quoted(kept));
+    return;
+  }
   ctx.report(step,
-             std::string(kind) + " name " + quoted(name) + " is " + std::to_string(name.size()) +
-                 " bytes: PostgreSQL silently truncates it to 63 bytes, " + quoted(kept) +
+             std::string(kind) + " name " + quoted(name) + " is " + bytes +
+                 ": PostgreSQL silently truncates it to 63 bytes, " + quoted(kept) +
                  ", so code and later migrations using the full name don't find it, and names "
                  "that share those bytes collide",
              "choose a " + std::string(kind) + " name of at most 63 bytes (" +
@@ -88,6 +138,13 @@ static void identifier_too_long(RuleContext& ctx) {
     if (const auto* t = op.as<CreateTable>()) {
       check(ctx, step, "table", t->table.name);
       for (const ColumnDef& c : t->columns) check(ctx, step, "column", c.name);
+      for (const TableForeignKey& fk : t->foreign_keys) {
+        if (!fk.name.empty()) check(ctx, step, "constraint", fk.name);
+      }
+    } else if (const auto* d = op.as<DropTable>()) {
+      check(ctx, step, "table", d->table.name, Use::lookup);
+    } else if (const auto* di = op.as<DropIndex>()) {
+      check(ctx, step, "index", di->index.name, Use::lookup);
     } else if (const auto* a = op.as<AddColumn>()) {
       check(ctx, step, "column", a->column.name);
     } else if (const auto* r = op.as<RenameTable>()) {

@@ -56,6 +56,10 @@ struct Step {
   bool table_is_large = false;
   // SET NOT NULL: a validated CHECK (column IS NOT NULL) exists on the column.
   bool not_null_proven = false;
+  // The migration set the session's TimeZone to UTC (`SET TIME ZONE 'UTC'`) before this step,
+  // and it is still in effect: PostgreSQL 12+ then converts timestamp to timestamptz (and
+  // back) without rewriting the rows.
+  bool utc_session = false;
   // ALTER COLUMN TYPE: the column's type before, when replay knows it.
   std::optional<TypeName> previous_type;
   // Second relations the statement locks too, in a stable order.

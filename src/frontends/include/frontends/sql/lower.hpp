@@ -28,6 +28,10 @@ void lower_do_block(std::string_view body_text, ByteRange body, const StatementC
 // Expression helpers (expr.cpp).
 [[nodiscard]] TypeName type_name(json::element type_name_node);
 [[nodiscard]] DefaultValue default_value(json::element expr);
+// Is the USING expression of ALTER COLUMN ... TYPE `to` the column itself, bare or cast to
+// `to` (`USING price::numeric(12,2)`)? PostgreSQL then converts it exactly as it does without
+// USING.
+[[nodiscard]] bool using_is_column(json::element expr, std::string_view column, const TypeName& to);
 [[nodiscard]] bool is_batched(json::element stmt);
 [[nodiscard]] QualifiedName relation_name(json::element range_var);
 [[nodiscard]] QualifiedName dotted_name(const std::vector<std::string>& parts);

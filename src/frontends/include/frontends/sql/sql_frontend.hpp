@@ -36,11 +36,22 @@ void lower(std::string_view sql, const RangeMap& map, const LowerOptions& option
 // for every row of one statement? A default calling only these is evaluated once (and
 // PostgreSQL 11+ stores it in the catalog). Unknown functions count as volatile.
 [[nodiscard]] bool is_nonvolatile_function(std::string_view name);
+// Is a call of `name` with `args` arguments evidence of a volatile default? A known volatile
+// function with the number of arguments it takes, or a function the linter doesn't know (it
+// may be volatile); not a known function called with a number of arguments it doesn't take
+// (PostgreSQL rejects the default: `now(123)`, `random(5)`).
+[[nodiscard]] bool is_volatile_call(std::string_view name, std::size_t args);
 
 // A column default written as SQL expression text elsewhere (Alembic's
 // `server_default=sa.text("now()")`), read as a DEFAULT clause is. nullopt when the text is
 // not one SQL expression.
 [[nodiscard]] std::optional<DefaultValue> default_expression(std::string_view expr);
+
+// Is `expr`, the USING of a change of `column` to type `to` written as SQL text elsewhere
+// (Alembic's `postgresql_using="price::numeric(12,2)"`), the column itself, bare or cast to
+// `to`? Such a USING converts as no USING does.
+[[nodiscard]] bool using_expression_is_column(std::string_view expr, std::string_view column,
+                                              const TypeName& to);
 
 // A type as people read it: "varchar(64)", "integer", "numeric(10, 2)", "text[]".
 [[nodiscard]] std::string type_text(const TypeName& type);
