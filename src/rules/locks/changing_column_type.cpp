@@ -28,15 +28,15 @@ static void changing_column_type(RuleContext& ctx) {
       code.push_back("ALTER TABLE " + sql_table(op->table) + " DROP COLUMN " +
                      sql_ident(op->column) + ";");
     }
-    ctx.report(step,
-               "changing the type of " + quoted(op->table, op->column) + " " + change + ": " +
-                   lock_description(ctx, step) +
-                   (lock_of(step, ctx.settings().pg_version).work == Work::rewrite
-                        ? " and its indexes rebuilt"
-                        : ""),
-               "add a column of the new type and move to it (widening varchar or numeric, and "
-               "varchar to text, need no rewrite):\n" +
-                   lines(code));
+    ctx.report_at(step, op->range,
+                  "changing the type of " + quoted(op->table, op->column) + " " + change + ": " +
+                      lock_description(ctx, step) +
+                      (lock_of(step, ctx.settings().pg_version).work == Work::rewrite
+                           ? " and its indexes rebuilt"
+                           : ""),
+                  "add a column of the new type and move to it (widening varchar or numeric, and "
+                  "varchar to text, need no rewrite):\n" +
+                      lines(code));
   }
 }
 

@@ -1,6 +1,7 @@
 // identifier-too-long: a table, column, index or constraint name over 63 bytes, which
 // PostgreSQL silently truncates.
 #include <cctype>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -57,7 +58,9 @@ std::string as_written(std::string_view text, const std::string& name) {
   return name;
 }
 
-void check(RuleContext& ctx, const Step& step, std::string_view kind, std::string name) {
+// `at`: where the name is written (a column's definition), when known; else the operation.
+void check(RuleContext& ctx, const Step& step, std::string_view kind, std::string name,
+           const std::optional<ByteRange>& at = std::nullopt) {
   if (name.size() == kMaxIdentifierBytes) {
     if (const SourceFile* file = ctx.migration().file_of(step.phase); file != nullptr) {
       ByteRange r = step.op->range;
@@ -69,13 +72,13 @@ void check(RuleContext& ctx, const Step& step, std::string_view kind, std::strin
   }
   if (name.size() <= kMaxIdentifierBytes) return;
   std::string kept = truncated(name);
-  ctx.report(step,
-             std::string(kind) + " name " + quoted(name) + " is " + std::to_string(name.size()) +
-                 " bytes: PostgreSQL silently truncates it to 63 bytes, " + quoted(kept) +
-                 ", so code and later migrations using the full name don't find it, and names "
-                 "that share those bytes collide",
-             "choose a " + std::string(kind) + " name of at most 63 bytes (" +
-                 std::to_string(name.size() - kept.size()) + " bytes shorter)");
+  ctx.report_at(step, at,
+                std::string(kind) + " name " + quoted(name) + " is " + std::to_string(name.size()) +
+                    " bytes: PostgreSQL silently truncates it to 63 bytes, " + quoted(kept) +
+                    ", so code and later migrations using the full name don't find it, and names "
+                    "that share those bytes collide",
+                "choose a " + std::string(kind) + " name of at most 63 bytes (" +
+                    std::to_string(name.size() - kept.size()) + " bytes shorter)");
 }
 
 }  // namespace
@@ -87,9 +90,9 @@ static void identifier_too_long(RuleContext& ctx) {
     const Operation& op = *step.op;
     if (const auto* t = op.as<CreateTable>()) {
       check(ctx, step, "table", t->table.name);
-      for (const ColumnDef& c : t->columns) check(ctx, step, "column", c.name);
+      for (const ColumnDef& c : t->columns) check(ctx, step, "column", c.name, c.range);
     } else if (const auto* a = op.as<AddColumn>()) {
-      check(ctx, step, "column", a->column.name);
+      check(ctx, step, "column", a->column.name, a->column.range);
     } else if (const auto* r = op.as<RenameTable>()) {
       check(ctx, step, "table", r->new_name);
     } else if (const auto* rc = op.as<RenameColumn>()) {
