@@ -321,6 +321,14 @@ class OpReader {
       c.def.default_value = server_default(r, d, given);
     }
     if (c.fk_table) c.def.references = c.fk_table;
+    // Findings about the column point at its sa.Column(...) when it is written inside the
+    // op.*(...) call (or the call of the helper that makes it) in the revision itself; a
+    // Column built elsewhere (a variable, a shared helper) leaves them on the operation.
+    if (v.file == &in_.revision_) {
+      ByteRange written = py::range(call);
+      ByteRange op = in_.where(call_, f_.file, f_);
+      if (op.begin <= written.begin && written.end <= op.end) c.def.range = written;
+    }
     return c;
   }
 
@@ -453,7 +461,7 @@ class OpReader {
     std::optional<AlterColumnType> type_change;
     const bool using_given = !args_.keyword("postgresql_using").null();
     if (Arg n = args_.keyword("type_"); !n.null()) {
-      AlterColumnType a{t, column, std::nullopt, {}, false};
+      AlterColumnType a{t, column, std::nullopt, {}, false, std::nullopt};
       a.to = sa_type(r, n.node).value_or(TypeName{});
       if (Arg e = args_.keyword("existing_type"); !e.null()) a.from = sa_type(r, e.node);
       if (Arg u = args_.keyword("postgresql_using"); !u.null()) {

@@ -170,6 +170,34 @@ class Lowerer {
     return std::nullopt;
   }
 
+  // A column definition of CREATE TABLE, ADD COLUMN or ALTER COLUMN TYPE that starts at its
+  // node's `location` (its name): up to its last token before a `,` outside parentheses, the
+  // `)` that closes the table's elements, or the statement's end. Nothing in a function body.
+  std::optional<ByteRange> column_range(element cd) {
+    if (ctx_.options.in_function) return std::nullopt;
+    std::int64_t location = json::integer(cd, "location", -1);
+    if (location < 0) return std::nullopt;
+    std::size_t start = ctx_.base + static_cast<std::size_t>(location);
+    const auto& t = tokens();
+    std::size_t i = 0;
+    while (i < t.size() && t[i].range.begin < start) ++i;
+    if (i >= t.size() || t[i].range.begin != start) return std::nullopt;
+    int depth = 0;
+    std::optional<std::size_t> end;
+    for (; i < t.size(); ++i) {
+      char c = ctx_.sql[t[i].range.begin];
+      bool punctuation = t[i].range.end == t[i].range.begin + 1;
+      if (punctuation && c == '(') ++depth;
+      if (punctuation && c == ')' && --depth < 0) break;
+      if (punctuation && depth == 0 && (c == ',' || c == ';')) break;
+      end = t[i].range.end;
+    }
+    if (!end) return std::nullopt;
+    ByteRange r{to_file(start), to_file(*end)};
+    if (r.end <= r.begin) return std::nullopt;
+    return r;
+  }
+
   // The index of the first token after the keywords of `REINDEX [( ... )] KIND`, or none.
   std::optional<std::size_t> after_reindex_kind() {
     std::size_t i = 1;
@@ -389,7 +417,10 @@ class Lowerer {
     if (auto rel = json::field(v, "relation")) t.table = relation_name(*rel);
     t.if_not_exists = json::boolean(v, "if_not_exists");
     for (element e : json::list(v, "tableElts")) {
-      if (auto cd = json::as(e, "ColumnDef")) t.columns.push_back(column(*cd));
+      if (auto cd = json::as(e, "ColumnDef")) {
+        t.columns.push_back(column(*cd));
+        t.columns.back().range = column_range(*cd);
+      }
       if (auto k = json::as(e, "Constraint"); k && json::str(*k, "contype") == "CONSTR_FOREIGN") {
         if (auto pk = json::field(*k, "pktable")) {
           t.foreign_keys.push_back({std::string(json::str(*k, "conname")),
@@ -640,7 +671,9 @@ class Lowerer {
       bool missing_ok = json::boolean(*cmd, "missing_ok");
       if (sub == "AT_AddColumn" && def) {
         if (auto cd = json::as(*def, "ColumnDef")) {
-          emit(AddColumn{table, column(*cd), missing_ok});
+          ColumnDef added = column(*cd);
+          added.range = column_range(*cd);
+          emit(AddColumn{table, std::move(added), missing_ok});
           if (!ctx_.options.in_function) {
             ctx_.ops.back().points.references_clause = references_clause(*cd);
           }
@@ -648,13 +681,14 @@ class Lowerer {
       } else if (sub == "AT_DropColumn") {
         emit(DropColumn{table, name, missing_ok});
       } else if (sub == "AT_AlterColumnType" && def) {
-        AlterColumnType t{table, name, std::nullopt, {}, false};
+        AlterColumnType t{table, name, std::nullopt, {}, false, std::nullopt};
         if (auto cd = json::as(*def, "ColumnDef")) {
           if (auto tn = json::field(*cd, "typeName")) t.to = type_name(*tn);
           // A USING of the column itself (cast to the new type) is the conversion
           // PostgreSQL makes without one.
           auto using_expr = json::field(*cd, "raw_default");
           t.has_using = using_expr && !using_is_column(*using_expr, name, t.to);
+          t.range = column_range(*cd);
         }
         emit(std::move(t));
       } else if (sub == "AT_SetNotNull") {

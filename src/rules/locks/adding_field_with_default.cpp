@@ -79,10 +79,10 @@ static void adding_field_with_default(RuleContext& ctx) {
           add_nullable_column(ctx, op->table, c.name, plain_type(c.type)) + "\n" +
           attach_default(ctx, op->table, c);
     }
-    ctx.report(step,
-               "adding column " + quoted(c.name) + " to " + quoted(op->table) + ": " +
-                   lock_description(ctx, step) + ", because " + reason,
-               help);
+    ctx.report_at(step, c.range,
+                  "adding column " + quoted(c.name) + " to " + quoted(op->table) + ": " +
+                      lock_description(ctx, step) + ", because " + reason,
+                  help);
   }
 }
 

@@ -15,13 +15,13 @@ static void adding_required_field(RuleContext& ctx) {
         comment(ctx, "backfill it in batches and make the application write it, then, in " +
                          later_migration(ctx) + ":")};
     for (std::string& line : not_null_plan(ctx, op->table, c.name)) code.push_back(line);
-    ctx.report(step,
-               "adding NOT NULL column " + quoted(c.name) + " without a default to " +
-                   quoted(op->table) +
-                   " fails if the table has rows, and breaks running code that inserts without it",
-               "add it as nullable, backfill it, then enforce NOT NULL without a long lock (or "
-               "give it a constant default):\n" +
-                   lines(code));
+    ctx.report_at(
+        step, c.range,
+        "adding NOT NULL column " + quoted(c.name) + " without a default to " + quoted(op->table) +
+            " fails if the table has rows, and breaks running code that inserts without it",
+        "add it as nullable, backfill it, then enforce NOT NULL without a long lock (or "
+        "give it a constant default):\n" +
+            lines(code));
   }
 }
 

@@ -50,15 +50,15 @@ static void adding_serial_primary_key_field(RuleContext& ctx) {
       std::string name = add->table.name + "_pkey";
       std::string fill = c.serial || c.identity ? " fills every row from a sequence, rewriting"
                                                 : " builds its index on";
-      ctx.report(step,
-                 "ADD COLUMN " + c.name + " " + c.type.text + " PRIMARY KEY" + fill + " " +
-                     quoted(add->table) +
-                     " under an ACCESS EXCLUSIVE lock, blocking all reads and writes until it "
-                     "is done",
-                 "add " + c.name +
-                     " as a plain nullable column, backfill it in batches, then build the key "
-                     "concurrently: " +
-                     recipe(alembic, t, name, {c.name}));
+      ctx.report_at(step, c.range,
+                    "ADD COLUMN " + c.name + " " + c.type.text + " PRIMARY KEY" + fill + " " +
+                        quoted(add->table) +
+                        " under an ACCESS EXCLUSIVE lock, blocking all reads and writes until it "
+                        "is done",
+                    "add " + c.name +
+                        " as a plain nullable column, backfill it in batches, then build the key "
+                        "concurrently: " +
+                        recipe(alembic, t, name, {c.name}));
     }
   }
 }

@@ -30,22 +30,23 @@ static void changing_column_type(RuleContext& ctx) {
     }
     if (lock.work == Work::scan && step.utc_session) {
       // timestamp <-> timestamptz in UTC: the rows are kept, the column's indexes rebuilt.
-      ctx.report(step,
-                 "changing the type of " + quoted(op->table, op->column) + " " + change + ": " +
-                     lock.describe() +
-                     ": the session's TimeZone is UTC, so the rows are kept, but every index "
-                     "on the column is rebuilt under the lock",
-                 "if the column has no index, nothing is rebuilt; otherwise, for a large table, "
-                 "add a column of the new type and move to it:\n" +
-                     lines(code));
+      ctx.report_at(step, op->range,
+                    "changing the type of " + quoted(op->table, op->column) + " " + change + ": " +
+                        lock.describe() +
+                        ": the session's TimeZone is UTC, so the rows are kept, but every index "
+                        "on the column is rebuilt under the lock",
+                    "if the column has no index, nothing is rebuilt; otherwise, for a large table, "
+                    "add a column of the new type and move to it:\n" +
+                        lines(code));
       continue;
     }
-    ctx.report(step,
-               "changing the type of " + quoted(op->table, op->column) + " " + change + ": " +
-                   lock.describe() + (lock.work == Work::rewrite ? " and its indexes rebuilt" : ""),
-               "add a column of the new type and move to it (widening varchar or numeric, and "
-               "varchar to text, need no rewrite):\n" +
-                   lines(code));
+    ctx.report_at(step, op->range,
+                  "changing the type of " + quoted(op->table, op->column) + " " + change + ": " +
+                      lock.describe() +
+                      (lock.work == Work::rewrite ? " and its indexes rebuilt" : ""),
+                  "add a column of the new type and move to it (widening varchar or numeric, and "
+                  "varchar to text, need no rewrite):\n" +
+                      lines(code));
   }
 }
 

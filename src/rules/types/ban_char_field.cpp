@@ -7,11 +7,11 @@ namespace schemagate::rules {
 static void ban_char_field(RuleContext& ctx) {
   types::for_each_typed_column(ctx, true, [&](const types::TypedColumn& c) {
     if (c.type->name != "bpchar") return;
-    ctx.report(*c.step,
-               "column " + types::label(c) + " is " + types::written(*c.type) +
-                   ": char pads values with spaces to its length, ignores trailing spaces in "
-                   "comparisons, and is no faster than text",
-               types::write_instead(ctx, c, "text", "sa.Text()"));
+    ctx.report_at(*c.step, c.range,
+                  "column " + types::label(c) + " is " + types::written(*c.type) +
+                      ": char pads values with spaces to its length, ignores trailing spaces in "
+                      "comparisons, and is no faster than text",
+                  types::write_instead(ctx, c, "text", "sa.Text()"));
   });
 }
 

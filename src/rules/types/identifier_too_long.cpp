@@ -90,8 +90,9 @@ bool unrendered_template(std::string_view name) {
 
 enum class Use { create, lookup };
 
+// `at`: where the name is written (a column's definition), when known; else the operation.
 void check(RuleContext& ctx, const Step& step, std::string_view kind, std::string name,
-           Use use = Use::create) {
+           Use use = Use::create, const std::optional<ByteRange>& at = std::nullopt) {
   if (types::is_alembic(ctx) && unrendered_template(name)) return;
   // A name cut to 63 bytes ends at most 3 bytes short of them (a 4-byte character).
   if (name.size() + 3 >= kMaxIdentifierBytes && name.size() <= kMaxIdentifierBytes) {
@@ -110,8 +111,8 @@ void check(RuleContext& ctx, const Step& step, std::string_view kind, std::strin
     bytes += " (" + std::to_string(chars) + " characters)";
   }
   if (use == Use::lookup) {
-    ctx.report(
-        step,
+    ctx.report_at(
+        step, at,
         std::string(kind) + " name " + quoted(name) + " is " + bytes +
             ": PostgreSQL silently truncates it to 63 bytes, " + quoted(kept) +
             ", before looking it up, so this statement acts on the " + std::string(kind) +
@@ -119,13 +120,13 @@ void check(RuleContext& ctx, const Step& step, std::string_view kind, std::strin
         "write the " + std::string(kind) + "'s name as PostgreSQL stores it: " + quoted(kept));
     return;
   }
-  ctx.report(step,
-             std::string(kind) + " name " + quoted(name) + " is " + bytes +
-                 ": PostgreSQL silently truncates it to 63 bytes, " + quoted(kept) +
-                 ", so code and later migrations using the full name don't find it, and names "
-                 "that share those bytes collide",
-             "choose a " + std::string(kind) + " name of at most 63 bytes (" +
-                 std::to_string(name.size() - kept.size()) + " bytes shorter)");
+  ctx.report_at(step, at,
+                std::string(kind) + " name " + quoted(name) + " is " + bytes +
+                    ": PostgreSQL silently truncates it to 63 bytes, " + quoted(kept) +
+                    ", so code and later migrations using the full name don't find it, and names "
+                    "that share those bytes collide",
+                "choose a " + std::string(kind) + " name of at most 63 bytes (" +
+                    std::to_string(name.size() - kept.size()) + " bytes shorter)");
 }
 
 }  // namespace
@@ -137,7 +138,8 @@ static void identifier_too_long(RuleContext& ctx) {
     const Operation& op = *step.op;
     if (const auto* t = op.as<CreateTable>()) {
       check(ctx, step, "table", t->table.name);
-      for (const ColumnDef& c : t->columns) check(ctx, step, "column", c.name);
+      for (const ColumnDef& c : t->columns)
+        check(ctx, step, "column", c.name, Use::create, c.range);
       for (const TableForeignKey& fk : t->foreign_keys) {
         if (!fk.name.empty()) check(ctx, step, "constraint", fk.name);
       }
@@ -146,7 +148,7 @@ static void identifier_too_long(RuleContext& ctx) {
     } else if (const auto* di = op.as<DropIndex>()) {
       check(ctx, step, "index", di->index.name, Use::lookup);
     } else if (const auto* a = op.as<AddColumn>()) {
-      check(ctx, step, "column", a->column.name);
+      check(ctx, step, "column", a->column.name, Use::create, a->column.range);
     } else if (const auto* r = op.as<RenameTable>()) {
       check(ctx, step, "table", r->new_name);
     } else if (const auto* rc = op.as<RenameColumn>()) {

@@ -7,11 +7,11 @@ namespace schemagate::rules {
 static void prefer_jsonb(RuleContext& ctx) {
   types::for_each_typed_column(ctx, true, [&](const types::TypedColumn& c) {
     if (c.type->name != "json") return;
-    ctx.report(*c.step,
-               "column " + types::label(c) + " is " + types::written(*c.type) +
-                   ": json keeps the text as written and reparses it on every access, has no "
-                   "equality operator and can't be indexed with GIN",
-               types::write_instead(ctx, c, "jsonb", "postgresql.JSONB()"));
+    ctx.report_at(*c.step, c.range,
+                  "column " + types::label(c) + " is " + types::written(*c.type) +
+                      ": json keeps the text as written and reparses it on every access, has no "
+                      "equality operator and can't be indexed with GIN",
+                  types::write_instead(ctx, c, "jsonb", "postgresql.JSONB()"));
   });
 }
 

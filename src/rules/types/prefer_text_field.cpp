@@ -15,11 +15,11 @@ static void prefer_text_field(RuleContext& ctx) {
                                            types::py_str(check) + ")` to the table"
                                      : ", and if the limit matters add `CHECK (" + check + ")`";
     }
-    ctx.report(*c.step,
-               "column " + types::label(c) + " is " + types::written(*c.type) +
-                   ": raising the limit later changes the column type under an ACCESS "
-                   "EXCLUSIVE lock, and text costs nothing more",
-               help);
+    ctx.report_at(*c.step, c.range,
+                  "column " + types::label(c) + " is " + types::written(*c.type) +
+                      ": raising the limit later changes the column type under an ACCESS "
+                      "EXCLUSIVE lock, and text costs nothing more",
+                  help);
   });
 }
 

@@ -11,11 +11,11 @@ static void prefer_timestamptz(RuleContext& ctx) {
     if (!c.type->modifiers.empty()) {
       sql_type += "(" + std::to_string(c.type->modifiers.front()) + ")";
     }
-    ctx.report(*c.step,
-               "column " + types::label(c) + " is " + types::written(*c.type) +
-                   " without time zone: it stores wall-clock time with no zone, so the same "
-                   "instant reads differently depending on the session's TimeZone",
-               types::write_instead(ctx, c, sql_type, "sa.DateTime(timezone=True)"));
+    ctx.report_at(*c.step, c.range,
+                  "column " + types::label(c) + " is " + types::written(*c.type) +
+                      " without time zone: it stores wall-clock time with no zone, so the same "
+                      "instant reads differently depending on the session's TimeZone",
+                  types::write_instead(ctx, c, sql_type, "sa.DateTime(timezone=True)"));
   });
 }
 

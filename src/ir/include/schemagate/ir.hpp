@@ -54,6 +54,10 @@ struct ColumnDef {
   bool identity = false;                    // GENERATED ... AS IDENTITY
   bool serial = false;                      // serial / bigserial / smallserial
   std::optional<QualifiedName> references;  // inline REFERENCES
+  // The column's own definition in the operation's file (SQL: from its name to the end of its
+  // clauses; Alembic: the sa.Column(...) call inside the op.*(...) call), when the frontend
+  // knows it exactly; findings about one column point here.
+  std::optional<ByteRange> range;
 };
 
 enum class ConstraintKind { primary_key, unique, foreign_key, check, exclusion, not_null };
@@ -108,6 +112,8 @@ struct AlterColumnType {
   std::optional<TypeName> from;  // when the frontend knows it (Alembic existing_type)
   TypeName to;
   bool has_using = false;
+  // SQL: the sub-command, from the column's name to the end of its clauses, when known.
+  std::optional<ByteRange> range;
 };
 struct SetNotNull {
   QualifiedName table;

@@ -77,6 +77,13 @@ class RuleContext {
   void report(const Step& step, std::string message, std::string help, std::optional<Fix> fix) {
     report(step.phase, step.op->range, std::move(message), std::move(help), std::move(fix));
   }
+  // At a part of the step's operation, such as one column's definition (ColumnDef::range),
+  // when the frontend knows where it is written; else at the whole operation.
+  void report_at(const Step& step, const std::optional<ByteRange>& part, std::string message,
+                 std::string help, std::optional<Fix> fix = std::nullopt) {
+    report(step.phase, part.value_or(step.op->range), std::move(message), std::move(help),
+           std::move(fix));
+  }
 
   // Used by the engine: which rule is running, and what it found.
   void begin_rule(std::string_view rule) { rule_ = rule; }
