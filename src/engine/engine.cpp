@@ -20,6 +20,7 @@
 #include "engine/parallel.hpp"
 #include "engine/plan.hpp"
 #include "engine/replay.hpp"
+#include "schemagate/reversal.hpp"
 #include "engine/suppress.hpp"
 #include "frontends/alembic/alembic_frontend.hpp"
 #include "frontends/sql/sql_frontend.hpp"
@@ -597,6 +598,10 @@ class ProjectLinter {
     }
     // Context files and history are replayed; their findings would go nowhere.
     if (!f.reported && (f.down == nullptr || !f.down->reported)) return;
+    Reversals reversals = find_reversals(m);
+    for (std::size_t i = 0; i < reversals.reverses.size() && i < down.size(); ++i) {
+      steps[steps.size() - down.size() + i].reverses = reversals.reverses[i];
+    }
     if (options_.checklist.active() && f.reported && !f.ref.role.down) {
       f.needs = checklist::needs_of(steps, options_.settings.pg_version);
       f.block = checklist::read_block(f.file.text, f.ref.kind == SourceKind::python,

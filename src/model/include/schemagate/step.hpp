@@ -27,6 +27,9 @@ struct Step {
   bool not_null_proven = false;
   // ALTER COLUMN TYPE: the column's type before, when replay knows it.
   std::optional<TypeName> previous_type;
+  // A downgrade operation that only undoes the upgrade operation this points to (drops what
+  // it created, renames back, ...; reversal.hpp): no compatibility or lock rule reports it.
+  const Operation* reverses = nullptr;
 
   template <typename T>
   [[nodiscard]] const T* as() const {
