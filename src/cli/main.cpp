@@ -355,6 +355,15 @@ nlohmann::ordered_json explain_json(const std::vector<ExplainRow>& rows, std::si
                     {"lock", std::string(to_string(l.other_mode))},
                     {"blocks", std::string(to_string(blocks_of(l.other_mode)))}};
     }
+    // Every relation locked besides the operation's own (`referenced` is the first of them
+    // when set): partitions, the other end of a dropped foreign key, sequences, ...
+    json also = json::array();
+    for (const LockInfo::Other& o : l.also()) {
+      also.push_back({{"table", o.table},
+                      {"lock", std::string(to_string(o.mode))},
+                      {"blocks", std::string(to_string(blocks_of(o.mode)))},
+                      {"why", o.why.empty() ? json(nullptr) : json(o.why)}});
+    }
     operations.push_back({
         {"path", r.path},
         {"line", r.begin.line},
@@ -370,6 +379,7 @@ nlohmann::ordered_json explain_json(const std::vector<ExplainRow>& rows, std::si
         {"in_transaction", r.in_transaction},
         {"no_transaction", l.no_transaction},
         {"referenced", std::move(referenced)},
+        {"also", std::move(also)},
         {"note", l.version_note},
         {"description", l.describe()},
         {"rules", r.rules},
@@ -391,8 +401,8 @@ void explain_text(std::ostream& out, const std::vector<ExplainRow>& rows) {
     auto add = [&note](const std::string& s) {
       if (!s.empty()) note += (note.empty() ? "" : "; ") + s;
     };
-    if (l.other_mode != LockMode::none) {
-      add("also " + std::string(to_string(l.other_mode)) + " on " + l.other_table);
+    for (const LockInfo::Other& o : l.also()) {
+      add("also " + std::string(to_string(o.mode)) + " on " + o.table);
     }
     if (l.no_transaction) add("cannot run inside a transaction block");
     add(l.version_note);

@@ -209,7 +209,9 @@ LockInfo table_command(const TableCommand& c, int pg) {
     return info;
   }
   if (w == "DETACH PARTITION") {
-    if (c.concurrently) {
+    // FINALIZE completes an interrupted DETACH ... CONCURRENTLY, under its locks, in a
+    // transaction block too.
+    if (c.concurrently || c.option == "FINALIZE") {
       // Two transactions: SHARE UPDATE EXCLUSIVE on the partitioned table; the partition
       // itself is still locked ACCESS EXCLUSIVE (observed on PostgreSQL 15), which blocks only
       // the queries that touch the partition directly (from PostgreSQL 14).
@@ -267,14 +269,14 @@ LockInfo lock_of_kind(const Step& step, int pg) {
                 info.other_table = qualified(t);
                 info.other_mode = mode;
               } else if (info.other_table != qualified(t)) {
-                info.others.push_back({qualified(t), mode});
+                info.others.push_back({qualified(t), mode, {}});
               }
             };
             if (o.parent) lock(*o.parent, o.partition ? access_exclusive : share_update_exclusive);
             for (const ColumnDef& c : o.columns) {
               if (c.references) lock(*c.references, share_row_exclusive);
             }
-            for (const QualifiedName& r : o.references) lock(r, share_row_exclusive);
+            for (const TableForeignKey& fk : o.foreign_keys) lock(fk.table, share_row_exclusive);
             return info;
           },
           [](const DropTable&) { return row(access_exclusive, Work::catalog); },
@@ -286,7 +288,11 @@ LockInfo lock_of_kind(const Step& step, int pg) {
           [&step, pg](const SetNotNull&) { return set_not_null(step, pg); },
           [](const DropNotNull&) { return row(access_exclusive, Work::catalog); },
           [](const SetDefault&) { return row(access_exclusive, Work::catalog); },
-          [](const CreateIndex& o) {
+          [&step](const CreateIndex& o) {
+            // IF NOT EXISTS of an existing index: the table is locked, nothing is built.
+            if (step.skipped)
+              return row(o.concurrently ? share_update_exclusive : share, Work::catalog,
+                         "the index exists: nothing is built");
             if (!o.concurrently) return row(share, Work::scan);
             LockInfo info = row(share_update_exclusive, Work::scan);
             info.no_transaction = true;
@@ -308,7 +314,7 @@ LockInfo lock_of_kind(const Step& step, int pg) {
             LockInfo info = row(access_exclusive, Work::catalog);
             if (!o.tables.empty()) info.table = qualified(o.tables.front());
             for (std::size_t i = 1; i < o.tables.size(); ++i) {
-              info.others.push_back({qualified(o.tables[i]), access_exclusive});
+              info.others.push_back({qualified(o.tables[i]), access_exclusive, {}});
             }
             return info;
           },
@@ -351,7 +357,15 @@ LockInfo lock_of_kind(const Step& step, int pg) {
             return info;
           },
           [](const Cluster&) { return row(access_exclusive, Work::rewrite); },
-          [pg](const TableCommand& o) { return table_command(o, pg); },
+          [pg, &step](const TableCommand& o) {
+            // DROP TRIGGER IF EXISTS of a trigger the table does not have.
+            if (step.skipped) return row(none, Work::none, "the trigger does not exist");
+            return table_command(o, pg);
+          },
+          [](const ObjectCommand&) {
+            // A type, domain or function: the tables it reaches are Step::related.
+            return row(none, Work::catalog);
+          },
           [](const Unanalyzable&) { return row(none, Work::none, "not analysed"); },
           [](const Other&) { return row(none, Work::none); },
       },
@@ -450,10 +464,17 @@ std::string LockInfo::describe() const {
         break;
     }
   }
-  if (other_mode != LockMode::none) {
-    out += "; " + std::string(to_string(other_mode)) + " on " + other_table + " blocks " +
-           std::string(to_string(blocks_of(other_mode)));
+  for (const Other& o : also()) {
+    out += "; " + std::string(to_string(o.mode)) + " on " + o.table + " blocks " +
+           std::string(to_string(blocks_of(o.mode)));
   }
+  return out;
+}
+
+std::vector<LockInfo::Other> LockInfo::also() const {
+  std::vector<Other> out;
+  if (other_mode != LockMode::none) out.push_back({other_table, other_mode, {}});
+  out.insert(out.end(), others.begin(), others.end());
   return out;
 }
 
@@ -465,6 +486,24 @@ LockInfo lock_of(const Step& step, int pg_version) {
   }
   if (info.table.empty() && info.target.empty()) {
     if (const QualifiedName* t = target_table(*step.op)) info.table = qualified(*t);
+  }
+  // The second relations replay knows: recursion takes the table's own mode.
+  for (const Related& r : step.related) {
+    LockMode mode = r.mode.value_or(info.mode);
+    std::string name = qualified(r.table);
+    if (mode == LockMode::none || name == info.table) continue;
+    if (name == info.other_table) {
+      info.other_mode = std::max(info.other_mode, mode);
+      continue;
+    }
+    bool merged = false;
+    for (LockInfo::Other& o : info.others) {
+      if (o.table != name) continue;
+      o.mode = std::max(o.mode, mode);
+      o.is_new = o.is_new && r.is_new;
+      merged = true;
+    }
+    if (!merged) info.others.push_back({name, mode, r.why, r.is_new});
   }
   return info;
 }

@@ -43,6 +43,7 @@ std::vector<Step> SchemaState::replay(const Migration& migration, Phase phase,
         explicit_tx = false;
       }
     }
+    relate(migration, op, step);
     apply(migration, op, step);
     steps.push_back(std::move(step));
   }
@@ -96,6 +97,276 @@ void SchemaState::touch_index(const std::string& key) {
   save_once(journaling_, indexes_, saved_indexes_, key);
 }
 
+std::vector<std::string> SchemaState::children(const std::string& key, bool partitions_only) const {
+  std::vector<std::string> out;
+  std::vector<std::string> todo{key};
+  while (!todo.empty()) {
+    std::string k = std::move(todo.back());
+    todo.pop_back();
+    for (const auto& [child, t] : tables_) {
+      if (t.parent != k || (partitions_only && !t.partition) || child == key) continue;
+      if (std::find(out.begin(), out.end(), child) != out.end()) continue;
+      out.push_back(child);
+      todo.push_back(child);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void SchemaState::add_foreign_key(Table& table, const std::string& table_name, std::string name,
+                                  std::vector<std::string> columns,
+                                  const QualifiedName& references) {
+  if (name.empty()) {
+    // PostgreSQL's name: table_col1_col2_fkey, numbered when taken.
+    std::string base = table_name;
+    for (const std::string& c : columns) base += "_" + c;
+    base += "_fkey";
+    name = base;
+    for (int n = 1; table.foreign_keys.contains(name) || table.constraints.contains(name); ++n) {
+      name = base + std::to_string(n);
+    }
+  }
+  table.foreign_keys[name] = {std::move(columns), references.key()};
+}
+
+void SchemaState::relate(const Migration& migration, const Operation& op, Step& step) const {
+  std::vector<Related>& out = step.related;
+  auto find = [&](const std::string& key) -> const Table* {
+    auto it = tables_.find(key);
+    return it == tables_.end() ? nullptr : &it->second;
+  };
+  auto made_here = [&](const std::string& key) {
+    const Table* t = find(key);
+    return t != nullptr && t->created_by == &migration;
+  };
+  // `owner_key`: the table owning `key` (a sequence replay keeps no entry for), new with it.
+  auto add = [&](const std::string& key, std::optional<LockMode> mode, std::string why,
+                 const std::string& owner_key = {}) {
+    for (Related& r : out) {
+      if (r.table.key() != key) continue;
+      if (mode && (!r.mode || *r.mode < *mode)) r.mode = mode;
+      return;
+    }
+    bool is_new = made_here(key) || (!owner_key.empty() && made_here(owner_key));
+    out.push_back({table_name_of(key), mode, std::move(why), is_new});
+  };
+  constexpr std::optional<LockMode> same = std::nullopt;
+  constexpr std::optional<LockMode> exclusive = LockMode::access_exclusive;
+  // Partitions (and, unless partitions_only, inheritance children): PostgreSQL recurses.
+  auto recurse = [&](const QualifiedName& t, bool partitions_only, std::optional<LockMode> mode) {
+    for (const std::string& c : children(t.key(), partitions_only)) {
+      const Table& child = tables_.at(c);
+      add(c, mode,
+          (child.partition ? "partition of " : "inherits from ") +
+              table_name_of(child.parent).display());
+    }
+  };
+  // Tables with a foreign key to `key` (other than itself), sorted.
+  auto referencing = [&](const std::string& key) {
+    std::vector<std::string> keys;
+    for (const auto& [k, t] : tables_) {
+      if (k == key) continue;
+      for (const auto& [name, fk] : t.foreign_keys) {
+        if (fk.references == key) {
+          keys.push_back(k);
+          break;
+        }
+      }
+    }
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  };
+  // Views and materialized views reading `key`, at any depth, sorted.
+  auto views_over = [&](const std::string& key) {
+    std::vector<std::string> keys;
+    std::vector<std::string> todo{key};
+    while (!todo.empty()) {
+      std::string k = std::move(todo.back());
+      todo.pop_back();
+      for (const auto& [v, t] : tables_) {
+        if (v == key || std::find(t.sources.begin(), t.sources.end(), k) == t.sources.end() ||
+            std::find(keys.begin(), keys.end(), v) != keys.end()) {
+          continue;
+        }
+        keys.push_back(v);
+        todo.push_back(v);
+      }
+    }
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  };
+  // The foreign keys of `t` on one of `columns` (all when empty): their referenced tables.
+  auto referenced = [&](const std::string& key, const Table& t, const std::string& column) {
+    for (const auto& [name, fk] : t.foreign_keys) {
+      if (fk.references == key) continue;
+      if (!column.empty() &&
+          std::find(fk.columns.begin(), fk.columns.end(), column) == fk.columns.end()) {
+        continue;
+      }
+      add(fk.references, exclusive, "foreign key " + name + " is dropped");
+    }
+  };
+  // Tables with a column of type (or domain) `type`, and the typed tables of `type`.
+  auto users_of_type = [&](const QualifiedName& type, bool columns, std::optional<LockMode> mode,
+                           const std::string& why) {
+    std::vector<std::string> keys;
+    for (const auto& [k, t] : tables_) {
+      bool uses = t.of_type == type.key();
+      for (const auto& [name, c] : t.columns) {
+        uses = uses || (columns && c.type.name == type.name);
+      }
+      if (uses) keys.push_back(k);
+    }
+    std::sort(keys.begin(), keys.end());
+    for (const std::string& k : keys) add(k, mode, why);
+  };
+  std::visit(
+      overloaded{
+          [&](const DropTable& o) {
+            const std::string key = o.table.key();
+            const Table* t = find(key);
+            if (t == nullptr) return;
+            // Partitions always go with their table; inheritance children with CASCADE.
+            recurse(o.table, !o.cascade, exclusive);
+            if (t->partition && !t->parent.empty()) {
+              add(t->parent, exclusive, "its partitioned table");
+            }
+            referenced(key, *t, {});
+            for (const auto& [column, sequence] : t->sequences) {
+              add(sequence, exclusive, "the sequence of column " + column, key);
+            }
+            if (o.cascade) {
+              for (const std::string& k : referencing(key)) {
+                add(k, exclusive, "its foreign key to " + o.table.display() + " is dropped");
+              }
+              for (const std::string& v : views_over(key)) {
+                add(v, exclusive, "a view over " + o.table.display() + ", dropped");
+              }
+            }
+          },
+          [&](const Truncate& o) {
+            std::vector<std::string> done;
+            std::vector<QualifiedName> todo(o.tables.rbegin(), o.tables.rend());
+            for (const QualifiedName& q : o.tables) done.push_back(q.key());
+            while (!todo.empty()) {
+              QualifiedName q = std::move(todo.back());
+              todo.pop_back();
+              recurse(q, false, same);
+              if (!o.cascade) continue;
+              for (const std::string& k : referencing(q.key())) {
+                if (std::find(done.begin(), done.end(), k) != done.end()) continue;
+                done.push_back(k);
+                add(k, same, "references " + q.display() + " (CASCADE)");
+                todo.push_back(table_name_of(k));
+              }
+            }
+          },
+          [&](const AddColumn& o) { recurse(o.table, false, same); },
+          [&](const DropColumn& o) {
+            recurse(o.table, false, same);
+            const Table* t = find(o.table.key());
+            if (t == nullptr) return;
+            referenced(o.table.key(), *t, o.column);
+            if (auto s = t->sequences.find(o.column); s != t->sequences.end()) {
+              add(s->second, exclusive, "the sequence of column " + o.column, o.table.key());
+            }
+          },
+          [&](const RenameColumn& o) { recurse(o.table, false, same); },
+          [&](const AlterColumnType& o) { recurse(o.table, false, same); },
+          [&](const SetNotNull& o) { recurse(o.table, false, same); },
+          [&](const DropNotNull& o) { recurse(o.table, false, same); },
+          [&](const SetDefault& o) { recurse(o.table, false, same); },
+          [&](const AddConstraint& o) {
+            // Inherited by partitions; by inheritance children CHECK and NOT NULL, and the
+            // NOT NULL of a PRIMARY KEY's columns.
+            bool inherited = o.kind == ConstraintKind::check ||
+                             o.kind == ConstraintKind::not_null ||
+                             o.kind == ConstraintKind::primary_key;
+            recurse(o.table, !inherited, same);
+          },
+          [&](const ValidateConstraint& o) { recurse(o.table, false, same); },
+          [&](const DropConstraint& o) {
+            recurse(o.table, false, same);
+            const Table* t = find(o.table.key());
+            if (t == nullptr) return;
+            auto fk = t->foreign_keys.find(o.name);
+            if (fk != t->foreign_keys.end() && fk->second.references != o.table.key()) {
+              add(fk->second.references, exclusive, "foreign key " + o.name + " is dropped");
+            }
+          },
+          [&](const CreateIndex& o) {
+            // IF NOT EXISTS of an index replay knows: nothing is built.
+            step.skipped = o.if_not_exists && !o.name.empty() &&
+                           indexes_.contains(index_key({{}, o.name}, o.table));
+            // Built on every partition; inheritance children get no index.
+            if (!step.skipped) recurse(o.table, true, same);
+          },
+          [&](const TableCommand& o) {
+            const Table* t = find(o.table.key());
+            if (o.what == "LOCK") {
+              recurse(o.table, false, same);
+            } else if (t == nullptr) {
+              return;
+            } else if (o.what == "DROP TRIGGER") {
+              // IF EXISTS of a trigger the table, made by a migration replay saw, does not have.
+              step.skipped = o.if_exists && t->created_by != nullptr && t->triggers_known &&
+                             !o.name.empty() && !t->triggers.contains(o.name);
+            } else if (o.what == "SET IDENTITY" || o.what == "DROP IDENTITY") {
+              if (auto s = t->sequences.find(o.name); s != t->sequences.end()) {
+                add(s->second,
+                    o.what == "DROP IDENTITY" ? exclusive : LockMode::share_row_exclusive,
+                    "the identity sequence of column " + o.name, o.table.key());
+              }
+            } else if (o.what == "OWNER TO") {
+              for (const auto& [column, sequence] : t->sequences) {
+                add(sequence, exclusive, "the sequence of column " + column + " changes owner",
+                    o.table.key());
+              }
+            }
+          },
+          [&](const ObjectCommand& o) {
+            if (!o.cascade) return;
+            if (o.what == "DROP FUNCTION" || o.what == "DROP PROCEDURE") {
+              std::vector<std::string> keys;
+              for (const auto& [k, t] : tables_) {
+                for (const auto& [name, function] : t.triggers) {
+                  if (function == o.name.key()) {
+                    keys.push_back(k);
+                    break;
+                  }
+                }
+              }
+              std::sort(keys.begin(), keys.end());
+              for (const std::string& k : keys) {
+                add(k, exclusive, "a trigger on it calls " + o.name.display());
+              }
+            } else if (o.what == "ALTER TYPE") {
+              users_of_type(o.name, false, exclusive, "a typed table of " + o.name.display());
+            } else {  // DROP TYPE / DOMAIN: the columns of the type go, and typed tables
+              users_of_type(o.name, true, exclusive, "uses " + o.name.display() + ", dropped");
+            }
+          },
+          [&](const AlterDomain& o) {
+            if (o.checks_values) {
+              users_of_type(o.name, true, LockMode::share,
+                            "a column of domain " + o.name.display() + " is checked");
+            }
+          },
+          [&](const DropSchema& o) {
+            if (!o.cascade) return;
+            std::vector<std::string> keys;
+            for (const auto& [k, t] : tables_) {
+              if (k.starts_with(o.name + ".")) keys.push_back(k);
+            }
+            std::sort(keys.begin(), keys.end());
+            for (const std::string& k : keys) add(k, exclusive, "in schema " + o.name);
+          },
+          [](const auto&) {},
+      },
+      op.kind);
+}
+
 void SchemaState::apply(const Migration& migration, const Operation& op, Step& step) {
   auto is_new = [&](const QualifiedName& t) {
     auto it = tables_.find(t.key());
@@ -127,12 +398,46 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             table.named_by = &migration;
             for (const ColumnDef& c : o.columns) {
               table.columns[c.name] = {c.type, &migration, &migration};
+              if (c.identity || c.serial) {
+                table.sequences[c.name] =
+                    QualifiedName{o.table.schema, o.table.name + "_" + c.name + "_seq"}.key();
+              }
+              if (c.references) add_foreign_key(table, o.table.name, {}, {c.name}, *c.references);
             }
+            for (const TableForeignKey& fk : o.foreign_keys) {
+              add_foreign_key(table, o.table.name, fk.name, fk.columns, fk.table);
+            }
+            if (o.parent) {
+              table.parent = o.parent->key();
+              table.partition = o.partition;
+            }
+            if (o.of_type) table.of_type = o.of_type->key();
             tables_[o.table.key()] = std::move(table);
           },
           [&](const DropTable& o) {
-            touch_table(o.table.key());
-            tables_.erase(o.table.key());
+            // What goes with it: its partitions; with CASCADE its inheritance children, the views
+            // over it and the foreign keys to it.
+            const std::string key = o.table.key();
+            if (find(o.table) == nullptr) return;
+            std::vector<std::string> gone = children(key, !o.cascade);
+            gone.push_back(key);
+            for (const Related& r : step.related) {
+              if (o.cascade && r.why.starts_with("a view over")) gone.push_back(r.table.key());
+            }
+            for (const std::string& g : gone) {
+              touch_table(g);
+              tables_.erase(g);
+            }
+            if (!o.cascade) return;
+            for (auto& [k, t] : tables_) {
+              bool refers =
+                  std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(),
+                              [&](const auto& fk) { return fk.second.references == key; });
+              if (!refers) continue;
+              touch_table(k);
+              std::erase_if(t.foreign_keys,
+                            [&](const auto& fk) { return fk.second.references == key; });
+            }
           },
           [&](const RenameTable& o) {
             std::string to = QualifiedName{o.table.schema, o.new_name}.key();
@@ -143,17 +448,46 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             step.object_is_new = table.named_by == &migration;
             table.named_by = &migration;
             tables_.erase(o.table.key());
+            // What names the table by its key follows it.
+            const std::string from = o.table.key();
+            for (auto& [k, t] : tables_) {
+              bool names =
+                  t.parent == from ||
+                  std::find(t.sources.begin(), t.sources.end(), from) != t.sources.end() ||
+                  std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(),
+                              [&](const auto& fk) { return fk.second.references == from; });
+              if (!names) continue;
+              touch_table(k);
+              if (t.parent == from) t.parent = to;
+              std::replace(t.sources.begin(), t.sources.end(), from, to);
+              for (auto& [name, fk] : t.foreign_keys) {
+                if (fk.references == from) fk.references = to;
+              }
+            }
             tables_[to] = std::move(table);
           },
           [&](const AddColumn& o) {
             touch_table(o.table.key());
-            tables_[o.table.key()].columns[o.column.name] = {o.column.type, &migration, &migration};
+            Table& t = tables_[o.table.key()];
+            t.columns[o.column.name] = {o.column.type, &migration, &migration};
+            if (o.column.identity || o.column.serial) {
+              t.sequences[o.column.name] =
+                  QualifiedName{o.table.schema, o.table.name + "_" + o.column.name + "_seq"}.key();
+            }
+            if (o.column.references) {
+              add_foreign_key(t, o.table.name, {}, {o.column.name}, *o.column.references);
+            }
           },
           [&](const DropColumn& o) {
             Table* t = find_to_change(o.table);
             if (t == nullptr) return;
             step.object_is_new = column_is_new(*t, o.column);
             t->columns.erase(o.column);
+            t->sequences.erase(o.column);
+            std::erase_if(t->foreign_keys, [&](const auto& fk) {
+              const auto& cs = fk.second.columns;
+              return std::find(cs.begin(), cs.end(), o.column) != cs.end();
+            });
           },
           [&](const RenameColumn& o) {
             Table* t = find_to_change(o.table);
@@ -167,6 +501,13 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             t->columns[o.new_name] = std::move(column);
             for (auto& [name, check] : t->not_null_checks) {
               if (check.column == o.column) check.column = o.new_name;
+            }
+            for (auto& [name, fk] : t->foreign_keys) {
+              std::replace(fk.columns.begin(), fk.columns.end(), o.column, o.new_name);
+            }
+            if (auto s = t->sequences.extract(o.column)) {
+              s.key() = o.new_name;
+              t->sequences.insert(std::move(s));
             }
           },
           [&](const AlterColumnType& o) {
@@ -188,6 +529,9 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
           [&](const AddConstraint& o) {
             touch_table(o.table.key());
             Table& t = tables_[o.table.key()];
+            if (o.kind == ConstraintKind::foreign_key && o.references) {
+              add_foreign_key(t, o.table.name, o.name, o.columns, *o.references);
+            }
             if (!o.name.empty()) t.constraints[o.name] = &migration;
             if (o.not_null_column) t.not_null_checks[o.name] = {*o.not_null_column, !o.not_valid};
           },
@@ -201,6 +545,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             Table* t = find_to_change(o.table);
             if (t == nullptr) return;
             t->not_null_checks.erase(o.name);
+            t->foreign_keys.erase(o.name);
             auto c = t->constraints.find(o.name);
             if (c == t->constraints.end()) return;
             step.object_is_new = c->second == &migration;
@@ -260,6 +605,76 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             } else if (o.what == "DROP MATERIALIZED VIEW") {
               touch_table(o.table.key());
               tables_.erase(o.table.key());
+            }
+            if (o.what.ends_with("VIEW") && o.what.starts_with("CREATE")) {
+              if (Table* v = find_to_change(o.table)) {
+                v->sources.clear();
+                for (const QualifiedName& q : o.sources) v->sources.push_back(q.key());
+              }
+            }
+            // Partitions, inheritance, triggers and identity sequences.
+            if (o.what == "ATTACH PARTITION" || o.what == "DETACH PARTITION" ||
+                o.what == "NO INHERIT") {
+              const QualifiedName& child = o.what == "NO INHERIT" ? o.table : o.other;
+              if (Table* c = find_to_change(child)) {
+                c->parent = o.what == "ATTACH PARTITION" ? o.table.key() : std::string();
+                c->partition = o.what == "ATTACH PARTITION";
+              }
+            } else if (o.what == "INHERIT") {
+              if (Table* c = find_to_change(o.table)) {
+                c->parent = o.other.key();
+                c->partition = false;
+              }
+            } else if (o.what == "CREATE TRIGGER" && !o.name.empty()) {
+              if (Table* t = find_to_change(o.table)) t->triggers[o.name] = o.function.key();
+            } else if (o.what == "DROP TRIGGER") {
+              if (Table* t = find_to_change(o.table)) t->triggers.erase(o.name);
+            } else if (o.what == "RENAME TRIGGER") {
+              // The IR does not keep the new name: the table's triggers are no longer known.
+              if (Table* t = find_to_change(o.table)) t->triggers_known = false;
+            } else if (o.what == "DROP IDENTITY") {
+              if (Table* t = find_to_change(o.table)) t->sequences.erase(o.name);
+            } else if (o.what == "ADD IDENTITY") {
+              if (Table* t = find_to_change(o.table)) {
+                t->sequences[o.name] =
+                    QualifiedName{o.table.schema, o.table.name + "_" + o.name + "_seq"}.key();
+              }
+            }
+          },
+          [&](const ObjectCommand& o) {
+            // CASCADE drops what uses the object: triggers calling a function, columns of a
+            // type or domain.
+            if (!o.cascade) return;
+            for (auto& [k, t] : tables_) {
+              if (o.what == "DROP FUNCTION" || o.what == "DROP PROCEDURE") {
+                if (std::none_of(t.triggers.begin(), t.triggers.end(),
+                                 [&](const auto& tr) { return tr.second == o.name.key(); })) {
+                  continue;
+                }
+                touch_table(k);
+                std::erase_if(t.triggers,
+                              [&](const auto& tr) { return tr.second == o.name.key(); });
+              } else if (o.what == "DROP TYPE" || o.what == "DROP DOMAIN") {
+                if (std::none_of(t.columns.begin(), t.columns.end(), [&](const auto& c) {
+                      return c.second.type.name == o.name.name;
+                    })) {
+                  continue;
+                }
+                touch_table(k);
+                std::erase_if(t.columns,
+                              [&](const auto& c) { return c.second.type.name == o.name.name; });
+              }
+            }
+          },
+          [&](const DropSchema& o) {
+            if (!o.cascade) return;
+            std::vector<std::string> keys;
+            for (const auto& [k, t] : tables_) {
+              if (k.starts_with(o.name + ".")) keys.push_back(k);
+            }
+            for (const std::string& k : keys) {
+              touch_table(k);
+              tables_.erase(k);
             }
           },
           [](const auto&) {},

@@ -204,6 +204,7 @@ std::string operation_name(const Operation& op) {
           [](const Vacuum& o) -> std::string { return o.full ? "VACUUM FULL" : "VACUUM"; },
           [](const Cluster&) -> std::string { return "CLUSTER"; },
           [](const TableCommand& o) -> std::string { return o.what; },
+          [](const ObjectCommand& o) -> std::string { return o.what; },
           [](const Unanalyzable&) -> std::string { return "dynamic statement"; },
           [](const Other& o) -> std::string { return statement_name(o.statement_kind); },
       },

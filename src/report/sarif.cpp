@@ -53,27 +53,6 @@ std::string pascal_case(std::string_view id) {
   return out;
 }
 
-// The first paragraph of the doc's "What it does" section, its lines joined.
-std::string what_it_does(std::string_view doc) {
-  constexpr std::string_view heading = "\n## What it does\n";
-  std::size_t at = doc.find(heading);
-  if (at == std::string_view::npos) return {};
-  doc.remove_prefix(at + heading.size());
-  std::string out;
-  while (!doc.empty()) {
-    std::size_t end = doc.find('\n');
-    std::string_view line = doc.substr(0, end);
-    doc.remove_prefix(end == std::string_view::npos ? doc.size() : end + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    bool blank = line.find_first_not_of(" \t") == std::string_view::npos;
-    if (out.empty() && blank) continue;
-    if (blank || line.starts_with("#")) break;
-    if (!out.empty()) out += ' ';
-    out += line;
-  }
-  return out;
-}
-
 json message(std::string_view text) { return {{"text", std::string(text)}}; }
 
 json rule_descriptor(const RuleInfo& r) {
@@ -81,7 +60,7 @@ json rule_descriptor(const RuleInfo& r) {
   json d = {{"id", std::string(r.id)},
             {"name", pascal_case(r.id)},
             {"shortDescription", message(r.summary)}};
-  std::string full = what_it_does(doc);
+  std::string full = doc_paragraph(doc, "What it does");
   d["fullDescription"] = message(full.empty() ? r.summary : full);
   if (!doc.empty()) d["help"] = {{"text", std::string(doc)}, {"markdown", std::string(doc)}};
   json config = {{"level", std::string(level_of(r.severity))}};

@@ -12,28 +12,6 @@ namespace schemagate {
 
 namespace {
 
-// The doc's summary paragraph (the first after the title and the severity line), as plain
-// text: lines joined, Markdown's backticks and emphasis dropped.
-std::string summary_of(std::string_view doc) {
-  std::string out;
-  while (!doc.empty()) {
-    std::size_t end = doc.find('\n');
-    std::string_view line = doc.substr(0, end);
-    doc.remove_prefix(end == std::string_view::npos ? doc.size() : end + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    bool blank = line.find_first_not_of(" \t") == std::string_view::npos;
-    if (out.empty() && (blank || line.starts_with("#") || line.starts_with("**Severity:**"))) {
-      continue;
-    }
-    if (blank || line.starts_with("#")) break;
-    if (!out.empty()) out += ' ';
-    for (char c : line) {
-      if (c != '`' && c != '*') out += c;
-    }
-  }
-  return out;
-}
-
 const std::vector<RuleInfo>& registry() {
   static const std::vector<RuleInfo> rules = [] {
     const std::array defs = {
@@ -46,7 +24,7 @@ const std::vector<RuleInfo>& registry() {
     for (const RuleDef* def : defs) {
       RuleInfo info;
       static_cast<RuleDef&>(info) = *def;
-      info.summary = summary_of(rule_doc(def->id));
+      info.summary = doc_paragraph(rule_doc(def->id), {}, true);
       out.push_back(std::move(info));
     }
     return out;
@@ -57,6 +35,33 @@ const std::vector<RuleInfo>& registry() {
 }  // namespace
 
 std::span<const RuleInfo> all_rules() { return registry(); }
+
+std::string doc_paragraph(std::string_view doc, std::string_view heading, bool plain) {
+  if (!heading.empty()) {
+    std::string marker = "\n## " + std::string(heading) + "\n";
+    std::size_t at = doc.find(marker);
+    if (at == std::string_view::npos) return {};
+    doc.remove_prefix(at + marker.size());
+  }
+  std::string out;
+  while (!doc.empty()) {
+    std::size_t end = doc.find('\n');
+    std::string_view line = doc.substr(0, end);
+    doc.remove_prefix(end == std::string_view::npos ? doc.size() : end + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    bool blank = line.find_first_not_of(" \t") == std::string_view::npos;
+    // Before the paragraph: blank lines, and for the summary the title and severity line.
+    bool preamble =
+        blank || (heading.empty() && (line.starts_with("#") || line.starts_with("**Severity:**")));
+    if (out.empty() && preamble) continue;
+    if (blank || line.starts_with("#")) break;
+    if (!out.empty()) out += ' ';
+    for (char c : line) {
+      if (!plain || (c != '`' && c != '*')) out += c;
+    }
+  }
+  return out;
+}
 
 OptionValue option_value(const LintSettings& settings, std::string_view rule,
                          std::string_view option) {

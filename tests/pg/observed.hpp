@@ -12,7 +12,10 @@
 
 namespace schemagate::observed {
 
-// The template database: every kind of object the statements touch, with rows.
+// The template database: every kind of object the statements touch, with rows. fin_part is
+// left "detach pending" in the template by the differential suite (a DETACH ... CONCURRENTLY
+// interrupted in its second transaction), for DETACH ... FINALIZE; fin_parent and fin_part are
+// touched by no other statement.
 inline constexpr const char* kFixture = R"sql(
 CREATE SCHEMA archive;
 CREATE TABLE archive.old_stuff (id bigint, v text);
@@ -40,6 +43,8 @@ CREATE TABLE events (id bigint, at date, v text) PARTITION BY RANGE (at);
 CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE TABLE events_old PARTITION OF events FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
 CREATE TABLE events_2025 (id bigint, at date, v text);
+CREATE TABLE fin_parent (id bigint, k integer, v text) PARTITION BY RANGE (k);
+CREATE TABLE fin_part PARTITION OF fin_parent FOR VALUES FROM (0) TO (1000);
 CREATE VIEW t_view AS SELECT id, created FROM t;
 CREATE MATERIALIZED VIEW t_mv AS SELECT id, created FROM t;
 CREATE UNIQUE INDEX t_mv_id ON t_mv (id);
@@ -56,6 +61,7 @@ INSERT INTO archive.old_stuff SELECT g, 'v' FROM generate_series(1, 200) g;
 INSERT INTO events SELECT g, date '2024-01-01' + g % 300, 'v' FROM generate_series(1, 500) g;
 INSERT INTO events SELECT g, date '2020-01-01' + g % 300, 'v' FROM generate_series(1, 100) g;
 INSERT INTO events_2025 SELECT g, date '2025-01-01' + g % 300, 'v' FROM generate_series(1, 100) g;
+INSERT INTO fin_parent SELECT g, g % 1000, 'v' FROM generate_series(1, 100) g;
 REFRESH MATERIALIZED VIEW t_mv;
 ANALYZE;
 )sql";
@@ -95,6 +101,7 @@ inline const std::vector<Statement> kStatements = {
     {"ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')", {{"events", LockMode::share_update_exclusive}, {"events_2025", LockMode::access_exclusive}}, Did::scan},
     {"ALTER TABLE events DETACH PARTITION events_old", {{"events", LockMode::access_exclusive}, {"events_old", LockMode::access_exclusive}}},
     {"ALTER TABLE events DETACH PARTITION events_old CONCURRENTLY", {{"events", LockMode::share_update_exclusive}, {"events_old", LockMode::access_exclusive}}, Did::nothing, true},
+    {"ALTER TABLE fin_parent DETACH PARTITION fin_part FINALIZE", {{"fin_parent", LockMode::share_update_exclusive}, {"fin_part", LockMode::access_exclusive}}},
     {"REFRESH MATERIALIZED VIEW t_mv", {{"t_mv", LockMode::access_exclusive}}, Did::rewrite},
     {"REFRESH MATERIALIZED VIEW CONCURRENTLY t_mv", {{"t_mv", LockMode::exclusive}}, Did::scan},
     {"ALTER TABLE t SET TABLESPACE ts", {{"t", LockMode::access_exclusive}}, Did::rewrite},

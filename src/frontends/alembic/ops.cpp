@@ -52,6 +52,16 @@ struct ColumnInfo {
   std::string fk_name;
 };
 
+// The "[schema.]table.column" of a ForeignKey, when known before run time: a table named by
+// an f-string field or a .format() hole is left out rather than guessed.
+std::optional<std::string> known_spec(const Value& v) {
+  const Value& first = v.kind == ValueKind::list && !v.items.empty() ? v.items.front() : v;
+  if (first.kind != ValueKind::string || !first.literal || first.literal->dynamic()) {
+    return std::nullopt;
+  }
+  return first.literal->value;
+}
+
 // "schema.table.column" / "table.column" of a ForeignKey.
 QualifiedName referenced_table(const std::string& spec) {
   std::vector<std::string> parts;
@@ -281,7 +291,7 @@ class OpReader {
               : std::string();
       if (callee == "ForeignKey") {
         Args fa = in_.args_of(pc, q, depth_);
-        if (auto spec = name_value(value(fa.at(0)))) c.fk_table = referenced_table(*spec);
+        if (auto spec = known_spec(value(fa.at(0)))) c.fk_table = referenced_table(*spec);
         c.fk_name = name_value(value(fa.keyword("name"))).value_or("");
       } else if (callee == "Identity") {
         c.def.identity = true;
@@ -360,6 +370,15 @@ class OpReader {
         primary.insert(primary.end(), names.begin(), names.end());
       } else if (kind == "UniqueConstraint" && names.size() == 1) {
         for (ColumnInfo& c : columns) c.def.unique = c.def.unique || c.def.name == names[0];
+      } else if (kind == "ForeignKeyConstraint") {
+        // sa.ForeignKeyConstraint(columns, refcolumns, name=...): refcolumns are
+        // "[schema.]table.column".
+        Arg cols = a.positional.empty() ? a.keyword("columns") : a.positional[0];
+        Arg refs = a.positional.size() < 2 ? a.keyword("refcolumns") : a.positional[1];
+        if (auto ref = known_spec(value(refs))) {
+          t.foreign_keys.push_back({name_value(value(a.keyword("name"))).value_or(""),
+                                    strings(cols), referenced_table(*ref)});
+        }
       } else if (kind == "Index" && !names.empty()) {
         CreateIndex i;
         i.name = names.front();

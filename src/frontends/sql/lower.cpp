@@ -14,6 +14,45 @@ using json::element;
 
 namespace {
 
+TableCommand table_cmd(std::string what, QualifiedName table, QualifiedName other,
+                       bool concurrently, std::string option) {
+  TableCommand c;
+  c.what = std::move(what);
+  c.table = std::move(table);
+  c.other = std::move(other);
+  c.concurrently = concurrently;
+  c.option = std::move(option);
+  return c;
+}
+
+// The relations a query reads: every RangeVar in its tree (a CTE's name too, which replay
+// does not know as a table). Walked with a stack of its own: the tree may be deep.
+std::vector<QualifiedName> range_vars(element query) {
+  std::vector<QualifiedName> out;
+  std::vector<element> todo{query};
+  while (!todo.empty()) {
+    element e = todo.back();
+    todo.pop_back();
+    json::object o;
+    json::array a;
+    if (e.get(o) == simdjson::SUCCESS) {
+      for (auto [k, v] : o) {
+        if (k == "RangeVar") {
+          QualifiedName n = relation_name(v);
+          bool seen = false;
+          for (const QualifiedName& x : out) seen = seen || x.key() == n.key();
+          if (!seen) out.push_back(std::move(n));
+        } else {
+          todo.push_back(v);
+        }
+      }
+    } else if (e.get(a) == simdjson::SUCCESS) {
+      for (element x : a) todo.push_back(x);
+    }
+  }
+  return out;
+}
+
 class Lowerer {
  public:
   explicit Lowerer(const StatementContext& ctx) : ctx_(ctx) {}
@@ -157,8 +196,14 @@ class Lowerer {
     if (kind == "CreateTableAsStmt") return create_table_as(v);
     if (kind == "SelectStmt" && json::field(v, "intoClause")) {
       auto into = json::field(*json::field(v, "intoClause"), "rel");
-      return emit(CreateTable{
-          into ? relation_name(*into) : QualifiedName{}, {}, false, true, {}, std::nullopt, false});
+      return emit(CreateTable{into ? relation_name(*into) : QualifiedName{},
+                              {},
+                              false,
+                              true,
+                              {},
+                              std::nullopt,
+                              false,
+                              std::nullopt});
     }
     if (kind == "DropStmt") return drop(v);
     if (kind == "DropdbStmt") return emit(DropDatabase{std::string(json::str(v, "dbname"))});
@@ -206,13 +251,24 @@ class Lowerer {
       return emit(Cluster{rel ? relation_name(*rel) : QualifiedName{}});
     }
     if (kind == "DoStmt") return do_block(v);
-    if (kind == "CreateTrigStmt") return on_relation("CREATE TRIGGER", v, "relation");
+    if (kind == "CreateTrigStmt") {
+      TableCommand c = table_cmd("CREATE TRIGGER", {}, {}, false, {});
+      if (auto r = json::field(v, "relation")) c.table = relation_name(*r);
+      c.name = std::string(json::str(v, "trigname"));
+      c.function = dotted_name(json::strings(v, "funcname"));
+      return emit(std::move(c));
+    }
     if (kind == "ViewStmt") {
-      return on_relation(json::boolean(v, "replace") ? "CREATE OR REPLACE VIEW" : "CREATE VIEW", v,
-                         "view");
+      TableCommand c =
+          table_cmd(json::boolean(v, "replace") ? "CREATE OR REPLACE VIEW" : "CREATE VIEW", {}, {},
+                    false, {});
+      if (auto r = json::field(v, "view")) c.table = relation_name(*r);
+      if (auto q = json::field(v, "query")) c.sources = range_vars(*q);
+      return emit(std::move(c));
     }
     if (kind == "RefreshMatViewStmt") {
-      TableCommand c{"REFRESH MATERIALIZED VIEW", {}, {}, json::boolean(v, "concurrent"), {}};
+      TableCommand c =
+          table_cmd("REFRESH MATERIALIZED VIEW", {}, {}, json::boolean(v, "concurrent"), {});
       if (auto r = json::field(v, "relation")) c.table = relation_name(*r);
       if (json::boolean(v, "skipData")) c.option = "WITH NO DATA";
       bool plain = !c.concurrently && c.option.empty();
@@ -227,7 +283,7 @@ class Lowerer {
     if (kind == "CreateStatsStmt") {
       for (element r : json::list(v, "relations")) {
         if (auto rv = json::as(r, "RangeVar")) {
-          emit(TableCommand{"CREATE STATISTICS", relation_name(*rv), {}, false, {}});
+          emit(table_cmd("CREATE STATISTICS", relation_name(*rv), {}, false, {}));
         }
       }
       return;
@@ -258,7 +314,7 @@ class Lowerer {
 
   // A TableCommand on the relation in field `field` (a RangeVar).
   void on_relation(const std::string& what, element v, std::string_view field) {
-    TableCommand c{what, {}, {}, false, {}};
+    TableCommand c = table_cmd(what, {}, {}, false, {});
     if (auto r = json::field(v, field)) c.table = relation_name(*r);
     emit(std::move(c));
   }
@@ -272,11 +328,8 @@ class Lowerer {
     if (mode < 1 || mode > 8) mode = 8;
     for (element r : json::list(v, "relations")) {
       if (auto rv = json::as(r, "RangeVar")) {
-        emit(TableCommand{"LOCK",
-                          relation_name(*rv),
-                          {},
-                          false,
-                          std::string(kModes[static_cast<std::size_t>(mode)])});
+        emit(table_cmd("LOCK", relation_name(*rv), {}, false,
+                       std::string(kModes[static_cast<std::size_t>(mode)])));
       }
     }
   }
@@ -291,7 +344,7 @@ class Lowerer {
     if (!l) return other("CommentStmt");
     std::vector<std::string> names = json::strings(*l, "items");
     if (type == "OBJECT_COLUMN" && !names.empty()) names.pop_back();
-    emit(TableCommand{"COMMENT", dotted_name(names), {}, false, {}});
+    emit(table_cmd("COMMENT", dotted_name(names), {}, false, {}));
   }
 
   static ColumnDef column(element cd) {
@@ -338,7 +391,10 @@ class Lowerer {
     for (element e : json::list(v, "tableElts")) {
       if (auto cd = json::as(e, "ColumnDef")) t.columns.push_back(column(*cd));
       if (auto k = json::as(e, "Constraint"); k && json::str(*k, "contype") == "CONSTR_FOREIGN") {
-        if (auto pk = json::field(*k, "pktable")) t.references.push_back(relation_name(*pk));
+        if (auto pk = json::field(*k, "pktable")) {
+          t.foreign_keys.push_back({std::string(json::str(*k, "conname")),
+                                    json::strings(*k, "fk_attrs"), relation_name(*pk)});
+        }
       }
     }
     for (element p : json::list(v, "inhRelations")) {
@@ -348,17 +404,23 @@ class Lowerer {
       }
     }
     t.partition = t.parent && json::field(v, "partbound").has_value();
+    if (auto of = json::field(v, "ofTypename")) {
+      if (std::vector<std::string> n = json::strings(*of, "names"); !n.empty()) {
+        t.of_type = dotted_name(n);
+      }
+    }
     emit(std::move(t));
   }
 
   void create_table_as(element v) {
     if (json::str(v, "objtype") != "OBJECT_TABLE") {
       // Runs its query (unless WITH NO DATA); the new view is locked, but nobody sees it yet.
-      TableCommand c{"CREATE MATERIALIZED VIEW", {}, {}, false, {}};
+      TableCommand c = table_cmd("CREATE MATERIALIZED VIEW", {}, {}, false, {});
       if (auto into = json::field(v, "into")) {
         if (auto rel = json::field(*into, "rel")) c.table = relation_name(*rel);
         if (json::boolean(*into, "skipData")) c.option = "WITH NO DATA";
       }
+      if (auto q = json::field(v, "query")) c.sources = range_vars(*q);
       return emit(std::move(c));
     }
     CreateTable t;
@@ -397,17 +459,31 @@ class Lowerer {
         std::string what = type == "OBJECT_VIEW"      ? "DROP VIEW"
                            : type == "OBJECT_MATVIEW" ? "DROP MATERIALIZED VIEW"
                                                       : "DROP SEQUENCE";
-        emit(TableCommand{what, name, {}, false, {}});
+        emit(table_cmd(what, name, {}, false, {}));
       } else if (type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY" || type == "OBJECT_RULE") {
         // [schema.]table.name: the object's table.
         std::vector<std::string> parts;
         if (auto l = json::as(obj, "List")) parts = json::strings(*l, "items");
-        if (!parts.empty()) parts.pop_back();
-        emit(TableCommand{"DROP " + std::string(type.substr(type.find('_') + 1)),
-                          dotted_name(parts),
-                          {},
-                          false,
-                          {}});
+        std::string object;
+        if (!parts.empty()) {
+          object = parts.back();
+          parts.pop_back();
+        }
+        TableCommand c = table_cmd("DROP " + std::string(type.substr(type.find('_') + 1)),
+                                   dotted_name(parts), {}, false, {});
+        c.name = std::move(object);
+        c.if_exists = if_exists;
+        emit(std::move(c));
+      } else if (type == "OBJECT_FUNCTION" || type == "OBJECT_PROCEDURE" || type == "OBJECT_TYPE" ||
+                 type == "OBJECT_DOMAIN") {
+        // A function's object is ObjectWithArgs; a type's a TypeName.
+        if (auto f = json::as(obj, "ObjectWithArgs")) {
+          name = dotted_name(json::strings(*f, "objname"));
+        } else if (auto tn = json::as(obj, "TypeName")) {
+          name = dotted_name(json::strings(*tn, "names"));
+        }
+        emit(ObjectCommand{"DROP " + std::string(type.substr(type.find('_') + 1)), name, cascade,
+                           if_exists});
       } else {
         other("DROP " + std::string(type.substr(type.find('_') + 1)));
       }
@@ -426,8 +502,8 @@ class Lowerer {
     if (type == "OBJECT_TABCONSTRAINT" || type == "OBJECT_TRIGGER" || type == "OBJECT_VIEW" ||
         type == "OBJECT_MATVIEW" || type == "OBJECT_SEQUENCE" || type == "OBJECT_COLUMN" ||
         type == "OBJECT_POLICY" || type == "OBJECT_RULE") {
-      return emit(TableCommand{
-          "RENAME " + std::string(type.substr(type.find('_') + 1)), rel, {}, false, {}});
+      return emit(
+          table_cmd("RENAME " + std::string(type.substr(type.find('_') + 1)), rel, {}, false, {}));
     }
     other("RENAME " + std::string(type.substr(type.find('_') + 1)));
   }
@@ -472,7 +548,8 @@ class Lowerer {
 
   // An ALTER TABLE subcommand the operations above don't cover.
   void table_command(const QualifiedName& table, std::string_view sub, element cmd) {
-    TableCommand c{{}, table, {}, false, {}};
+    TableCommand c = table_cmd("", table, {}, false, {});
+    c.name = std::string(json::str(cmd, "name"));
     auto def = json::field(cmd, "def");
     if (sub.starts_with("AT_Enable") && sub.find("Trig") != std::string_view::npos) {
       c.what = "ENABLE TRIGGER";
@@ -539,6 +616,17 @@ class Lowerer {
         }
       }
       return;
+    }
+    if (objtype == "OBJECT_TYPE") {
+      // ALTER TYPE ... ADD / DROP / ALTER ATTRIBUTE of a composite type: CASCADE alters its
+      // typed tables too.
+      bool cascade = false;
+      for (element c : json::list(v, "cmds")) {
+        if (auto cmd = json::as(c, "AlterTableCmd")) {
+          cascade = cascade || json::str(*cmd, "behavior") == "DROP_CASCADE";
+        }
+      }
+      return emit(ObjectCommand{"ALTER TYPE", table, cascade, false});
     }
     if (objtype != "OBJECT_TABLE") {
       return other("ALTER " + std::string(objtype.substr(objtype.find('_') + 1)));
@@ -796,7 +884,7 @@ class Lowerer {
     }
     if (!json::boolean(v, "is_vacuumcmd")) {
       if (vac.tables.empty()) return other("ANALYZE");
-      for (const QualifiedName& t : vac.tables) emit(TableCommand{"ANALYZE", t, {}, false, {}});
+      for (const QualifiedName& t : vac.tables) emit(table_cmd("ANALYZE", t, {}, false, {}));
       return;
     }
     emit(std::move(vac));

@@ -26,12 +26,21 @@ std::string statement_name(const Operation& op) {
 static void require_lock_timeout(RuleContext& ctx) {
   if (std::get<bool>(ctx.option("set_by_runner"))) return;
   const bool alembic = traits(ctx.migration().layout).language == Language::python;
-  // Created by a CREATE TABLE of this phase before `step`.
-  auto created_before = [&](const Step& step, const QualifiedName& name) {
+  // Created by a CREATE TABLE (or CREATE [MATERIALIZED] VIEW) of this phase before `step`;
+  // `name` as LockInfo names it ("t", "app.t").
+  auto created_before = [&](const Step& step, const std::string& name) {
+    auto dot = name.find('.');
+    const std::string key = dot == std::string::npos ? "public." + name : name;
     for (const Step& s : ctx.steps()) {
       if (&s == &step) break;
-      const auto* t = s.as<CreateTable>();
-      if (s.phase == step.phase && t != nullptr && t->table.key() == name.key()) return true;
+      if (s.phase != step.phase) continue;
+      const QualifiedName* made = nullptr;
+      if (const auto* t = s.as<CreateTable>()) made = &t->table;
+      if (const auto* c = s.as<TableCommand>();
+          c != nullptr && c->what.starts_with("CREATE") && c->what.ends_with("VIEW")) {
+        made = &c->table;
+      }
+      if (made != nullptr && made->key() == key) return true;
     }
     return false;
   };
@@ -42,14 +51,21 @@ static void require_lock_timeout(RuleContext& ctx) {
     if (on_existing_table(step) && lock.mode >= LockMode::share) {
       what = !lock.table.empty() ? lock.table : !lock.target.empty() ? lock.target : "the table";
       mode = lock.mode;
-    } else if (const auto* c = step.as<TableCommand>(); c != nullptr && !c->other.empty() &&
-                                                        lock.other_mode >= LockMode::share &&
-                                                        !created_before(step, c->other)) {
-      // ATTACH PARTITION: ACCESS EXCLUSIVE on the partition, an existing table.
-      what = lock.other_table;
-      mode = lock.other_mode;
-    } else {
+    } else if (step.op->is<DropTable>() && step.table_is_new) {
+      // Dropping a table this migration created (a downgrade undoing its upgrade): the
+      // upgrade's own lock on the tables it references was reported there.
       return false;
+    } else {
+      // A second relation that existed before: the partition of ATTACH PARTITION, the table
+      // a new table references, a partition the statement recurses to, the table at the other
+      // end of a dropped foreign key, the tables a CASCADE reaches, ...
+      for (const LockInfo::Other& o : lock.also()) {
+        if (o.mode < LockMode::share || o.is_new || created_before(step, o.table)) continue;
+        what = o.table;
+        mode = o.mode;
+        break;
+      }
+      if (mode == LockMode::none) return false;
     }
     lock.mode = mode;
     // Or once for every migration: in env.py, or wherever the deploy sets it.

@@ -38,12 +38,25 @@ class SchemaState {
     std::string column;
     bool validated = false;
   };
+  struct ForeignKey {
+    std::vector<std::string> columns;
+    std::string references;  // the referenced table's key
+  };
   struct Table {
     const Migration* created_by = nullptr;
     const Migration* named_by = nullptr;
     std::map<std::string, Column> columns;
     std::map<std::string, const Migration*> constraints;  // name → creator
     std::map<std::string, NotNullCheck> not_null_checks;  // constraint name → its check
+    // Second relations (keys, as PostgreSQL names them when the migration does not):
+    std::string parent;  // PARTITION OF / INHERITS / ATTACH PARTITION / INHERIT
+    bool partition = false;
+    std::string of_type;                             // a typed table's composite type
+    std::map<std::string, ForeignKey> foreign_keys;  // constraint name → its key
+    std::map<std::string, std::string> triggers;     // trigger name → its function's key
+    bool triggers_known = true;  // false after a RENAME TRIGGER (the IR has no new name)
+    std::map<std::string, std::string> sequences;  // identity / serial column → sequence key
+    std::vector<std::string> sources;              // a view: the relations its query reads
   };
   struct Index {
     std::string table;  // table key
@@ -51,6 +64,15 @@ class SchemaState {
   };
 
   void apply(const Migration& migration, const Operation& op, Step& step);
+  // The second relations `op` locks (Step::related), from the state before it runs.
+  void relate(const Migration& migration, const Operation& op, Step& step) const;
+  // Keys of the tables whose parent is `key`, at any depth (partitions only, or all
+  // children), sorted.
+  [[nodiscard]] std::vector<std::string> children(const std::string& key,
+                                                  bool partitions_only) const;
+  // A foreign key of `table` to `references`, named as PostgreSQL names it when unnamed.
+  void add_foreign_key(Table& table, const std::string& table_name, std::string name,
+                       std::vector<std::string> columns, const QualifiedName& references);
   // Before a table or index changes: keeps its value for replay_and_undo (when journaling).
   void touch_table(const std::string& key);
   void touch_index(const std::string& key);

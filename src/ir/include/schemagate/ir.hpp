@@ -58,16 +58,25 @@ struct ColumnDef {
 
 enum class ConstraintKind { primary_key, unique, foreign_key, check, exclusion, not_null };
 
+// A table-level FOREIGN KEY (...) REFERENCES constraint of CREATE TABLE.
+struct TableForeignKey {
+  std::string name;                  // empty when PostgreSQL picks it
+  std::vector<std::string> columns;  // the referencing columns
+  QualifiedName table;               // the referenced table
+};
+
 struct CreateTable {
   QualifiedName table;
   std::vector<ColumnDef> columns;
   bool if_not_exists = false;
   bool as_select = false;  // CREATE TABLE AS / SELECT INTO / CREATE MATERIALIZED VIEW
-  // Table-level FOREIGN KEY (...) REFERENCES constraints: the referenced tables.
-  std::vector<QualifiedName> references;
+  // Table-level FOREIGN KEY (...) REFERENCES constraints.
+  std::vector<TableForeignKey> foreign_keys;
   // PARTITION OF parent, or INHERITS (parent): the parent table.
   std::optional<QualifiedName> parent;
   bool partition = false;  // PARTITION OF
+  // CREATE TABLE name OF type: the composite type of a typed table.
+  std::optional<QualifiedName> of_type;
 };
 struct DropTable {
   QualifiedName table;
@@ -232,6 +241,23 @@ struct TableCommand {
   // LOCK: the mode as written ("SHARE ROW EXCLUSIVE"); SET / RESET: the storage parameters,
   // comma separated; SET ACCESS METHOD: the method; REFRESH: "WITH NO DATA".
   std::string option;
+  // The object of the command on the relation: the trigger of CREATE / DROP / ENABLE /
+  // DISABLE TRIGGER, the column of an ALTER COLUMN sub-command (... IDENTITY, SET STATISTICS).
+  std::string name;
+  // CREATE TRIGGER: the trigger's function.
+  QualifiedName function;
+  bool if_exists = false;
+  // CREATE [OR REPLACE] [MATERIALIZED] VIEW: the relations its query reads.
+  std::vector<QualifiedName> sources;
+};
+// A statement on a type, domain, function or procedure that reaches the tables using it (known
+// from replay): DROP TYPE / DOMAIN / FUNCTION / PROCEDURE, ALTER TYPE ... ATTRIBUTE of a
+// composite type (CASCADE alters its typed tables).
+struct ObjectCommand {
+  std::string what;  // "DROP TYPE", "DROP DOMAIN", "DROP FUNCTION", "DROP PROCEDURE", "ALTER TYPE"
+  QualifiedName name;
+  bool cascade = false;
+  bool if_exists = false;
 };
 // Something that can't be analysed statically (dynamic SQL, an unknown helper).
 struct Unanalyzable {
@@ -247,7 +273,8 @@ using OperationKind =
                  AlterColumnType, SetNotNull, DropNotNull, SetDefault, CreateIndex, DropIndex,
                  Reindex, AddConstraint, ValidateConstraint, DropConstraint, DataChange, Truncate,
                  SetSetting, TransactionControl, CreateType, AlterEnum, CreateDomain, AlterDomain,
-                 DropDatabase, DropSchema, Vacuum, Cluster, TableCommand, Unanalyzable, Other>;
+                 DropDatabase, DropSchema, Vacuum, Cluster, TableCommand, ObjectCommand,
+                 Unanalyzable, Other>;
 
 // Where an operation came from, and how it runs.
 // Places in the user's text that fixes edit: offsets of the operation's file, set by the

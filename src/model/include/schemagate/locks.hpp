@@ -15,19 +15,6 @@
 
 namespace schemagate {
 
-// Table-level lock modes, weakest first (explicit-locking.html, "Table-Level Locks").
-enum class LockMode {
-  none,  // no lock on an existing table (SET, BEGIN, CREATE TYPE, ...)
-  access_share,
-  row_share,
-  row_exclusive,
-  share_update_exclusive,
-  share,
-  share_row_exclusive,
-  exclusive,
-  access_exclusive,
-};
-
 // "ACCESS EXCLUSIVE", ...; "" for none.
 [[nodiscard]] std::string_view to_string(LockMode mode);
 
@@ -66,10 +53,14 @@ struct LockInfo {
   // A second table locked too: the referenced table of a foreign key.
   std::string other_table;
   LockMode other_mode = LockMode::none;
-  // Further tables locked too (DROP TABLE: those it references and those referencing it).
+  // Further relations locked too: the other tables of TRUNCATE a, b, and the second relations
+  // schema replay knows (Step::related: partitions, the other end of a dropped foreign key,
+  // identity sequences, ...).
   struct Other {
     std::string table;
     LockMode mode = LockMode::none;
+    std::string why;      // "partition of events", ...; may be empty
+    bool is_new = false;  // created earlier in this same migration (Related::is_new)
   };
   std::vector<Other> others;
   // PostgreSQL refuses to run the statement inside a transaction block (CONCURRENTLY,
@@ -81,6 +72,8 @@ struct LockInfo {
   // For rule messages: "ACCESS EXCLUSIVE on skills blocks all reads and writes while the
   // table is rewritten".
   [[nodiscard]] std::string describe() const;
+  // Every relation locked besides the operation's own: other_table, then others.
+  [[nodiscard]] std::vector<Other> also() const;
 };
 
 // The lock and work of one replayed operation on PostgreSQL `pg_version` (a major version).

@@ -2,10 +2,41 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "schemagate/ir.hpp"
 
 namespace schemagate {
+
+// Table-level lock modes, weakest first (explicit-locking.html, "Table-Level Locks").
+enum class LockMode {
+  none,  // no lock on an existing table (SET, BEGIN, CREATE TYPE, ...)
+  access_share,
+  row_share,
+  row_exclusive,
+  share_update_exclusive,
+  share,
+  share_row_exclusive,
+  exclusive,
+  access_exclusive,
+};
+
+// A relation besides the operation's own table that the statement locks, as schema replay
+// knows it from the migrations before: a partition or inheritance child the statement recurses
+// to, the table at the other end of a foreign key it drops, the sequence of an identity or
+// serial column, the table of a trigger whose function is dropped, a view over a table dropped
+// with CASCADE, a typed table of an altered type, a table with a column of a domain, ...
+struct Related {
+  QualifiedName table;
+  // The mode taken on it; nullopt: the same as on the operation's own table (PostgreSQL
+  // recurses to partitions and inheritance children).
+  std::optional<LockMode> mode;
+  std::string why;  // "partition of events", "references parent", ...
+  // Created earlier in this same migration (in either phase), like Step::table_is_new: an
+  // owned sequence of a new table is new too.
+  bool is_new = false;
+};
 
 // One operation in its context, as schema replay sees it when the operation runs.
 struct Step {
@@ -30,6 +61,12 @@ struct Step {
   // A downgrade operation that only undoes the upgrade operation this points to (drops what
   // it created, renames back, ...; reversal.hpp): no compatibility or lock rule reports it.
   const Operation* reverses = nullptr;
+  // Second relations the statement locks too, in a stable order.
+  std::vector<Related> related;
+  // IF [NOT] EXISTS finds the object as replay knows it and PostgreSQL skips the statement:
+  // CREATE INDEX IF NOT EXISTS of an existing index (the table is still locked, nothing is
+  // built), DROP TRIGGER IF EXISTS of a trigger the table does not have.
+  bool skipped = false;
 
   template <typename T>
   [[nodiscard]] const T* as() const {

@@ -173,6 +173,11 @@ struct RuleInfo : RuleDef {
 
 // The rule's documentation (rules/<id>.md, embedded at build time); empty if none.
 [[nodiscard]] std::string_view rule_doc(std::string_view id);
+// A paragraph of a rule doc, its lines joined by spaces: the first of the section under
+// `heading` (e.g. "What it does"), or with no heading the summary (the first paragraph after
+// the title and the severity line). `plain` drops Markdown's backticks and emphasis.
+[[nodiscard]] std::string doc_paragraph(std::string_view doc, std::string_view heading = {},
+                                        bool plain = false);
 // Ids of every embedded doc, sorted.
 [[nodiscard]] std::vector<std::string_view> documented_rules();
 
