@@ -20,12 +20,12 @@
 #include "engine/parallel.hpp"
 #include "engine/plan.hpp"
 #include "engine/replay.hpp"
-#include "schemagate/reversal.hpp"
 #include "engine/suppress.hpp"
 #include "frontends/alembic/alembic_frontend.hpp"
 #include "frontends/sql/sql_frontend.hpp"
 #include "platform/platform.hpp"
 #include "schemagate/graph.hpp"
+#include "schemagate/reversal.hpp"
 #include "schemagate/version.hpp"
 
 namespace schemagate {
@@ -598,9 +598,12 @@ class ProjectLinter {
     }
     // Context files and history are replayed; their findings would go nowhere.
     if (!f.reported && (f.down == nullptr || !f.down->reported)) return;
+    // The one notion of a downgrade operation undoing its upgrade that the rules consult.
     Reversals reversals = find_reversals(m);
-    for (std::size_t i = 0; i < reversals.reverses.size() && i < down.size(); ++i) {
-      steps[steps.size() - down.size() + i].reverses = reversals.reverses[i];
+    for (Step& step : steps) {
+      if (step.phase != Phase::downgrade || m.downgrade.empty()) continue;
+      auto i = static_cast<std::size_t>(step.op - m.downgrade.data());
+      if (i < reversals.reverses.size()) step.reverses = reversals.reverses[i];
     }
     if (options_.checklist.active() && f.reported && !f.ref.role.down) {
       f.needs = checklist::needs_of(steps, options_.settings.pg_version);

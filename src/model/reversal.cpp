@@ -25,10 +25,18 @@ struct NameSpec {
   // The automatic name is only PostgreSQL's guess: an Alembic op.create_*(None, ...) is named
   // by the metadata's naming convention when there is one.
   bool maybe_convention = false;
+  // The automatic name with the numbering the upgrade's own earlier names force ("t_a_fkey1"
+  // after an unnamed "t_a_fkey"); an object made before the migration may push it further.
+  std::string chosen;
 
   [[nodiscard]] bool known() const { return !exact.empty() || automatic; }
   [[nodiscard]] std::string display() const {
-    return !exact.empty() ? exact : names::make_object_name(name1, name2, label);
+    if (!exact.empty()) return exact;
+    return !chosen.empty() ? chosen : names::make_object_name(name1, name2, label);
+  }
+  // The name as the upgrade surely gave it.
+  [[nodiscard]] bool is(const std::string& name) const {
+    return known() && !maybe_convention && display() == name;
   }
   [[nodiscard]] bool matches(const std::string& name) const {
     if (!exact.empty()) return name == exact;
@@ -64,8 +72,16 @@ NameSpec constraint_spec(const AddConstraint& c, bool python) {
       if (!c.columns.empty()) automatic(names::columns_addition(c.columns), "fkey");
       break;
     case ConstraintKind::check:
-      // Only when the columns the expression uses are known: CHECK (col IS NOT NULL).
-      if (c.not_null_column) automatic(*c.not_null_column, "check");
+      // <table>_<column>_check when the expression names exactly one column, <table>_check
+      // otherwise (heap.c, AddRelationNewConstraints). The SQL frontend lists the columns;
+      // an Alembic check's expression is not read (and its name may be a convention's).
+      if (c.not_null_column) {
+        automatic(*c.not_null_column, "check");
+      } else if (c.columns.size() == 1) {
+        automatic(c.columns.front(), "check");
+      } else if (!python) {
+        automatic(std::nullopt, "check");
+      }
       break;
     case ConstraintKind::exclusion:
     case ConstraintKind::not_null:
@@ -144,16 +160,28 @@ enum class Kind {
 // should put it back).
 struct Change {
   Kind kind = Kind::table;
-  std::size_t up = 0;  // the upgrade operation
-  bool made = true;    // false: the upgrade dropped it
-  std::string table;   // origin key of its table (Kind::table: itself)
-  std::string column;  // origin name (column kinds)
-  std::vector<std::string> columns;  // index / constraint: origin names of its columns
-  NameSpec name;                     // index / constraint
+  std::size_t up = 0;                  // the upgrade operation
+  bool made = true;                    // false: the upgrade dropped it
+  std::string table{};                 // origin key of its table (Kind::table: itself)
+  std::string column{};                // origin name (column kinds)
+  std::vector<std::string> columns{};  // index / constraint: origin names of its columns
+  NameSpec name{};                     // index / constraint
   ConstraintKind constraint_kind = ConstraintKind::check;
-  std::string value;  // enum_value: the type's key and the value before
+  std::string value{};       // enum_value: the type's key and the value before
+  bool using_index = false;  // ADD CONSTRAINT ... USING INDEX
   bool live = true;
 };
+
+// An Alembic op.*() call, rather than SQL it runs (op.execute): its text starts with the call
+// ("op.create_foreign_key(", "batch_op.f(") where SQL starts with a keyword and a space.
+bool is_op_call(const Migration& m, Phase phase, const Operation& op) {
+  const SourceFile* file = m.file_of(phase);
+  if (file == nullptr || op.range.begin >= file->text.size()) return false;
+  std::string_view text = std::string_view(file->text).substr(op.range.begin);
+  std::size_t paren = text.find('(');
+  std::size_t space = text.find_first_of(" \t\r\n");
+  return paren != std::string_view::npos && paren < space;
+}
 
 class Finder {
  public:
@@ -179,10 +207,18 @@ class Finder {
       }
       Undo& u = out_.undo[c.up];
       if (u == Undo::undone || u == Undo::unknown) continue;
-      // A name only the runner knows (a naming convention, an expression index), or a
-      // downgrade that runs SQL we can't read: say nothing.
-      bool unsure = blind || ((c.kind == Kind::index || c.kind == Kind::constraint) &&
-                              (!c.name.known() || c.name.maybe_convention));
+      // A downgrade that runs SQL we can't read, or drops an index or constraint whose name
+      // is only known at run time, or one we can't match while the upgrade's own name is not
+      // known statically (a naming convention, an expression index): say nothing.
+      bool unsure = blind;
+      if (c.kind == Kind::constraint) {
+        bool vague = !c.name.known() || c.name.maybe_convention;
+        unsure = unsure || runtime_constraint_drops_.contains(c.table) ||
+                 (vague && loose_constraint_drops_.contains(c.table));
+      } else if (c.kind == Kind::index) {
+        bool vague = !c.name.known();
+        unsure = unsure || runtime_index_drop_ || (vague && loose_index_drop_);
+      }
       u = unsure ? Undo::unknown : Undo::left;
     }
     for (std::size_t i = 0; i < out_.undo.size(); ++i) {
@@ -308,10 +344,8 @@ class Finder {
               if (created_here(t)) return;
               // Not reported when left (incomplete-downgrade doesn't ask for it), but the
               // downgrade's DROP NOT NULL reverses it.
-              Change c{.kind = Kind::not_null,
-                       .up = i,
-                       .table = t,
-                       .column = ids_.column(t, o.column)};
+              Change c{
+                  .kind = Kind::not_null, .up = i, .table = t, .column = ids_.column(t, o.column)};
               changes_.push_back(c);
             },
             [&](const SetDefault& o) {
@@ -331,7 +365,9 @@ class Finder {
                        .table = t,
                        .columns = ids_.columns(t, o.columns),
                        .name = index_spec(o)};
-              std::string shown = c.name.known() ? " " + quoted(c.name.display()) : "";
+              name(c.name, o.table.schema);
+              std::string shown = c.name.known() ? " " + quoted(c.name.display())
+                                                 : " on " + quoted(o.table.display());
               record(c, "creates index" + shown + " but the downgrade never drops it");
             },
             [&](const DropIndex& o) {
@@ -351,18 +387,22 @@ class Finder {
                        .up = i,
                        .table = t,
                        .columns = ids_.columns(t, o.columns),
-                       .name = constraint_spec(o, python_),
+                       .name = constraint_spec(o, python_ && is_op_call(m_, Phase::upgrade, op)),
                        .constraint_kind = o.kind};
+              name(c.name, o.table.schema);
               if (o.not_null_column) c.columns = {ids_.column(t, *o.not_null_column)};
-              std::string shown = c.name.known() ? " " + quoted(c.name.display()) : "";
+              c.using_index = o.using_index;
+              // A name a naming convention may give is not shown as PostgreSQL's.
+              std::string shown = c.name.known() && !c.name.maybe_convention
+                                      ? " " + quoted(c.name.display())
+                                      : " on " + quoted(o.table.display());
               record(c, "adds constraint" + shown + " but the downgrade never drops it");
             },
             [&](const DropConstraint& o) {
               std::string t = ids_.table(o.table);
               const std::string& n = o.name;
-              if (transient(Kind::constraint, [&](const Change& c) {
-                    return c.table == t && c.name.matches(n);
-                  })) {
+              if (transient(Kind::constraint,
+                            [&](const Change& c) { return c.table == t && c.name.matches(n); })) {
                 return;
               }
               if (n.empty()) return;
@@ -379,6 +419,32 @@ class Finder {
             [](const auto&) {},
         },
         op.kind);
+  }
+
+  // The upgrade gives an object the name of `s` (schema `schema`): an automatic name takes the
+  // number the names before it force.
+  void name(NameSpec& s, const std::string& schema) {
+    if (s.automatic) {
+      s.chosen = names::choose(s.name1, s.name2, s.label, [&](const std::string& n) {
+        return given_.contains(schema + "\n" + n);
+      });
+    }
+    if (s.known()) given_.insert(schema + "\n" + s.display());
+  }
+
+  // One drop takes one object: the change named exactly `n`, else the first whose automatic
+  // name may have been numbered to `n`.
+  bool undo_named(std::size_t down, const std::string& n,
+                  const std::function<bool(const Change&)>& pred) {
+    for (int pass = 0; pass < 2; ++pass) {
+      for (Change& c : changes_) {
+        if (!c.live || !pred(c)) continue;
+        if (pass == 0 ? !c.name.is(n) : !c.name.matches(n)) continue;
+        undo(c, down, true);
+        return true;
+      }
+    }
+    return false;
   }
 
   // The downgrade's operation `i` takes away `c`: undone, and reversed.
@@ -416,15 +482,19 @@ class Finder {
               undo_all(i, false, [&](const Change& c) {
                 return !c.made && c.kind == Kind::table && c.table == t;
               });
+              // Recreated with its constraints (written in the statement, which the IR only
+              // partly keeps): a constraint the upgrade dropped from it is not asked for.
+              undo_all(i, false, [&](const Change& c) {
+                return !c.made && c.kind == Kind::constraint && c.table == t;
+              });
             },
             [&](const RenameTable& o) {
               std::string t = ids_.table(o.table);
               QualifiedName to{o.table.schema, o.new_name};
               ids_.rename_table(o.table, to.key());
               if (to.key() != t) return;
-              undo_all(i, true, [&](const Change& c) {
-                return c.kind == Kind::table_name && c.table == t;
-              });
+              undo_all(i, true,
+                       [&](const Change& c) { return c.kind == Kind::table_name && c.table == t; });
             },
             [&](const DropColumn& o) {
               std::string t = ids_.table(o.table);
@@ -447,6 +517,14 @@ class Finder {
                 return !c.made && c.kind == Kind::column && c.table == t &&
                        c.column == o.column.name;
               });
+              // A column's own UNIQUE, PRIMARY KEY, REFERENCES or CHECK recreates a constraint
+              // under an automatic name the IR doesn't keep every part of: not asked for.
+              const ColumnDef& d = o.column;
+              if (d.unique || d.primary_key || d.references) {
+                undo_all(i, false, [&](const Change& c) {
+                  return !c.made && c.kind == Kind::constraint && c.table == t;
+                });
+              }
             },
             [&](const RenameColumn& o) {
               std::string t = ids_.table(o.table);
@@ -473,9 +551,13 @@ class Finder {
             },
             [&](const DropIndex& o) {
               const std::string& n = o.index.name;
-              undo_all(i, true, [&](const Change& c) {
-                return c.made && c.kind == Kind::index && c.name.matches(n);
-              });
+              if (n.empty()) {
+                runtime_index_drop_ = true;
+                return;
+              }
+              bool found = undo_named(
+                  i, n, [&](const Change& c) { return c.made && c.kind == Kind::index; });
+              if (!found) loose_index_drop_ = true;
             },
             [&](const CreateIndex& o) {
               NameSpec s = index_spec(o);
@@ -488,18 +570,28 @@ class Finder {
             [&](const DropConstraint& o) {
               std::string t = ids_.table(o.table);
               const std::string& n = o.name;
-              undo_all(i, true, [&](const Change& c) {
-                if (!c.made || c.kind != Kind::constraint || c.table != t) return false;
-                return c.name.matches(n);
+              if (n.empty()) {
+                runtime_constraint_drops_.insert(t);
+                return;
+              }
+              bool found = undo_named(i, n, [&](const Change& c) {
+                return c.made && c.kind == Kind::constraint && c.table == t;
               });
-              // A unique or primary key constraint's index has its name.
+              if (!found) loose_constraint_drops_.insert(t);
+              // A unique or primary key constraint's index has its name; one added USING INDEX
+              // took over an index of the upgrade (renamed to the constraint's name).
+              bool over_index = std::any_of(changes_.begin(), changes_.end(), [&](const Change& c) {
+                return c.kind == Kind::constraint && c.using_index && c.table == t &&
+                       c.name.matches(n);
+              });
               undo_all(i, false, [&](const Change& c) {
-                return c.made && c.kind == Kind::index && c.table == t && c.name.matches(n);
+                return c.made && c.kind == Kind::index && c.table == t &&
+                       (over_index || c.name.matches(n));
               });
             },
             [&](const AddConstraint& o) {
               std::string t = ids_.table(o.table);
-              NameSpec s = constraint_spec(o, python_);
+              NameSpec s = constraint_spec(o, python_ && is_op_call(m_, Phase::downgrade, op));
               undo_all(i, false, [&](const Change& c) {
                 if (c.made || c.kind != Kind::constraint || c.table != t) return false;
                 return s.known() && !s.maybe_convention ? s.matches(c.name.exact) : true;
@@ -522,6 +614,14 @@ class Finder {
   bool python_ = false;
   Identities ids_;
   std::set<std::string> created_tables_;  // origin keys of the tables the upgrade creates
+  std::set<std::string> given_;  // schema "\n" name of the upgrade's indexes and constraints
+  // What the downgrade drops that matches nothing the upgrade made: a constraint (by its
+  // table's origin key) or an index, maybe one whose name we can't tell; or one whose name is
+  // only known at run time.
+  std::set<std::string> loose_constraint_drops_;
+  std::set<std::string> runtime_constraint_drops_;
+  bool loose_index_drop_ = false;
+  bool runtime_index_drop_ = false;
   std::vector<Change> changes_;
   Reversals out_;
 };

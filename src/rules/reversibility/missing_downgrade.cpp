@@ -22,19 +22,6 @@ bool expects_downgrade(const Migration& m, const LintSettings& settings) {
   return false;
 }
 
-// Does the upgrade only change data (and set settings, open and close transactions)?
-bool data_only(const Migration& m) {
-  bool data = false;
-  for (const Operation& op : m.upgrade) {
-    if (op.is<DataChange>()) {
-      data = true;
-    } else if (!op.is<SetSetting>() && !op.is<TransactionControl>()) {
-      return false;
-    }
-  }
-  return data;
-}
-
 }  // namespace
 
 static void missing_downgrade(RuleContext& ctx) {
@@ -61,29 +48,8 @@ static void missing_downgrade(RuleContext& ctx) {
   const LayoutTraits& layout = traits(m.layout);
   std::string name = m.id.empty() ? std::string("this migration")
                                   : std::string(layout.migration_noun) + " " + m.id;
-  // SQL: on the upgrade's first statement, where an ignore on the line above (or the same
-  // line) is read; a marker or comment line before it takes none.
-  ByteRange at = m.downgrade_range;
-  if (!alembic(ctx) && !m.upgrade.empty()) at = m.upgrade.front().range;
-  // Every migration is expected to be reversible; one that can't be (a data change that
-  // destroys what it replaces) is accepted deliberately, with the reason, in the file.
-  const bool data = data_only(m);
-  std::string ignore =
-      comment(ctx, std::string("schemagate: ignore missing-downgrade -- ") +
-                       (data ? "the data change can't be undone" : "why it can't be undone"));
-  std::string where = alembic(ctx) ? (m.downgrade_kind == DowngradeKind::absent
-                                          ? "on the line above `def upgrade`"
-                                          : "on the line above `def downgrade`")
-                                   : "on the line above the first statement";
-  std::string help = data ? "this " + std::string(layout.migration_noun) +
-                                " only changes data. If the change can be reversed, " +
-                                std::string(layout.downgrade_help) +
-                                "; if it can't, accept that deliberately with the reason, " +
-                                where + ":\n" + ignore
-                          : std::string(layout.downgrade_help) +
-                                "; if it truly can't be undone, say so with the reason, " + where +
-                                ":\n" + ignore;
-  ctx.report(at, name + " " + what + ": it can't be rolled back", help);
+  ctx.report(m.downgrade_range, name + " " + what + ": it can't be rolled back",
+             std::string(layout.downgrade_help));
 }
 
 extern const RuleDef missing_downgrade_rule{.id = "missing-downgrade",
