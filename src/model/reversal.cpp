@@ -91,12 +91,14 @@ NameSpec constraint_spec(const AddConstraint& c, bool python) {
   return s;
 }
 
-NameSpec index_spec(const CreateIndex& i) {
+NameSpec index_spec(const CreateIndex& i, bool python) {
   NameSpec s;
   if (!i.name.empty()) {
     s.exact = i.name;
     return s;
   }
+  // op.create_index(None, ...): named by the metadata's naming convention ("ix_...").
+  s.maybe_convention = python;
   // An expression's column name (FigureColname) is not modelled.
   if (i.columns.empty() ||
       std::find(i.columns.begin(), i.columns.end(), "(expression)") != i.columns.end()) {
@@ -216,7 +218,7 @@ class Finder {
         unsure = unsure || runtime_constraint_drops_.contains(c.table) ||
                  (vague && loose_constraint_drops_.contains(c.table));
       } else if (c.kind == Kind::index) {
-        bool vague = !c.name.known();
+        bool vague = !c.name.known() || c.name.maybe_convention;
         unsure = unsure || runtime_index_drop_ || (vague && loose_index_drop_);
       }
       u = unsure ? Undo::unknown : Undo::left;
@@ -364,10 +366,11 @@ class Finder {
                        .up = i,
                        .table = t,
                        .columns = ids_.columns(t, o.columns),
-                       .name = index_spec(o)};
+                       .name = index_spec(o, python_ && is_op_call(m_, Phase::upgrade, op))};
               name(c.name, o.table.schema);
-              std::string shown = c.name.known() ? " " + quoted(c.name.display())
-                                                 : " on " + quoted(o.table.display());
+              std::string shown = c.name.known() && !c.name.maybe_convention
+                                      ? " " + quoted(c.name.display())
+                                      : " on " + quoted(o.table.display());
               record(c, "creates index" + shown + " but the downgrade never drops it");
             },
             [&](const DropIndex& o) {
@@ -560,11 +563,11 @@ class Finder {
               if (!found) loose_index_drop_ = true;
             },
             [&](const CreateIndex& o) {
-              NameSpec s = index_spec(o);
+              NameSpec s = index_spec(o, python_ && is_op_call(m_, Phase::downgrade, op));
               undo_all(i, false, [&](const Change& c) {
                 if (c.made || c.kind != Kind::index) return false;
                 // Recreated under a name we can't tell: assume it is the one.
-                return s.known() ? s.matches(c.name.exact) : true;
+                return s.known() && !s.maybe_convention ? s.matches(c.name.exact) : true;
               });
             },
             [&](const DropConstraint& o) {

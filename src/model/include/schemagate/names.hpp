@@ -41,7 +41,8 @@ inline constexpr std::size_t kMaxIdentifierBytes = 63;
 [[nodiscard]] std::string primary_key(std::string_view table,
                                       const std::function<bool(const std::string&)>& taken = {});
 // UNIQUE constraint (and its index): <table>_<columns>_key.
-[[nodiscard]] std::string unique_key(std::string_view table, const std::vector<std::string>& columns,
+[[nodiscard]] std::string unique_key(std::string_view table,
+                                     const std::vector<std::string>& columns,
                                      const std::function<bool(const std::string&)>& taken = {});
 // EXCLUDE constraint: <table>_<columns>_excl.
 [[nodiscard]] std::string exclusion(std::string_view table, const std::vector<std::string>& columns,
