@@ -1,6 +1,7 @@
 #include "schemagate/reversal.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <optional>
@@ -171,6 +172,9 @@ struct Change {
   ConstraintKind constraint_kind = ConstraintKind::check;
   std::string value{};       // enum_value: the type's key and the value before
   bool using_index = false;  // ADD CONSTRAINT ... USING INDEX
+  // A partial index: its predicate may name further columns (the IR doesn't keep them), whose
+  // DROP COLUMN drops it too.
+  bool partial = false;
   bool live = true;
 };
 
@@ -183,6 +187,17 @@ bool is_op_call(const Migration& m, Phase phase, const Operation& op) {
   std::size_t paren = text.find('(');
   std::size_t space = text.find_first_of(" \t\r\n");
   return paren != std::string_view::npos && paren < space;
+}
+
+// Does the operation's text have a WHERE clause (SQL) or postgresql_where= (Alembic)?
+bool has_predicate(const Migration& m, Phase phase, const Operation& op) {
+  const SourceFile* file = m.file_of(phase);
+  if (file == nullptr || op.range.end > file->text.size() || op.range.begin >= op.range.end) {
+    return false;
+  }
+  std::string text = file->text.substr(op.range.begin, op.range.end - op.range.begin);
+  for (char& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return text.find("where") != std::string::npos;
 }
 
 class Finder {
@@ -313,8 +328,9 @@ class Finder {
               // Its indexes, constraints, NOT NULL and default go with it.
               for (Change& c : changes_) {
                 if (!c.live || !c.made || c.table != t) continue;
-                bool on_it = c.column == col ||
-                             std::find(c.columns.begin(), c.columns.end(), col) != c.columns.end();
+                bool on_it = c.column == col || (std::find(c.columns.begin(), c.columns.end(),
+                                                           col) != c.columns.end() ||
+                                                 c.partial);
                 if (c.kind == Kind::table || c.kind == Kind::table_name || !on_it) continue;
                 c.live = false;
                 out_.undo[c.up] = Undo::nothing_to_undo;
@@ -368,6 +384,7 @@ class Finder {
                        .columns = ids_.columns(t, o.columns),
                        .name = index_spec(o, python_ && is_op_call(m_, Phase::upgrade, op))};
               name(c.name, o.table.schema);
+              c.partial = has_predicate(m_, Phase::upgrade, op);
               std::string shown = c.name.known() && !c.name.maybe_convention
                                       ? " " + quoted(c.name.display())
                                       : " on " + quoted(o.table.display());
@@ -395,6 +412,10 @@ class Finder {
               name(c.name, o.table.schema);
               if (o.not_null_column) c.columns = {ids_.column(t, *o.not_null_column)};
               c.using_index = o.using_index;
+              // An Alembic CHECK's expression is not read: any of the table's columns may be
+              // in it.
+              c.partial = o.kind == ConstraintKind::check && c.columns.empty() && python_ &&
+                          is_op_call(m_, Phase::upgrade, op);
               // A name a naming convention may give is not shown as PostgreSQL's.
               std::string shown = c.name.known() && !c.name.maybe_convention
                                       ? " " + quoted(c.name.display())
@@ -511,7 +532,8 @@ class Finder {
                   return c.column == col;
                 }
                 return (c.kind == Kind::index || c.kind == Kind::constraint) &&
-                       std::find(c.columns.begin(), c.columns.end(), col) != c.columns.end();
+                       (std::find(c.columns.begin(), c.columns.end(), col) != c.columns.end() ||
+                        c.partial);
               });
             },
             [&](const AddColumn& o) {
