@@ -25,6 +25,7 @@
 #include "frontends/sql/sql_frontend.hpp"
 #include "platform/platform.hpp"
 #include "schemagate/graph.hpp"
+#include "schemagate/reversal.hpp"
 #include "schemagate/version.hpp"
 
 namespace schemagate {
@@ -645,6 +646,13 @@ class ProjectLinter {
     }
     // Context files and history are replayed; their findings would go nowhere.
     if (!f.reported && (f.down == nullptr || !f.down->reported)) return;
+    // The one notion of a downgrade operation undoing its upgrade that the rules consult.
+    Reversals reversals = find_reversals(m);
+    for (Step& step : steps) {
+      if (step.phase != Phase::downgrade || m.downgrade.empty()) continue;
+      auto i = static_cast<std::size_t>(step.op - m.downgrade.data());
+      if (i < reversals.reverses.size()) step.reverses = reversals.reverses[i];
+    }
     if (options_.checklist.active() && f.reported && !f.ref.role.down) {
       f.needs = checklist::needs_of(steps, options_.settings.pg_version);
       f.block = checklist::read_block(f.file.text, f.ref.kind == SourceKind::python,

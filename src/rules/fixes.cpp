@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "rules/common.hpp"
+#include "schemagate/names.hpp"
 
 namespace schemagate::rules {
 
@@ -206,37 +207,15 @@ Proposal concurrently(const RuleContext& ctx, const Step& step) {
 
 std::optional<std::string> constraint_name(const AddConstraint& op) {
   if (!op.name.empty()) return op.name;
-  std::string label;
-  std::string columns;
+  if (op.table.name.empty()) return std::nullopt;
+  // PostgreSQL's automatic name (names.hpp), without the number a clash would add.
   if (op.kind == ConstraintKind::foreign_key && !op.columns.empty()) {
-    label = "fkey";
-    for (const std::string& c : op.columns) columns += (columns.empty() ? "" : "_") + c;
-  } else if (op.kind == ConstraintKind::check && op.not_null_column) {
-    label = "check";
-    columns = *op.not_null_column;
-  } else {
-    return std::nullopt;
+    return names::foreign_key(op.table.name, op.columns);
   }
-  // makeObjectName (src/backend/commands/indexcmds.c): the longer of the two parts loses a
-  // byte at a time until "<table>_<columns>_<label>" fits in 63 bytes.
-  std::string table = op.table.name;
-  if (table.empty()) return std::nullopt;
-  std::size_t room = 63 - label.size() - 2;
-  std::size_t t = table.size();
-  std::size_t c = columns.size();
-  while (t + c > room) {
-    if (t > c) {
-      --t;
-    } else {
-      --c;
-    }
+  if (op.kind == ConstraintKind::check && op.not_null_column) {
+    return names::check(op.table.name, *op.not_null_column);
   }
-  // A multi-byte character is not cut in half.
-  auto clip = [](const std::string& s, std::size_t n) {
-    while (n > 0 && n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-    return s.substr(0, n);
-  };
-  return clip(table, t) + "_" + clip(columns, c) + "_" + label;
+  return std::nullopt;
 }
 
 Proposal not_valid(const RuleContext& ctx, const Step& step, const AddConstraint& op) {

@@ -308,7 +308,9 @@ TEST_CASE("env.py: anything at all is read without a crash") {
 }
 
 TEST_CASE("env.py: its timeouts count for every revision of the project, upgrade and downgrade") {
-  const std::string drop = "    op.drop_column(\"users\", \"bio\")\n";
+  // A column the upgrade didn't add: dropping bio would only undo the upgrade, which no lock
+  // rule reports.
+  const std::string drop = "    op.drop_column(\"users\", \"legacy\")\n";
   Project none("", kAddColumn, drop);
   LintResult without = lint_paths({none.dir.path().string()}, options_with());
   REQUIRE(of(without, "require-lock-timeout").size() == 2);  // b2's upgrade and downgrade
@@ -361,7 +363,7 @@ TEST_CASE("env.py: a SET LOCAL there ends at a revision's autocommit block") {
 }
 
 TEST_CASE("require-lock-timeout's help names the phase, env.py and its set_by_runner option") {
-  Project p("", kAddColumn, "    op.drop_column(\"users\", \"bio\")\n");
+  Project p("", kAddColumn, "    op.drop_column(\"users\", \"legacy\")\n");
   LintResult r = lint_paths({p.dir.path().string()}, options_with());
   auto found = of(r, "require-lock-timeout");
   REQUIRE(found.size() == 2);
@@ -380,11 +382,14 @@ TEST_CASE("require-lock-timeout's help names the phase, env.py and its set_by_ru
         "-- migrate:down\nDROP TABLE users;\n");
   write(dir.path() / "db" / "migrations" / "20240102000000_bio.sql",
         "-- migrate:up\nALTER TABLE users ADD COLUMN bio text;\n\n"
-        "-- migrate:down\nALTER TABLE users DROP COLUMN bio;\n");
+        "-- migrate:down\nALTER TABLE users DROP COLUMN bio;\nALTER TABLE users ADD COLUMN legacy "
+        "text;\n");
   write(dir.path() / "gm" / "1_users.up.sql", "CREATE TABLE users (id bigint);\n");
   write(dir.path() / "gm" / "1_users.down.sql", "DROP TABLE users;\n");
   write(dir.path() / "gm" / "2_bio.up.sql", "ALTER TABLE users ADD COLUMN bio text;\n");
-  write(dir.path() / "gm" / "2_bio.down.sql", "ALTER TABLE users DROP COLUMN bio;\n");
+  // Dropping bio only undoes the upgrade; adding legacy is the downgrade's own change.
+  write(dir.path() / "gm" / "2_bio.down.sql",
+        "ALTER TABLE users DROP COLUMN bio;\nALTER TABLE users ADD COLUMN legacy text;\n");
   LintResult sql = lint_paths({dir.path().string()}, options_with());
   std::vector<std::string> helps;
   for (const Diagnostic* d : of(sql, "require-lock-timeout")) {

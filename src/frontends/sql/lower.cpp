@@ -1,6 +1,7 @@
 // One parsed statement (libpg_query JSON) → IR operations.
 #include "frontends/sql/lower.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <string>
@@ -561,6 +562,28 @@ class Lowerer {
     return f.back();
   }
 
+  // The distinct columns an expression names, in order of appearance (PostgreSQL names a CHECK
+  // on exactly one column <table>_<column>_check; heap.c, AddRelationNewConstraints).
+  static void referenced_columns(element e, std::vector<std::string>& out, int depth) {
+    if (depth > 128) return;
+    if (e.is_array()) {
+      for (element c : simdjson::dom::array(e)) referenced_columns(c, out, depth + 1);
+      return;
+    }
+    simdjson::dom::object o;
+    if (e.get(o) != simdjson::SUCCESS) return;
+    for (auto [key, child] : o) {
+      if (key == "ColumnRef") {
+        std::vector<std::string> f = json::strings(child, "fields");
+        if (!f.empty() && std::find(out.begin(), out.end(), f.back()) == out.end()) {
+          out.push_back(f.back());
+        }
+      } else if (child.is_object() || child.is_array()) {
+        referenced_columns(child, out, depth + 1);
+      }
+    }
+  }
+
   AddConstraint constraint(const QualifiedName& table, element k) const {
     AddConstraint c;
     c.table = table;
@@ -573,6 +596,7 @@ class Lowerer {
     if (auto e = json::field(k, "raw_expr")) {
       c.not_null_column = not_null_check(*e);
       c.check_expression = default_value(*e).text;
+      if (c.kind == ConstraintKind::check) referenced_columns(*e, c.columns, 0);
     }
     return c;
   }

@@ -8,7 +8,7 @@ static void renaming_enum_value(RuleContext& ctx) {
   const bool alembic = traits(ctx.migration().layout).language == Language::python;
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<AlterEnum>();
-    if (op == nullptr || !op->rename) continue;
+    if (op == nullptr || !op->rename || reverses_upgrade(step)) continue;
     std::string type = op->name.display();
     std::string add = "ALTER TYPE " + type + " ADD VALUE '" + op->new_value + "'";
     ctx.report(step,

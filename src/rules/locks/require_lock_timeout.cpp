@@ -51,9 +51,10 @@ static void require_lock_timeout(RuleContext& ctx) {
     if (on_existing_table(step) && lock.mode >= LockMode::share) {
       what = !lock.table.empty() ? lock.table : !lock.target.empty() ? lock.target : "the table";
       mode = lock.mode;
-    } else if (step.op->is<DropTable>() && step.table_is_new) {
-      // Dropping a table this migration created (a downgrade undoing its upgrade): the
-      // upgrade's own lock on the tables it references was reported there.
+    } else if ((step.op->is<DropTable>() && step.table_is_new) || reverses_upgrade(step)) {
+      // Dropping a table this migration created, or any downgrade operation that only undoes
+      // its upgrade (reversal.hpp): the upgrade's own lock on the tables it references was
+      // reported there.
       return false;
     } else {
       // A second relation that existed before: the partition of ATTACH PARTITION, the table

@@ -62,6 +62,9 @@ struct Step {
   bool utc_session = false;
   // ALTER COLUMN TYPE: the column's type before, when replay knows it.
   std::optional<TypeName> previous_type;
+  // A downgrade operation that only undoes the upgrade operation this points to (drops what
+  // it created, renames back, ...; reversal.hpp): no compatibility or lock rule reports it.
+  const Operation* reverses = nullptr;
   // Second relations the statement locks too, in a stable order.
   std::vector<Related> related;
   // IF [NOT] EXISTS finds the object as replay knows it and PostgreSQL skips the statement:

@@ -23,14 +23,23 @@ inline std::string quoted(const QualifiedName& table, const std::string& column)
   return quoted(table.display() + "." + column);
 }
 
-// Lock and rewrite rules: the table existed before this migration.
-inline bool on_existing_table(const Step& step) { return !step.table_is_new; }
+// A downgrade operation that only undoes its own upgrade (drops what the upgrade created,
+// renames back, DROP NOT NULL of a column the upgrade made NOT NULL, ...: reversal.hpp). It
+// restores the schema the running application had before the upgrade, and takes no lock the
+// upgrade's own operation didn't: no compatibility or lock rule reports it.
+inline bool reverses_upgrade(const Step& step) { return step.reverses != nullptr; }
+
+// Lock and rewrite rules: the table existed before this migration, and the operation is not
+// a downgrade undoing its upgrade.
+inline bool on_existing_table(const Step& step) {
+  return !step.table_is_new && !reverses_upgrade(step);
+}
 
 // Destructive and compatibility rules: the table, column, index or constraint existed
 // before this migration (dropping what the migration itself created, e.g. in a downgrade
 // undoing its upgrade, harms nobody).
 inline bool on_existing_object(const Step& step) {
-  return !step.table_is_new && !step.object_is_new;
+  return !step.table_is_new && !step.object_is_new && !reverses_upgrade(step);
 }
 
 // Did the frontend fail to parse part of the migration?

@@ -1,0 +1,658 @@
+#include "schemagate/reversal.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "schemagate/names.hpp"
+
+namespace schemagate {
+
+namespace {
+
+std::string quoted(const std::string& s) { return "`" + s + "`"; }
+
+// A name as the upgrade gives it: written, or PostgreSQL's automatic one (possibly numbered on
+// a clash), or not known statically.
+struct NameSpec {
+  std::string exact;  // written
+  bool automatic = false;
+  std::string name1;
+  std::optional<std::string> name2;
+  std::string label;
+  // The automatic name is only PostgreSQL's guess: an Alembic op.create_*(None, ...) is named
+  // by the metadata's naming convention when there is one.
+  bool maybe_convention = false;
+  // The automatic name with the numbering the upgrade's own earlier names force ("t_a_fkey1"
+  // after an unnamed "t_a_fkey"); an object made before the migration may push it further.
+  std::string chosen;
+
+  [[nodiscard]] bool known() const { return !exact.empty() || automatic; }
+  [[nodiscard]] std::string display() const {
+    if (!exact.empty()) return exact;
+    return !chosen.empty() ? chosen : names::make_object_name(name1, name2, label);
+  }
+  // The name as the upgrade surely gave it.
+  [[nodiscard]] bool is(const std::string& name) const {
+    return known() && !maybe_convention && display() == name;
+  }
+  [[nodiscard]] bool matches(const std::string& name) const {
+    if (!exact.empty()) return name == exact;
+    if (!automatic) return false;
+    return names::is_numbered_variant(name, name1, name2, label);
+  }
+};
+
+// The automatic name of a constraint added without one, when the statement tells it.
+NameSpec constraint_spec(const AddConstraint& c, bool python) {
+  NameSpec s;
+  if (!c.name.empty()) {
+    s.exact = c.name;
+    return s;
+  }
+  const std::string& t = c.table.name;
+  auto automatic = [&](std::optional<std::string> name2, std::string label) {
+    s.automatic = true;
+    s.name1 = t;
+    s.name2 = std::move(name2);
+    s.label = std::move(label);
+  };
+  switch (c.kind) {
+    case ConstraintKind::primary_key:
+      automatic(std::nullopt, "pkey");
+      break;
+    case ConstraintKind::unique:
+      if (!c.columns.empty()) {
+        automatic(names::columns_addition(names::index_column_names(c.columns)), "key");
+      }
+      break;
+    case ConstraintKind::foreign_key:
+      if (!c.columns.empty()) automatic(names::columns_addition(c.columns), "fkey");
+      break;
+    case ConstraintKind::check:
+      // <table>_<column>_check when the expression names exactly one column, <table>_check
+      // otherwise (heap.c, AddRelationNewConstraints). The SQL frontend lists the columns;
+      // an Alembic check's expression is not read (and its name may be a convention's).
+      if (c.not_null_column) {
+        automatic(*c.not_null_column, "check");
+      } else if (c.columns.size() == 1) {
+        automatic(c.columns.front(), "check");
+      } else if (!python) {
+        automatic(std::nullopt, "check");
+      }
+      break;
+    case ConstraintKind::exclusion:
+    case ConstraintKind::not_null:
+      break;
+  }
+  s.maybe_convention = python && s.automatic;
+  return s;
+}
+
+NameSpec index_spec(const CreateIndex& i, bool python) {
+  NameSpec s;
+  if (!i.name.empty()) {
+    s.exact = i.name;
+    return s;
+  }
+  // op.create_index(None, ...): named by the metadata's naming convention ("ix_...").
+  s.maybe_convention = python;
+  // An expression's column name (FigureColname) is not modelled.
+  if (i.columns.empty() ||
+      std::find(i.columns.begin(), i.columns.end(), "(expression)") != i.columns.end()) {
+    return s;
+  }
+  s.automatic = true;
+  s.name1 = i.table.name;
+  s.name2 = names::columns_addition(names::index_column_names(i.columns));
+  s.label = "idx";
+  return s;
+}
+
+// Follows the names of tables and columns through renames: each has an origin (its name when
+// the migration started, or when it was created) and a current name.
+class Identities {
+ public:
+  std::string table(const QualifiedName& t) const {
+    auto it = tables_.find(t.key());
+    return it == tables_.end() ? t.key() : it->second;
+  }
+  std::string column(const std::string& table_origin, const std::string& column) const {
+    auto it = columns_.find(table_origin + "\n" + column);
+    return it == columns_.end() ? column : it->second;
+  }
+  std::vector<std::string> columns(const std::string& table_origin,
+                                   const std::vector<std::string>& cs) const {
+    std::vector<std::string> out;
+    for (const std::string& c : cs) out.push_back(column(table_origin, c));
+    return out;
+  }
+  void rename_table(const QualifiedName& from, const std::string& to_key) {
+    std::string origin = table(from);
+    tables_.erase(from.key());
+    tables_[to_key] = origin;
+  }
+  void rename_column(const std::string& table_origin, const std::string& from,
+                     const std::string& to) {
+    std::string origin = column(table_origin, from);
+    columns_.erase(table_origin + "\n" + from);
+    columns_[table_origin + "\n" + to] = origin;
+  }
+
+ private:
+  std::map<std::string, std::string> tables_;   // current key → origin key
+  std::map<std::string, std::string> columns_;  // origin table "\n" current column → origin
+};
+
+enum class Kind {
+  table,
+  column,
+  index,
+  constraint,
+  not_null,
+  default_value,
+  table_name,
+  column_name,
+  enum_value
+};
+
+// Something the upgrade made (the downgrade should take it away) or took away (the downgrade
+// should put it back).
+struct Change {
+  Kind kind = Kind::table;
+  std::size_t up = 0;                  // the upgrade operation
+  bool made = true;                    // false: the upgrade dropped it
+  std::string table{};                 // origin key of its table (Kind::table: itself)
+  std::string column{};                // origin name (column kinds)
+  std::vector<std::string> columns{};  // index / constraint: origin names of its columns
+  NameSpec name{};                     // index / constraint
+  ConstraintKind constraint_kind = ConstraintKind::check;
+  std::string value{};       // enum_value: the type's key and the value before
+  bool using_index = false;  // ADD CONSTRAINT ... USING INDEX
+  // A partial index: its predicate may name further columns (the IR doesn't keep them), whose
+  // DROP COLUMN drops it too.
+  bool partial = false;
+  bool live = true;
+};
+
+// An Alembic op.*() call, rather than SQL it runs (op.execute): its text starts with the call
+// ("op.create_foreign_key(", "batch_op.f(") where SQL starts with a keyword and a space.
+bool is_op_call(const Migration& m, Phase phase, const Operation& op) {
+  const SourceFile* file = m.file_of(phase);
+  if (file == nullptr || op.range.begin >= file->text.size()) return false;
+  std::string_view text = std::string_view(file->text).substr(op.range.begin);
+  std::size_t paren = text.find('(');
+  std::size_t space = text.find_first_of(" \t\r\n");
+  return paren != std::string_view::npos && paren < space;
+}
+
+// Does the operation's text have a WHERE clause (SQL) or postgresql_where= (Alembic)?
+bool has_predicate(const Migration& m, Phase phase, const Operation& op) {
+  const SourceFile* file = m.file_of(phase);
+  if (file == nullptr || op.range.end > file->text.size() || op.range.begin >= op.range.end) {
+    return false;
+  }
+  std::string text = file->text.substr(op.range.begin, op.range.end - op.range.begin);
+  for (char& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return text.find("where") != std::string::npos;
+}
+
+class Finder {
+ public:
+  explicit Finder(const Migration& m) : m_(m) {
+    python_ = traits(m.layout).language == Language::python;
+    out_.reverses.assign(m.downgrade.size(), nullptr);
+    out_.undo.assign(m.upgrade.size(), Undo::nothing_to_undo);
+    out_.what.assign(m.upgrade.size(), std::string());
+  }
+
+  Reversals run() {
+    for (std::size_t i = 0; i < m_.upgrade.size(); ++i) upgrade(i, m_.upgrade[i]);
+    bool blind = false;
+    for (std::size_t i = 0; i < m_.downgrade.size(); ++i) {
+      if (m_.downgrade[i].is<Unanalyzable>()) blind = true;
+      downgrade(i, m_.downgrade[i]);
+    }
+    for (Change& c : changes_) {
+      // NOT NULL, defaults and enum values: reversible, but incomplete-downgrade doesn't ask.
+      if (!c.live || c.kind == Kind::not_null || c.kind == Kind::default_value ||
+          c.kind == Kind::enum_value) {
+        continue;
+      }
+      Undo& u = out_.undo[c.up];
+      if (u == Undo::undone || u == Undo::unknown) continue;
+      // A downgrade that runs SQL we can't read, or drops an index or constraint whose name
+      // is only known at run time, or one we can't match while the upgrade's own name is not
+      // known statically (a naming convention, an expression index): say nothing.
+      bool unsure = blind;
+      if (c.kind == Kind::constraint) {
+        bool vague = !c.name.known() || c.name.maybe_convention;
+        unsure = unsure || runtime_constraint_drops_.contains(c.table) ||
+                 (vague && loose_constraint_drops_.contains(c.table));
+      } else if (c.kind == Kind::index) {
+        bool vague = !c.name.known() || c.name.maybe_convention;
+        unsure = unsure || runtime_index_drop_ || (vague && loose_index_drop_);
+      }
+      u = unsure ? Undo::unknown : Undo::left;
+    }
+    for (std::size_t i = 0; i < out_.undo.size(); ++i) {
+      if (out_.undo[i] != Undo::left) out_.what[i].clear();
+    }
+    return std::move(out_);
+  }
+
+ private:
+  void record(Change c, std::string what) {
+    out_.undo[c.up] = Undo::left;
+    out_.what[c.up] = std::move(what);
+    changes_.push_back(std::move(c));
+  }
+
+  // The upgrade drops or undoes what it made itself: nothing is left for the downgrade.
+  bool transient(Kind kind, const std::function<bool(const Change&)>& same) {
+    bool found = false;
+    for (Change& c : changes_) {
+      if (c.live && c.made && c.kind == kind && same(c)) {
+        c.live = false;
+        out_.undo[c.up] = Undo::nothing_to_undo;
+        out_.what[c.up].clear();
+        found = true;
+      }
+    }
+    return found;
+  }
+
+  bool created_here(const std::string& table_origin) const {
+    return created_tables_.contains(table_origin);
+  }
+
+  void upgrade(std::size_t i, const Operation& op) {
+    std::visit(
+        overloaded{
+            [&](const CreateTable& o) {
+              std::string t = ids_.table(o.table);
+              created_tables_.insert(t);
+              Change c{.kind = Kind::table, .up = i, .table = t};
+              record(c, "creates table " + quoted(o.table.display()) +
+                            " but the downgrade never drops it");
+            },
+            [&](const DropTable& o) {
+              std::string t = ids_.table(o.table);
+              bool mine = created_here(t);
+              // Everything on the table goes with it.
+              for (Change& c : changes_) {
+                if (c.live && c.made && c.table == t) {
+                  c.live = false;
+                  out_.undo[c.up] = Undo::nothing_to_undo;
+                  out_.what[c.up].clear();
+                }
+              }
+              created_tables_.erase(t);
+              if (mine) return;
+              Change c{.kind = Kind::table, .up = i, .made = false, .table = t};
+              record(c, "drops table " + quoted(o.table.display()) +
+                            " but the downgrade never recreates it");
+            },
+            [&](const RenameTable& o) {
+              std::string t = ids_.table(o.table);
+              QualifiedName to{o.table.schema, o.new_name};
+              ids_.rename_table(o.table, to.key());
+              if (created_here(t)) return;
+              transient(Kind::table_name, [&](const Change& c) { return c.table == t; });
+              // Renamed back to its name before the migration: nothing left to undo.
+              if (to.key() == t) return;
+              Change c{.kind = Kind::table_name, .up = i, .table = t};
+              record(c, "renames table " + quoted(o.table.display()) + " to " + o.new_name +
+                            " but the downgrade never renames it back");
+            },
+            [&](const AddColumn& o) {
+              std::string t = ids_.table(o.table);
+              if (created_here(t)) return;
+              Change c{.kind = Kind::column, .up = i, .table = t, .column = o.column.name};
+              if (o.column.not_null) {
+                Change nn = c;
+                nn.kind = Kind::not_null;
+                changes_.push_back(nn);
+              }
+              record(c, "adds column " + quoted(o.table.display() + "." + o.column.name) +
+                            " but the downgrade never drops it");
+            },
+            [&](const DropColumn& o) {
+              std::string t = ids_.table(o.table);
+              std::string col = ids_.column(t, o.column);
+              bool added_here = transient(
+                  Kind::column, [&](const Change& c) { return c.table == t && c.column == col; });
+              // Its indexes, constraints, NOT NULL and default go with it.
+              for (Change& c : changes_) {
+                if (!c.live || !c.made || c.table != t) continue;
+                bool on_it = c.column == col || (std::find(c.columns.begin(), c.columns.end(),
+                                                           col) != c.columns.end() ||
+                                                 c.partial);
+                if (c.kind == Kind::table || c.kind == Kind::table_name || !on_it) continue;
+                c.live = false;
+                out_.undo[c.up] = Undo::nothing_to_undo;
+                out_.what[c.up].clear();
+              }
+              if (created_here(t) || added_here) return;
+              Change c{.kind = Kind::column, .up = i, .made = false, .table = t, .column = col};
+              record(c, "drops column " + quoted(o.table.display() + "." + o.column) +
+                            " but the downgrade never recreates it");
+            },
+            [&](const RenameColumn& o) {
+              std::string t = ids_.table(o.table);
+              std::string col = ids_.column(t, o.column);
+              ids_.rename_column(t, o.column, o.new_name);
+              if (created_here(t)) return;
+              bool added = std::any_of(changes_.begin(), changes_.end(), [&](const Change& c) {
+                return c.live && c.made && c.kind == Kind::column && c.table == t &&
+                       c.column == col;
+              });
+              transient(Kind::column_name,
+                        [&](const Change& c) { return c.table == t && c.column == col; });
+              if (added || o.new_name == col) return;
+              Change c{.kind = Kind::column_name, .up = i, .table = t, .column = col};
+              record(c, "renames column " + quoted(o.table.display() + "." + o.column) + " to " +
+                            o.new_name + " but the downgrade never renames it back");
+            },
+            [&](const SetNotNull& o) {
+              std::string t = ids_.table(o.table);
+              if (created_here(t)) return;
+              // Not reported when left (incomplete-downgrade doesn't ask for it), but the
+              // downgrade's DROP NOT NULL reverses it.
+              Change c{
+                  .kind = Kind::not_null, .up = i, .table = t, .column = ids_.column(t, o.column)};
+              changes_.push_back(c);
+            },
+            [&](const SetDefault& o) {
+              std::string t = ids_.table(o.table);
+              if (created_here(t)) return;
+              Change c{.kind = Kind::default_value,
+                       .up = i,
+                       .table = t,
+                       .column = ids_.column(t, o.column)};
+              changes_.push_back(c);
+            },
+            [&](const CreateIndex& o) {
+              std::string t = ids_.table(o.table);
+              if (created_here(t)) return;
+              Change c{.kind = Kind::index,
+                       .up = i,
+                       .table = t,
+                       .columns = ids_.columns(t, o.columns),
+                       .name = index_spec(o, python_ && is_op_call(m_, Phase::upgrade, op))};
+              name(c.name, o.table.schema);
+              c.partial = has_predicate(m_, Phase::upgrade, op);
+              std::string shown = c.name.known() && !c.name.maybe_convention
+                                      ? " " + quoted(c.name.display())
+                                      : " on " + quoted(o.table.display());
+              record(c, "creates index" + shown + " but the downgrade never drops it");
+            },
+            [&](const DropIndex& o) {
+              const std::string& n = o.index.name;
+              if (transient(Kind::index, [&](const Change& c) { return c.name.matches(n); })) {
+                return;
+              }
+              Change c{.kind = Kind::index, .up = i, .made = false};
+              c.name.exact = n;
+              record(c, "drops index " + quoted(o.index.display()) +
+                            " but the downgrade never recreates it");
+            },
+            [&](const AddConstraint& o) {
+              std::string t = ids_.table(o.table);
+              if (created_here(t)) return;
+              Change c{.kind = Kind::constraint,
+                       .up = i,
+                       .table = t,
+                       .columns = ids_.columns(t, o.columns),
+                       .name = constraint_spec(o, python_ && is_op_call(m_, Phase::upgrade, op)),
+                       .constraint_kind = o.kind};
+              name(c.name, o.table.schema);
+              if (o.not_null_column) c.columns = {ids_.column(t, *o.not_null_column)};
+              c.using_index = o.using_index;
+              // An Alembic CHECK's expression is not read: any of the table's columns may be
+              // in it.
+              c.partial = o.kind == ConstraintKind::check && c.columns.empty() && python_ &&
+                          is_op_call(m_, Phase::upgrade, op);
+              // A name a naming convention may give is not shown as PostgreSQL's.
+              std::string shown = c.name.known() && !c.name.maybe_convention
+                                      ? " " + quoted(c.name.display())
+                                      : " on " + quoted(o.table.display());
+              record(c, "adds constraint" + shown + " but the downgrade never drops it");
+            },
+            [&](const DropConstraint& o) {
+              std::string t = ids_.table(o.table);
+              const std::string& n = o.name;
+              if (transient(Kind::constraint,
+                            [&](const Change& c) { return c.table == t && c.name.matches(n); })) {
+                return;
+              }
+              if (n.empty()) return;
+              Change c{.kind = Kind::constraint, .up = i, .made = false, .table = t};
+              c.name.exact = n;
+              record(c, "drops constraint " + quoted(n) + " but the downgrade never recreates it");
+            },
+            [&](const AlterEnum& o) {
+              if (!o.rename) return;
+              Change c{.kind = Kind::enum_value, .up = i};
+              c.value = o.name.key() + "\n" + o.new_value + "\n" + o.old_value;
+              changes_.push_back(c);
+            },
+            [](const auto&) {},
+        },
+        op.kind);
+  }
+
+  // The upgrade gives an object the name of `s` (schema `schema`): an automatic name takes the
+  // number the names before it force.
+  void name(NameSpec& s, const std::string& schema) {
+    if (s.automatic) {
+      s.chosen = names::choose(s.name1, s.name2, s.label, [&](const std::string& n) {
+        return given_.contains(schema + "\n" + n);
+      });
+    }
+    if (s.known()) given_.insert(schema + "\n" + s.display());
+  }
+
+  // One drop takes one object: the change named exactly `n`, else the first whose automatic
+  // name may have been numbered to `n`.
+  bool undo_named(std::size_t down, const std::string& n,
+                  const std::function<bool(const Change&)>& pred) {
+    for (int pass = 0; pass < 2; ++pass) {
+      for (Change& c : changes_) {
+        if (!c.live || !pred(c)) continue;
+        if (pass == 0 ? !c.name.is(n) : !c.name.matches(n)) continue;
+        undo(c, down, true);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // The downgrade's operation `i` takes away `c`: undone, and reversed.
+  void undo(Change& c, std::size_t down, bool reverses) {
+    c.live = false;
+    out_.undo[c.up] = Undo::undone;
+    if (reverses && out_.reverses[down] == nullptr) out_.reverses[down] = &m_.upgrade[c.up];
+  }
+
+  // Every live change matching `pred` undone; the first one reversed by `down`.
+  bool undo_all(std::size_t down, bool reverses, const std::function<bool(const Change&)>& pred) {
+    bool found = false;
+    for (Change& c : changes_) {
+      if (c.live && pred(c)) {
+        undo(c, down, reverses && !found);
+        found = true;
+      }
+    }
+    return found;
+  }
+
+  void downgrade(std::size_t i, const Operation& op) {
+    std::visit(
+        overloaded{
+            [&](const DropTable& o) {
+              std::string t = ids_.table(o.table);
+              undo_all(i, true, [&](const Change& c) {
+                return c.made && c.kind == Kind::table && c.table == t;
+              });
+              // What the upgrade made on the table goes with it.
+              undo_all(i, false, [&](const Change& c) { return c.made && c.table == t; });
+            },
+            [&](const CreateTable& o) {
+              std::string t = ids_.table(o.table);
+              undo_all(i, false, [&](const Change& c) {
+                return !c.made && c.kind == Kind::table && c.table == t;
+              });
+              // Recreated with its constraints (written in the statement, which the IR only
+              // partly keeps): a constraint the upgrade dropped from it is not asked for.
+              undo_all(i, false, [&](const Change& c) {
+                return !c.made && c.kind == Kind::constraint && c.table == t;
+              });
+            },
+            [&](const RenameTable& o) {
+              std::string t = ids_.table(o.table);
+              QualifiedName to{o.table.schema, o.new_name};
+              ids_.rename_table(o.table, to.key());
+              if (to.key() != t) return;
+              undo_all(i, true,
+                       [&](const Change& c) { return c.kind == Kind::table_name && c.table == t; });
+            },
+            [&](const DropColumn& o) {
+              std::string t = ids_.table(o.table);
+              std::string col = ids_.column(t, o.column);
+              undo_all(i, true, [&](const Change& c) {
+                return c.made && c.kind == Kind::column && c.table == t && c.column == col;
+              });
+              undo_all(i, false, [&](const Change& c) {
+                if (!c.made || c.table != t) return false;
+                if (c.kind == Kind::not_null || c.kind == Kind::default_value) {
+                  return c.column == col;
+                }
+                return (c.kind == Kind::index || c.kind == Kind::constraint) &&
+                       (std::find(c.columns.begin(), c.columns.end(), col) != c.columns.end() ||
+                        c.partial);
+              });
+            },
+            [&](const AddColumn& o) {
+              std::string t = ids_.table(o.table);
+              undo_all(i, false, [&](const Change& c) {
+                return !c.made && c.kind == Kind::column && c.table == t &&
+                       c.column == o.column.name;
+              });
+              // A column's own UNIQUE, PRIMARY KEY, REFERENCES or CHECK recreates a constraint
+              // under an automatic name the IR doesn't keep every part of: not asked for.
+              const ColumnDef& d = o.column;
+              if (d.unique || d.primary_key || d.references) {
+                undo_all(i, false, [&](const Change& c) {
+                  return !c.made && c.kind == Kind::constraint && c.table == t;
+                });
+              }
+            },
+            [&](const RenameColumn& o) {
+              std::string t = ids_.table(o.table);
+              std::string col = ids_.column(t, o.column);
+              ids_.rename_column(t, o.column, o.new_name);
+              if (o.new_name != col) return;
+              undo_all(i, true, [&](const Change& c) {
+                return c.kind == Kind::column_name && c.table == t && c.column == col;
+              });
+            },
+            [&](const DropNotNull& o) {
+              std::string t = ids_.table(o.table);
+              std::string col = ids_.column(t, o.column);
+              undo_all(i, true, [&](const Change& c) {
+                return c.kind == Kind::not_null && c.table == t && c.column == col;
+              });
+            },
+            [&](const SetDefault& o) {
+              std::string t = ids_.table(o.table);
+              std::string col = ids_.column(t, o.column);
+              undo_all(i, true, [&](const Change& c) {
+                return c.kind == Kind::default_value && c.table == t && c.column == col;
+              });
+            },
+            [&](const DropIndex& o) {
+              const std::string& n = o.index.name;
+              if (n.empty()) {
+                runtime_index_drop_ = true;
+                return;
+              }
+              bool found = undo_named(
+                  i, n, [&](const Change& c) { return c.made && c.kind == Kind::index; });
+              if (!found) loose_index_drop_ = true;
+            },
+            [&](const CreateIndex& o) {
+              NameSpec s = index_spec(o, python_ && is_op_call(m_, Phase::downgrade, op));
+              undo_all(i, false, [&](const Change& c) {
+                if (c.made || c.kind != Kind::index) return false;
+                // Recreated under a name we can't tell: assume it is the one.
+                return s.known() && !s.maybe_convention ? s.matches(c.name.exact) : true;
+              });
+            },
+            [&](const DropConstraint& o) {
+              std::string t = ids_.table(o.table);
+              const std::string& n = o.name;
+              if (n.empty()) {
+                runtime_constraint_drops_.insert(t);
+                return;
+              }
+              bool found = undo_named(i, n, [&](const Change& c) {
+                return c.made && c.kind == Kind::constraint && c.table == t;
+              });
+              if (!found) loose_constraint_drops_.insert(t);
+              // A unique or primary key constraint's index has its name; one added USING INDEX
+              // took over an index of the upgrade (renamed to the constraint's name).
+              bool over_index = std::any_of(changes_.begin(), changes_.end(), [&](const Change& c) {
+                return c.kind == Kind::constraint && c.using_index && c.table == t &&
+                       c.name.matches(n);
+              });
+              undo_all(i, false, [&](const Change& c) {
+                return c.made && c.kind == Kind::index && c.table == t &&
+                       (over_index || c.name.matches(n));
+              });
+            },
+            [&](const AddConstraint& o) {
+              std::string t = ids_.table(o.table);
+              NameSpec s = constraint_spec(o, python_ && is_op_call(m_, Phase::downgrade, op));
+              undo_all(i, false, [&](const Change& c) {
+                if (c.made || c.kind != Kind::constraint || c.table != t) return false;
+                return s.known() && !s.maybe_convention ? s.matches(c.name.exact) : true;
+              });
+            },
+            [&](const AlterEnum& o) {
+              if (!o.rename) return;
+              // Back from the new value to the old one.
+              std::string back = o.name.key() + "\n" + o.old_value + "\n" + o.new_value;
+              undo_all(i, true, [&](const Change& c) {
+                return c.kind == Kind::enum_value && c.value == back;
+              });
+            },
+            [](const auto&) {},
+        },
+        op.kind);
+  }
+
+  const Migration& m_;
+  bool python_ = false;
+  Identities ids_;
+  std::set<std::string> created_tables_;  // origin keys of the tables the upgrade creates
+  std::set<std::string> given_;  // schema "\n" name of the upgrade's indexes and constraints
+  // What the downgrade drops that matches nothing the upgrade made: a constraint (by its
+  // table's origin key) or an index, maybe one whose name we can't tell; or one whose name is
+  // only known at run time.
+  std::set<std::string> loose_constraint_drops_;
+  std::set<std::string> runtime_constraint_drops_;
+  bool loose_index_drop_ = false;
+  bool runtime_index_drop_ = false;
+  std::vector<Change> changes_;
+  Reversals out_;
+};
+
+}  // namespace
+
+Reversals find_reversals(const Migration& migration) { return Finder(migration).run(); }
+
+}  // namespace schemagate
