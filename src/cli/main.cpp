@@ -10,6 +10,7 @@
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -344,7 +345,8 @@ int run_checklist(const std::vector<std::string>& paths, const std::string& form
 }
 
 // `schemagate explain`: one row per operation, with its lock, work and triggered rules.
-nlohmann::ordered_json explain_json(const std::vector<ExplainRow>& rows, std::size_t files) {
+nlohmann::ordered_json explain_json(const std::vector<ExplainRow>& rows, std::size_t files,
+                                    const std::set<int>& pg_versions) {
   using json = nlohmann::ordered_json;
   json operations = json::array();
   for (const ExplainRow& r : rows) {
@@ -388,10 +390,33 @@ nlohmann::ordered_json explain_json(const std::vector<ExplainRow>& rows, std::si
   return {{"version", 1},
           {"tool", {{"name", "schemagate"}, {"version", std::string(version())}}},
           {"operations", std::move(operations)},
-          {"summary", {{"files", files}, {"operations", rows.size()}}}};
+          {"summary",
+           {{"files", files},
+            {"operations", rows.size()},
+            // The PostgreSQL the locks are given for (--pg-version; several when configurations
+            // differ), and the one the model is checked against.
+            {"pg_versions", pg_versions},
+            {"checked_on", kCheckedPgVersion}}}};
 }
 
-void explain_text(std::ostream& out, const std::vector<ExplainRow>& rows) {
+// The sentence under explain's table: which PostgreSQL the locks are given for.
+std::string explain_versions(const std::set<int>& pg_versions) {
+  std::string list;
+  for (int v : pg_versions) list += (list.empty() ? "" : ", ") + std::to_string(v);
+  std::string out = "Locks and work as PostgreSQL " + list +
+                    " does them (--pg-version, or pg_version in the configuration, to change)";
+  bool other = std::any_of(pg_versions.begin(), pg_versions.end(),
+                           [](int v) { return v != kCheckedPgVersion; });
+  out += other ? "; the model is checked statement by statement against a real PostgreSQL " +
+                     std::to_string(kCheckedPgVersion) +
+                     ", and what differs in other releases follows PostgreSQL's documentation."
+               : "; the model is checked statement by statement against a real PostgreSQL " +
+                     std::to_string(kCheckedPgVersion) + ".";
+  return out;
+}
+
+void explain_text(std::ostream& out, const std::vector<ExplainRow>& rows,
+                  const std::set<int>& pg_versions) {
   std::vector<std::vector<std::string>> table;
   table.push_back(
       {"POSITION", "PHASE", "OPERATION", "TABLE", "LOCK", "BLOCKS", "WORK", "TX", "RULES", "NOTE"});
@@ -431,6 +456,7 @@ void explain_text(std::ostream& out, const std::vector<ExplainRow>& rows) {
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out << line << "\n";
   }
+  out << "\n" << explain_versions(pg_versions) << "\n";
 }
 
 int run_explain(const std::vector<std::string>& paths, const std::string& format,
@@ -444,7 +470,9 @@ int run_explain(const std::vector<std::string>& paths, const std::string& format
   bool io_error = false;
   LintResult empty;
   empty.nothing_found = true;
+  std::set<int> pg_versions;
   for (auto& [settings, group] : *runs) {
+    pg_versions.insert(settings.options.settings.pg_version);
     ExplainResult part = explain_paths(group, settings.options);
     empty.nothing_found = empty.nothing_found && part.lint.nothing_found;
     std::move(part.rows.begin(), part.rows.end(), std::back_inserter(rows));
@@ -453,11 +481,11 @@ int run_explain(const std::vector<std::string>& paths, const std::string& format
     io_error = io_error || part.lint.io_error;
   }
   if (format == "json") {
-    std::cout << explain_json(rows, files)
+    std::cout << explain_json(rows, files, pg_versions)
                      .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
               << "\n";
   } else {
-    explain_text(std::cout, rows);
+    explain_text(std::cout, rows, pg_versions);
   }
   std::cout.flush();
   if (io_error || empty_run(empty, targets)) return static_cast<int>(Exit::usage);

@@ -55,7 +55,7 @@ using pg::Cluster;
 using pg::Connection;
 using pg::QueryError;
 
-constexpr int kVersion = 15;
+constexpr int kVersion = kCheckedPgVersion;
 
 using observed::kFixture;
 

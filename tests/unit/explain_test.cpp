@@ -98,6 +98,14 @@ TEST_CASE("explain: the command line, text and JSON") {
   CHECK(text.starts_with("POSITION"));
   CHECK(text.find("sql/004_index_skills_name.sql:3:1") != std::string::npos);
   CHECK(text.find("SHARE UPDATE EXCLUSIVE") != std::string::npos);
+  // Which PostgreSQL the locks are given for, and the one the model is checked against.
+  CHECK(text.find("Locks and work as PostgreSQL 15 does them") != std::string::npos);
+  CHECK(text.find("checked statement by statement against a real PostgreSQL 15.") !=
+        std::string::npos);
+  std::string older = run("--pg-version 11 sql/004_index_skills_name.sql");
+  CHECK(older.find("Locks and work as PostgreSQL 11 does them") != std::string::npos);
+  CHECK(older.find("what differs in other releases follows PostgreSQL's documentation") !=
+        std::string::npos);
 
   auto doc = nlohmann::json::parse(run("--format json sql/004_index_skills_name.sql"));
   CHECK(doc["version"] == 1);
@@ -112,5 +120,7 @@ TEST_CASE("explain: the command line, text and JSON") {
   CHECK(ops[2]["lock"] == "SHARE UPDATE EXCLUSIVE");
   CHECK(ops[0]["lock"].is_null());
   CHECK(doc["summary"]["operations"] == 4);
+  CHECK(doc["summary"]["pg_versions"] == nlohmann::json::array({15}));
+  CHECK(doc["summary"]["checked_on"] == 15);
   fs::remove_all(tmp);
 }

@@ -76,6 +76,11 @@ struct LockInfo {
   [[nodiscard]] std::vector<Other> also() const;
 };
 
+// The PostgreSQL release the model is checked against, statement by statement, on a real
+// server (tests/pg/lock_model_differential.cpp); other releases' differences follow the
+// documentation.
+inline constexpr int kCheckedPgVersion = 15;
+
 // The lock and work of one replayed operation on PostgreSQL `pg_version` (a major version).
 [[nodiscard]] LockInfo lock_of(const Step& step, int pg_version);
 
