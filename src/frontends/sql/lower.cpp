@@ -119,10 +119,10 @@ class Lowerer {
     return to_file(tokens()[after].range.begin);
   }
 
-  // The end of the constraint that starts at `location` (counted from ctx_.base): its last
-  // token before a `,` outside parentheses or the statement's end.
-  std::optional<std::size_t> constraint_end(std::size_t location) {
-    std::size_t start = ctx_.base + location;
+  // The end of a table element (column definition, constraint) whose first token starts at
+  // `start` (a byte of ctx_.sql): its last token before a `,` outside parentheses, the `)`
+  // that closes the table's elements, or the statement's end.
+  std::optional<std::size_t> element_end(std::size_t start) {
     const auto& t = tokens();
     std::size_t i = 0;
     while (i < t.size() && t[i].range.begin < start) ++i;
@@ -133,10 +133,16 @@ class Lowerer {
       char c = ctx_.sql[t[i].range.begin];
       bool punctuation = t[i].range.end == t[i].range.begin + 1;
       if (punctuation && c == '(') ++depth;
-      if (punctuation && c == ')') --depth;
+      if (punctuation && c == ')' && --depth < 0) break;
       if (punctuation && depth == 0 && (c == ',' || c == ';')) break;
       end = t[i].range.end;
     }
+    return end;
+  }
+
+  // The end of the constraint that starts at `location` (counted from ctx_.base), in the file.
+  std::optional<std::size_t> constraint_end(std::size_t location) {
+    std::optional<std::size_t> end = element_end(ctx_.base + location);
     if (!end) return std::nullopt;
     return to_file(*end);
   }
@@ -179,20 +185,7 @@ class Lowerer {
     std::int64_t location = json::integer(cd, "location", -1);
     if (location < 0) return std::nullopt;
     std::size_t start = ctx_.base + static_cast<std::size_t>(location);
-    const auto& t = tokens();
-    std::size_t i = 0;
-    while (i < t.size() && t[i].range.begin < start) ++i;
-    if (i >= t.size() || t[i].range.begin != start) return std::nullopt;
-    int depth = 0;
-    std::optional<std::size_t> end;
-    for (; i < t.size(); ++i) {
-      char c = ctx_.sql[t[i].range.begin];
-      bool punctuation = t[i].range.end == t[i].range.begin + 1;
-      if (punctuation && c == '(') ++depth;
-      if (punctuation && c == ')' && --depth < 0) break;
-      if (punctuation && depth == 0 && (c == ',' || c == ';')) break;
-      end = t[i].range.end;
-    }
+    std::optional<std::size_t> end = element_end(start);
     if (!end) return std::nullopt;
     ByteRange r{to_file(start), to_file(*end)};
     if (r.end <= r.begin) return std::nullopt;
