@@ -54,7 +54,8 @@ std::vector<Step> SchemaState::replay(const Migration& migration, Phase phase,
     step.phase = phase;
     // A transaction statement itself runs in whatever transaction was open before it.
     step.explicit_transaction = explicit_tx;
-    step.in_transaction = explicit_tx || (runner_tx && !op.autocommit) || op.in_function;
+    step.in_transaction =
+        explicit_tx || (runner_tx && !op.autocommit) || op.in_function || op.shares_query;
     step.utc_session = utc;
     if (const auto* set = op.as<SetSetting>(); set && !op.in_function) {
       if (set->name == "timezone" && !(set->local && !step.in_transaction)) {
@@ -428,7 +429,8 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             table.created_by = &migration;
             table.named_by = &migration;
             for (const ColumnDef& c : o.columns) {
-              table.columns[c.name] = {c.type, &migration, &migration};
+              table.columns[c.name] = {c.type, &migration, &migration,
+                                       c.not_null || c.primary_key || c.identity};
               if (c.identity || c.serial) {
                 table.sequences[c.name] =
                     QualifiedName{o.table.schema, o.table.name + "_" + c.name + "_seq"}.key();
@@ -500,7 +502,9 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
           [&](const AddColumn& o) {
             touch_table(o.table.key());
             Table& t = tables_[o.table.key()];
-            t.columns[o.column.name] = {o.column.type, &migration, &migration};
+            t.columns[o.column.name] = {
+                o.column.type, &migration, &migration,
+                o.column.not_null || o.column.primary_key || o.column.identity};
             if (o.column.identity || o.column.serial) {
               t.sequences[o.column.name] =
                   QualifiedName{o.table.schema, o.table.name + "_" + o.column.name + "_seq"}.key();
@@ -551,11 +555,22 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             c->second.type = o.to;
           },
           [&](const SetNotNull& o) {
-            Table* t = find(o.table);
+            Table* t = find_to_change(o.table);
             if (t == nullptr) return;
             step.not_null_proven = std::any_of(
                 t->not_null_checks.begin(), t->not_null_checks.end(),
                 [&](const auto& c) { return c.second.validated && c.second.column == o.column; });
+            if (auto c = t->columns.find(o.column); c != t->columns.end())
+              c->second.not_null = true;
+          },
+          [&](const DropNotNull& o) {
+            Table* t = find_to_change(o.table);
+            if (t == nullptr) return;
+            auto c = t->columns.find(o.column);
+            if (c == t->columns.end()) return;
+            // PostgreSQL accepts DROP NOT NULL of a nullable column and changes nothing.
+            step.unchanged = c->second.not_null == false;
+            c->second.not_null = false;
           },
           [&](const AddConstraint& o) {
             touch_table(o.table.key());
@@ -564,6 +579,11 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
               add_foreign_key(t, o.table.name, o.name, o.columns, *o.references);
             }
             if (!o.name.empty()) t.constraints[o.name] = &migration;
+            if (o.kind == ConstraintKind::primary_key) {
+              for (const std::string& name : o.columns) {
+                if (auto c = t.columns.find(name); c != t.columns.end()) c->second.not_null = true;
+              }
+            }
             if (o.not_null_column) {
               // An unnamed CHECK (col IS NOT NULL) references one column: PostgreSQL names it
               // <table>_<col>_check (numbered when the table has one of that name already),

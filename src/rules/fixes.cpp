@@ -99,6 +99,8 @@ std::optional<Edit> keyword_argument(const Step& step, std::string_view name_val
 std::optional<std::vector<Edit>> into_autocommit_block(const RuleContext& ctx, const Step& step) {
   const EditPoints& p = step.op->points;
   std::string_view text = text_of(ctx, step);
+  // The block can't split a string of several statements: they stay one transaction.
+  if (step.op->shares_query) return std::nullopt;
   if (!p.line_start || *p.line_start > text.size()) return std::nullopt;
   std::string unit = p.indent.find('\t') != std::string::npos ? "\t" : "    ";
   std::string_view eol = text.find("\r\n") != std::string_view::npos ? "\r\n" : "\n";
@@ -116,6 +118,11 @@ std::string leave_transaction_words(const RuleContext& ctx, const Step& step) {
            "transaction";
   }
   if (step.explicit_transaction) return "move it after the COMMIT, out of the transaction";
+  if (step.op->shares_query) {
+    return "move it into an op.execute() of its own in `with "
+           "op.get_context().autocommit_block():` (PostgreSQL runs a string of several "
+           "statements as one transaction)";
+  }
   switch (ctx.migration().layout) {
     case Layout::alembic:
       return "run it in `with op.get_context().autocommit_block():`";

@@ -482,6 +482,20 @@ Value Interp::call_named(std::string_view name, py::Node call, const Args& args,
   return unknown_at(call, f.file);
 }
 
+namespace {
+
+// `Model.__table__` or a `sa.Table("name", metadata, ...)`, not a model class itself (whose
+// own `create` may be the application's helper that inserts a row).
+bool sqlalchemy_table(const Value& recv, py::Node call, const Frame& f) {
+  py::Node object = py::field(py::field(call, "function"), "object");
+  if (py::text(f.file->text, object).ends_with("__table__")) return true;
+  if (recv.file == nullptr || !py::is(recv.node, "call")) return false;
+  std::string_view fn = py::text(recv.file->text, py::field(recv.node, "function"));
+  return fn == "Table" || fn.ends_with(".Table");
+}
+
+}  // namespace
+
 Value Interp::method(const Value& recv, std::string_view name, py::Node call, const Args& args,
                      Frame& f, int depth) {
   Arg first = args.at(0);
@@ -605,6 +619,22 @@ Value Interp::method(const Value& recv, std::string_view name, py::Node call, co
       rest_effects();
       return recv;
     case ValueKind::table:
+      if ((name == "create" || name == "drop") && !recv.table.name.empty() &&
+          sqlalchemy_table(recv, call, f)) {
+        // Model.__table__.create(bind) / sa.Table(...).drop(bind): SQLAlchemy creates or drops
+        // the table itself. Replay knows the table from here on; its columns are not read.
+        rest_effects();
+        Frame q = f;
+        q.quiet = true;
+        Arg check = args.keyword("checkfirst");
+        const bool checkfirst = !check.null() && bool_value(arg(check, q, depth)).value_or(false);
+        if (name == "create") {
+          emit(CreateTable{.table = recv.table, .if_not_exists = checkfirst}, call, f);
+        } else {
+          emit(DropTable{.table = recv.table, .if_exists = checkfirst}, call, f);
+        }
+        return unknown_at(call, f.file);
+      }
       if (name == "select") {
         rest_effects();
         return make(ValueKind::select, call, f);

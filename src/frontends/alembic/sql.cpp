@@ -282,15 +282,26 @@ void Interp::execute_value(const Value& v, const Arg& sql, py::Node call, Frame&
     // The SQL the database receives; its ranges map to the literal's, then into the file.
     sql::Expanded bound = bind_values(lit.value, v.text_clause ? Binds::text : binds);
     sql::RangeMap map = [&to_file, &bound](ByteRange r) { return to_file(bound.to_source(r)); };
+    sql::SplitOutcome split = sql::split_statements(bound.text);
+    // Several statements in one string are sent as one query: one implicit transaction.
+    const std::size_t first = f.ops->size();
+    auto shared = [&] {
+      std::size_t statements = 0;
+      for (ByteRange r : split.statements) {
+        if (!blank(std::string_view(bound.text).substr(r.begin, r.end - r.begin))) ++statements;
+      }
+      if (statements < 2) return;
+      for (std::size_t i = first; i < f.ops->size(); ++i) (*f.ops)[i].shares_query = true;
+    };
     if (!lit.dynamic()) {
       sql::lower(bound.text, map, options, *f.ops, m_.issues);
+      shared();
       return;
     }
     // Built at run time: lint the statements that are entirely literal.
     std::vector<std::size_t> holes;
     holes.reserve(lit.holes.size());
     for (std::size_t h : lit.holes) holes.push_back(expanded_offset(bound, h));
-    sql::SplitOutcome split = sql::split_statements(bound.text);
     bool linted = false;
     for (ByteRange r : split.statements) {
       std::string_view stmt = std::string_view(bound.text).substr(r.begin, r.end - r.begin);
@@ -304,6 +315,7 @@ void Interp::execute_value(const Value& v, const Arg& sql, py::Node call, Frame&
       sql::lower(stmt, shifted, options, *f.ops, m_.issues);
       linted = true;
     }
+    shared();
     emit(Unanalyzable{"SQL built at run time (" + lit.dynamic_reason + ")"}, call, f);
     issue("dynamic-sql", at, f,
           "this SQL is built at run time (" + lit.dynamic_reason + ") and can't be checked" +

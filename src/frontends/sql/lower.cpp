@@ -410,10 +410,14 @@ class Lowerer {
     CreateTable t;
     if (auto rel = json::field(v, "relation")) t.table = relation_name(*rel);
     t.if_not_exists = json::boolean(v, "if_not_exists");
+    std::vector<std::string> primary;
     for (element e : json::list(v, "tableElts")) {
       if (auto cd = json::as(e, "ColumnDef")) {
         t.columns.push_back(column(*cd));
         t.columns.back().range = column_range(*cd);
+      }
+      if (auto k = json::as(e, "Constraint"); k && json::str(*k, "contype") == "CONSTR_PRIMARY") {
+        primary = json::strings(*k, "keys");
       }
       if (auto k = json::as(e, "Constraint"); k && json::str(*k, "contype") == "CONSTR_FOREIGN") {
         if (auto pk = json::field(*k, "pktable")) {
@@ -421,6 +425,10 @@ class Lowerer {
                                     json::strings(*k, "fk_attrs"), relation_name(*pk)});
         }
       }
+    }
+    // A table's PRIMARY KEY (a, b) makes its columns NOT NULL.
+    for (ColumnDef& c : t.columns) {
+      c.not_null = c.not_null || std::find(primary.begin(), primary.end(), c.name) != primary.end();
     }
     for (element p : json::list(v, "inhRelations")) {
       if (auto rv = json::as(p, "RangeVar")) {

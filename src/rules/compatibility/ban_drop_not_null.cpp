@@ -20,7 +20,7 @@ static void ban_drop_not_null(RuleContext& ctx) {
       new_columns.insert(add->table.key() + "/" + add->column.name);
     }
     const auto* op = step.as<DropNotNull>();
-    if (op == nullptr || !on_existing_object(step)) continue;
+    if (op == nullptr || !on_existing_object(step) || step.unchanged) continue;
     if (new_columns.contains(op->table.key() + "/" + op->column)) continue;
     ctx.report(step,
                "DROP NOT NULL on " + quoted(op->table, op->column) +

@@ -24,6 +24,10 @@ std::string concurrent_operation(const Step& step) {
 std::string why(const RuleContext& ctx, const Step& step) {
   if (step.op->in_function) return "inside a DO block, which runs as a function";
   if (step.explicit_transaction) return "inside the transaction opened by BEGIN";
+  if (step.op->shares_query && step.op->autocommit) {
+    return "in one op.execute() string with other statements, which PostgreSQL runs as one "
+           "transaction";
+  }
   if (alembic(ctx)) return "inside " + alembic_transaction(ctx);
   return "inside the transaction the migration runner wraps this migration in";
 }

@@ -32,6 +32,9 @@ class SchemaState {
     TypeName type;
     const Migration* created_by = nullptr;
     const Migration* named_by = nullptr;
+    // NOT NULL, as the operations replay read set it (CREATE TABLE, ADD COLUMN, SET/DROP NOT
+    // NULL, PRIMARY KEY); nullopt when unknown.
+    std::optional<bool> not_null;
   };
   // A CHECK (column IS NOT NULL) constraint.
   struct NotNullCheck {

@@ -321,6 +321,9 @@ struct Operation {
   bool in_loop = false;      // inside a loop (PL/pgSQL or Python): counts as batched
   bool autocommit = false;   // runs outside the runner's transaction (Alembic autocommit_block)
   bool in_function = false;  // inside a DO block: always one transaction of its own
+  // One of several statements in one query string (Alembic `op.execute("A; B")`): PostgreSQL
+  // runs them as one implicit transaction, in an autocommit_block() too.
+  bool shares_query = false;
 
   template <typename T>
   [[nodiscard]] const T* as() const {

@@ -54,6 +54,9 @@ struct Step {
   std::optional<QualifiedName> index_table;
   // The table is listed in the configuration's large_tables.
   bool table_is_large = false;
+  // The operation changes nothing replay knows of (the lock is still taken): DROP NOT NULL of
+  // a column that is already nullable.
+  bool unchanged = false;
   // SET NOT NULL: a validated CHECK (column IS NOT NULL) exists on the column.
   bool not_null_proven = false;
   // The migration set the session's TimeZone to UTC (`SET TIME ZONE 'UTC'`) before this step,
