@@ -40,10 +40,17 @@ static void changing_column_type(RuleContext& ctx) {
                         lines(code));
       continue;
     }
+    // The old type unknown (made by a migration outside the ones linted): the rewrite is what
+    // PostgreSQL does unless that type happens to convert without one.
+    const bool guessed = !step.previous_type && !op->from && !op->has_using;
     ctx.report_at(step, op->range,
                   "changing the type of " + quoted(op->table, op->column) + " " + change + ": " +
                       lock.describe() +
-                      (lock.work == Work::rewrite ? " and its indexes rebuilt" : ""),
+                      (lock.work == Work::rewrite ? " and its indexes rebuilt" : "") +
+                      (guessed ? " (unless its old type, which the migrations linted don't show, "
+                                 "converts to " +
+                                     op->to.text + " without a rewrite)"
+                               : ""),
                   "add a column of the new type and move to it (widening varchar or numeric, and "
                   "varchar to text, need no rewrite):\n" +
                       lines(code));
