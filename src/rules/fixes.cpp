@@ -250,9 +250,8 @@ std::optional<Edit> sa_type_edit(std::string_view text, std::size_t open, std::s
 }
 
 std::string invalid_leftover_words() {
-  return "if the build fails, it leaves an INVALID index behind: drop that before running the "
-         "migration again, rather than adding IF NOT EXISTS, which would skip the build and keep "
-         "the INVALID index";
+  return "a failed build leaves an INVALID index behind: drop it before running again, as IF NOT "
+         "EXISTS would skip the build and keep it";
 }
 
 // DROP INDEX CONCURRENTLY name: ` IF EXISTS` after CONCURRENTLY, when the statement as written
