@@ -650,6 +650,16 @@ Proposal set_first(const RuleContext& ctx, const Step& step, const std::string& 
     if (s.op->is<TransactionControl>()) continue;
     if (!s.in_transaction || s.op->autocommit) one_transaction = false;
   }
+  // golang-migrate and Prisma send a file as one query string: a lone statement runs on its
+  // own, outside any transaction, but a second one makes the file one implicit transaction
+  // block, where CONCURRENTLY (written, or added by another fix) is refused. No SET added there.
+  const Layout layout = ctx.migration().layout;
+  if ((layout == Layout::golang_migrate || layout == Layout::prisma) &&
+      std::count_if(ctx.steps().begin(), ctx.steps().end(), [&](const Step& s) {
+        return s.phase == step.phase && !s.op->in_function;
+      }) < 2) {
+    return out;
+  }
   std::string code = execute(ctx, sql);
   std::optional<Edit> edit;
   if (alembic(ctx)) {
