@@ -367,14 +367,16 @@ TEST_CASE("require-lock-timeout's help names the phase, env.py and its set_by_ru
   LintResult r = lint_paths({p.dir.path().string()}, options_with());
   auto found = of(r, "require-lock-timeout");
   REQUIRE(found.size() == 2);
+  // The help ends with the line the fix puts at the start of the phase's function.
   const std::string everywhere =
-      ", before this statement; or set it for every revision in env.py (e.g. "
+      ", before this statement (or set it for every revision in env.py (e.g. "
       "connect_args={\"options\": \"-c lock_timeout=5s\"} on its engine), or, when the deploy "
-      "sets it, `rules.require-lock-timeout.set_by_runner: true` in .schemagate.yaml";
-  CHECK(found[0]->help ==
-        "put op.execute(\"SET lock_timeout = '5s'\") at the start of upgrade()" + everywhere);
-  CHECK(found[1]->help ==
-        "put op.execute(\"SET lock_timeout = '5s'\") at the start of downgrade()" + everywhere);
+      "sets it, `rules.require-lock-timeout.set_by_runner: true` in .schemagate.yaml):\n"
+      "op.execute(\"SET lock_timeout = '5s'\")";
+  CHECK(found[0]->help == "put it at the start of upgrade()" + everywhere);
+  CHECK(found[1]->help == "put it at the start of downgrade()" + everywhere);
+  REQUIRE(found[0]->fix);
+  REQUIRE(found[1]->fix);
 
   TempDir dir("envpy-sql");
   write(dir.path() / "db" / "migrations" / "20240101000000_users.sql",
@@ -386,7 +388,12 @@ TEST_CASE("require-lock-timeout's help names the phase, env.py and its set_by_ru
         "text;\n");
   write(dir.path() / "gm" / "1_users.up.sql", "CREATE TABLE users (id bigint);\n");
   write(dir.path() / "gm" / "1_users.down.sql", "DROP TABLE users;\n");
-  write(dir.path() / "gm" / "2_bio.up.sql", "ALTER TABLE users ADD COLUMN bio text;\n");
+  write(dir.path() / "gm" / "2_bio.up.sql",
+        "ALTER TABLE users ADD COLUMN bio text;\nALTER TABLE users ADD COLUMN x text;\n");
+  // A lone statement runs outside a transaction, a second one would make the file one
+  // implicit transaction block (refusing the CONCURRENTLY a fix may add): no SET added.
+  write(dir.path() / "gm" / "3_idx.up.sql", "CREATE INDEX users_bio ON users (bio);\n");
+  write(dir.path() / "gm" / "3_idx.down.sql", "DROP INDEX users_bio;\n");  // undoes the upgrade
   // Dropping bio only undoes the upgrade; adding legacy is the downgrade's own change.
   write(dir.path() / "gm" / "2_bio.down.sql",
         "ALTER TABLE users DROP COLUMN bio;\nALTER TABLE users ADD COLUMN legacy text;\n");
@@ -398,13 +405,37 @@ TEST_CASE("require-lock-timeout's help names the phase, env.py and its set_by_ru
   }
   std::sort(helps.begin(), helps.end());
   CHECK(helps == std::vector<std::string>{
-                     "20240102000000_bio.sql: put `SET lock_timeout = '5s';` at the start of the "
-                     "`-- migrate:down` section",
-                     "20240102000000_bio.sql: put `SET lock_timeout = '5s';` at the start of the "
-                     "migration",
-                     "2_bio.down.sql: put `SET lock_timeout = '5s';` at the start of this down "
-                     "migration",
-                     "2_bio.up.sql: put `SET lock_timeout = '5s';` at the start of the migration"});
+                     "20240102000000_bio.sql: put it at the start of the `-- migrate:down` section",
+                     "20240102000000_bio.sql: put it at the start of the migration",
+                     "2_bio.down.sql: put it at the start of this down migration",
+                     "2_bio.up.sql: put it at the start of the migration",
+                     "3_idx.up.sql: put `SET lock_timeout = '5s';` at the start of the migration"});
+  // The fix puts the SET before the phase's first statement, after the section's marker; safe
+  // where the runner wraps the file in a transaction (dbmate), unsafe where it doesn't.
+  std::vector<std::string> fixed;
+  for (const Diagnostic* d : of(sql, "require-lock-timeout")) {
+    if (d->path.find("3_idx") != std::string::npos) {
+      CHECK_FALSE(d->fix);
+      continue;
+    }
+    REQUIRE(d->fix);
+    std::string text = schemagate::test::slurp(d->path);
+    fixed.push_back(fs::path(d->path).filename().string() + " " +
+                    (d->fix->applicability == Applicability::safe ? "safe" : "unsafe") + ":\n" +
+                    apply_edits(text, d->fix->edits));
+  }
+  std::sort(fixed.begin(), fixed.end());
+  CHECK(fixed == std::vector<std::string>{
+                     "20240102000000_bio.sql safe:\n-- migrate:up\nALTER TABLE users ADD COLUMN "
+                     "bio text;\n\n-- migrate:down\nSET lock_timeout = '5s';\nALTER TABLE users "
+                     "DROP COLUMN bio;\nALTER TABLE users ADD COLUMN legacy text;\n",
+                     "20240102000000_bio.sql safe:\n-- migrate:up\nSET lock_timeout = "
+                     "'5s';\nALTER TABLE users ADD COLUMN bio text;\n\n-- migrate:down\nALTER "
+                     "TABLE users DROP COLUMN bio;\nALTER TABLE users ADD COLUMN legacy text;\n",
+                     "2_bio.down.sql safe:\nSET lock_timeout = '5s';\nALTER TABLE users DROP "
+                     "COLUMN bio;\nALTER TABLE users ADD COLUMN legacy text;\n",
+                     "2_bio.up.sql safe:\nSET lock_timeout = '5s';\nALTER TABLE users ADD "
+                     "COLUMN bio text;\nALTER TABLE users ADD COLUMN x text;\n"});
 }
 
 TEST_CASE("messages say how Alembic's transaction spans the revisions, as env.py sets it") {

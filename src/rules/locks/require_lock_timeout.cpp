@@ -3,6 +3,7 @@
 #include <array>
 #include <variant>
 
+#include "rules/fixes.hpp"
 #include "rules/locks/strong_lock.hpp"
 #include "rules/rules.hpp"
 #include "schemagate/locks.hpp"
@@ -78,14 +79,20 @@ static void require_lock_timeout(RuleContext& ctx) {
               ".schemagate.yaml"
             : "; or, when the migration runner sets it, `rules.require-lock-timeout.set_by_runner: "
               "true` in .schemagate.yaml";
+    // The SET itself, before the phase's first statement (rules/fixes.hpp says when that is
+    // safe). The rule reports once per phase and stops once the SET is there.
+    const std::string sql = "SET lock_timeout = '5s'";
+    Proposal p = set_first(ctx, step, sql,
+                           "put it at the start of " + phase_start(ctx, step) +
+                               ", before this statement (or" + everywhere.substr(4) + ")");
+    if (!p.fix) p.help = set_at_start(ctx, step, sql) + ", before this statement" + everywhere;
     ctx.report(step,
                statement_name(*step.op) + " takes " + std::string(to_string(lock.mode)) + " on " +
                    what +
                    ": without lock_timeout it waits behind any long query and blocks every "
                    "other query on " +
                    what + " meanwhile",
-               set_at_start(ctx, step, "SET lock_timeout = '5s'") + ", before this statement" +
-                   everywhere);
+               std::move(p.help), std::move(p.fix));
     return true;
   });
 }

@@ -2,6 +2,7 @@
 // (Operation::points), and helps that show the user's statement with the fix applied.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,6 +66,27 @@ struct Proposal {
 
 // A statement that must not run in a transaction, taken out of it.
 [[nodiscard]] Proposal out_of_transaction(const RuleContext& ctx, const Step& step);
+
+// The type a column definition was written with, replaced (unsafe: the application reads and
+// writes other values): SQL `timestamp[(p)] [without time zone]` → `timestamptz[(p)]`, and
+// `int`/`integer`/`int4`/`smallint`/`int2` → `bigint`, `serial`/`serial4`/`smallserial`/`serial2`
+// → `bigserial`; SQLAlchemy `sa.DateTime()`/`sa.TIMESTAMP()`/`postgresql.TIMESTAMP(...)` get
+// `timezone=True` (a written `timezone=False` becomes True), `sa.Integer`/`sa.SmallInteger` →
+// `sa.BigInteger`, `INTEGER`/`INT`/`SMALLINT` → `BIGINT` (only with their module written, as
+// the new name needs it). `column` is the definition's range (the SQL column definition, or the
+// sa.Column(...) call); no edit when the type isn't written there in one of these forms.
+enum class Retype : std::uint8_t { timestamptz, bigint };
+[[nodiscard]] std::optional<Edit> column_type_edit(std::string_view text, ByteRange column,
+                                                   Retype to);
+
+// A SET of a setting put before the first statement of the step's phase: SQL, before the
+// phase's first statement (after an explicit BEGIN that opens it); Alembic, the first line of
+// upgrade()/downgrade() after its docstring. Its help is `words` then the line itself. Safe when
+// every statement of the phase runs in one transaction (the SET then changes only whether the
+// migration waits or fails: a failure rolls all of it back); unsafe when some run outside it
+// (earlier statements are committed when a later one gives up).
+[[nodiscard]] Proposal set_first(const RuleContext& ctx, const Step& step, const std::string& sql,
+                                 const std::string& words);
 
 // How to run one statement outside the runner's transaction in this layout, in words.
 [[nodiscard]] std::string leave_transaction_words(const RuleContext& ctx, const Step& step);

@@ -94,21 +94,25 @@ void first_step_without_timeout(RuleContext& ctx, const std::string& setting, Fl
 }
 
 // Where a SET of a timeout goes so that it runs before `step`: the start of the phase's
-// function, file or section, in the migration's language ("put ... at the start of ...").
-inline std::string set_at_start(const RuleContext& ctx, const Step& step, const std::string& sql) {
+// function, file or section ("upgrade()", "the migration", "the `-- migrate:down` section").
+inline std::string phase_start(const RuleContext& ctx, const Step& step) {
   const Migration& m = ctx.migration();
   const bool down = step.phase == Phase::downgrade;
-  if (traits(m.layout).language == Language::python) {
-    return "put op.execute(" + py_str(sql) + ") at the start of " +
-           (down ? "downgrade()" : "upgrade()");
-  }
+  if (traits(m.layout).language == Language::python) return down ? "downgrade()" : "upgrade()";
   // The downgrade's own file, or its section of this file (dbmate's `-- migrate:down`).
-  std::string where = !down                    ? "the migration"
-                      : m.down_file != nullptr ? std::string(traits(m.layout).downgrade_place)
-                      : traits(m.layout).downgrade_form == DowngradeForm::section
-                          ? std::string(traits(m.layout).downgrade_place)
-                          : "the down migration";
-  return "put `" + sql + ";` at the start of " + where;
+  return !down                    ? "the migration"
+         : m.down_file != nullptr ? std::string(traits(m.layout).downgrade_place)
+         : traits(m.layout).downgrade_form == DowngradeForm::section
+             ? std::string(traits(m.layout).downgrade_place)
+             : "the down migration";
+}
+
+// "put ... at the start of ...", in the migration's language.
+inline std::string set_at_start(const RuleContext& ctx, const Step& step, const std::string& sql) {
+  if (traits(ctx.migration().layout).language == Language::python) {
+    return "put op.execute(" + py_str(sql) + ") at the start of " + phase_start(ctx, step);
+  }
+  return "put `" + sql + ";` at the start of " + phase_start(ctx, step);
 }
 
 }  // namespace schemagate::rules
