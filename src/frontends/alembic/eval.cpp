@@ -629,9 +629,15 @@ Value Interp::method(const Value& recv, std::string_view name, py::Node call, co
         Arg check = args.keyword("checkfirst");
         const bool checkfirst = !check.null() && bool_value(arg(check, q, depth)).value_or(false);
         if (name == "create") {
-          emit(CreateTable{.table = recv.table, .if_not_exists = checkfirst}, call, f);
+          CreateTable c;
+          c.table = recv.table;
+          c.if_not_exists = checkfirst;
+          emit(std::move(c), call, f);
         } else {
-          emit(DropTable{.table = recv.table, .if_exists = checkfirst}, call, f);
+          DropTable d;
+          d.table = recv.table;
+          d.if_exists = checkfirst;
+          emit(std::move(d), call, f);
         }
         return unknown_at(call, f.file);
       }
