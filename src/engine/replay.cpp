@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <tuple>
 
 #include "schemagate/layout.hpp"
 
@@ -526,6 +527,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             auto c = t->columns.find(o.column);
             if (c == t->columns.end()) return;
             step.object_is_new = c->second.named_by == &migration;
+            if (!c->second.type.empty()) step.column_type = c->second.type;
             Column column = c->second;
             column.named_by = &migration;
             t->columns.erase(c);
@@ -549,6 +551,22 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             if (c == t->columns.end()) return;
             if (!step.previous_type && !c->second.type.empty()) step.previous_type = c->second.type;
             c->second.type = o.to;
+          },
+          [&](const AlterEnum& o) {
+            if (!o.rename) return;
+            // Columns name their type as written: unqualified, or with its schema.
+            const std::string qualified = o.name.display();
+            for (const auto& [key, t] : tables_) {
+              for (const auto& [name, c] : t.columns) {
+                if (c.type.name != o.name.name && c.type.name != qualified) continue;
+                step.typed_columns.push_back({table_name_of(key), name, c.type.array});
+              }
+            }
+            std::sort(step.typed_columns.begin(), step.typed_columns.end(),
+                      [](const Step::TypedColumn& a, const Step::TypedColumn& b) {
+                        return std::tie(a.table.schema, a.table.name, a.column) <
+                               std::tie(b.table.schema, b.table.name, b.column);
+                      });
           },
           [&](const SetNotNull& o) {
             Table* t = find(o.table);
