@@ -407,23 +407,25 @@ Settled settle(const ChecklistOptions& options, const Block& block, const Needs&
           which += (i == 0 ? "" : ", ") + d.rule + " at " + std::to_string(d.begin.line) + ":" +
                    std::to_string(d.begin.column);
         }
-        if (item.findings.size() > 3) which += ", ...";
+        if (item.findings.size() > 3) {
+          which += " and " + std::to_string(item.findings.size() - 3) + " more";
+        }
         inc.message += which;
         inc.help = "fix the findings, or accept one with an inline ignore and a reason";
       } else {
         inc.message += item.evidence;
         if (!item.needed_because.empty()) inc.message += "; needed because " + item.needed_because;
-        inc.help =
-            "once done, add `[x] " + item.id +
-            (item.id == "cleanup-scheduled" ? ": <the follow-up migration>`" : ": <how, when>`") +
-            " to the migration's Checklist: block";
+        inc.help = "once done, add `[x] " + item.id + ":`" +
+                   (item.id == "cleanup-scheduled" ? " with the follow-up migration"
+                                                   : " with how and when") +
+                   " to the migration's Checklist: block";
       }
       if (info.verified) {
         verified_unmet.push_back(item.id);
       } else {
         to_attest.push_back(
-            "`[x] " + item.id +
-            (item.id == "cleanup-scheduled" ? ": <the follow-up migration>`" : ": <how, when>`"));
+            "`[x] " + item.id + ":`" +
+            (item.id == "cleanup-scheduled" ? " (the follow-up migration)" : " (how, when)"));
       }
     }
     list.items.push_back(std::move(item));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <tuple>
 
 #include "schemagate/layout.hpp"
 
@@ -130,6 +131,9 @@ void SchemaState::touch_index(const std::string& key) {
 }
 
 std::vector<std::string> SchemaState::children(const std::string& key, bool partitions_only) const {
+  // No table has ever had a parent: nothing to look for (without this, every ALTER TABLE
+  // scanned all tables, quadratic in the size of the project).
+  if (!any_parent_) return {};
   std::vector<std::string> out;
   std::vector<std::string> todo{key};
   while (!todo.empty()) {
@@ -442,6 +446,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             }
             if (o.parent) {
               table.parent = o.parent->key();
+              any_parent_ = true;
               table.partition = o.partition;
             }
             if (o.of_type) table.of_type = o.of_type->key();
@@ -530,6 +535,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             auto c = t->columns.find(o.column);
             if (c == t->columns.end()) return;
             step.object_is_new = c->second.named_by == &migration;
+            if (!c->second.type.empty()) step.column_type = c->second.type;
             Column column = c->second;
             column.named_by = &migration;
             t->columns.erase(c);
@@ -553,6 +559,22 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             if (c == t->columns.end()) return;
             if (!step.previous_type && !c->second.type.empty()) step.previous_type = c->second.type;
             c->second.type = o.to;
+          },
+          [&](const AlterEnum& o) {
+            if (!o.rename) return;
+            // Columns name their type as written: unqualified, or with its schema.
+            const std::string qualified = o.name.display();
+            for (const auto& [key, t] : tables_) {
+              for (const auto& [name, c] : t.columns) {
+                if (c.type.name != o.name.name && c.type.name != qualified) continue;
+                step.typed_columns.push_back({table_name_of(key), name, c.type.array});
+              }
+            }
+            std::sort(step.typed_columns.begin(), step.typed_columns.end(),
+                      [](const Step::TypedColumn& a, const Step::TypedColumn& b) {
+                        return std::tie(a.table.schema, a.table.name, a.column) <
+                               std::tie(b.table.schema, b.table.name, b.column);
+                      });
           },
           [&](const SetNotNull& o) {
             Table* t = find_to_change(o.table);
@@ -685,12 +707,14 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
               const QualifiedName& child = o.what == "NO INHERIT" ? o.table : o.other;
               if (Table* c = find_to_change(child)) {
                 c->parent = o.what == "ATTACH PARTITION" ? o.table.key() : std::string();
+                any_parent_ = any_parent_ || !c->parent.empty();
                 c->partition = o.what == "ATTACH PARTITION";
               }
             } else if (o.what == "INHERIT") {
               if (Table* c = find_to_change(o.table)) {
                 c->parent = o.other.key();
                 c->partition = false;
+                any_parent_ = true;
               }
             } else if (o.what == "CREATE TRIGGER" && !o.name.empty()) {
               if (Table* t = find_to_change(o.table)) t->triggers[o.name] = o.function.key();

@@ -480,9 +480,9 @@ TEST_CASE("messages say how Alembic's transaction spans the revisions, as env.py
     const std::string mixed =
         std::string(kAddColumn) + "    op.execute(\"UPDATE users SET bio = ''\")\n";
     const std::string tail =
-        "; Alembic runs all pending revisions in one transaction, so set "
-        "transaction_per_migration=True in env.py's context.configure(...) for this revision's "
-        "locks to be released before the next one runs";
+        "; Alembic runs all pending revisions in one transaction, so pass "
+        "transaction_per_migration=True to context.configure() in env.py, for the locks of this "
+        "revision to be released before the next one runs";
     CHECK_THAT(message(online(""), "mixed-schema-and-data", mixed), Catch::EndsWith(tail));
     CHECK_THAT(
         message(online("", ", transaction_per_migration=True"), "mixed-schema-and-data", mixed),

@@ -12,11 +12,13 @@
 // `-- fixture: assume-in-transaction` lints as --assume-in-transaction does.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "schemagate/engine.hpp"
@@ -121,6 +123,23 @@ Fixture read_fixture_file(const fs::path& path) {
   return read_fixture(slurp(path), path.extension() == ".py" ? "#" : "--");
 }
 
+// `...` or a <word> in angle brackets (not a comparison such as `a <> b` or `x < 5`).
+bool has_placeholder(std::string_view help) {
+  if (help.find("...") != std::string_view::npos) return true;
+  for (std::size_t lt = help.find('<'); lt != std::string_view::npos; lt = help.find('<', lt + 1)) {
+    std::size_t gt = help.find('>', lt + 1);
+    if (gt == std::string_view::npos || gt == lt + 1) continue;
+    std::string_view inside = help.substr(lt + 1, gt - lt - 1);
+    bool word = std::isalpha(static_cast<unsigned char>(inside.front())) != 0;
+    for (char c : inside) {
+      word = word && (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' ||
+                      c == ' ' || c == ',');
+    }
+    if (word) return true;
+  }
+  return false;
+}
+
 // Matches findings against expectations; returns a report of what differs (empty: all good).
 std::string compare(const std::vector<Diagnostic>& diagnostics,
                     std::map<std::string, std::vector<Expectation>> expected) {
@@ -131,6 +150,12 @@ std::string compare(const std::vector<Diagnostic>& diagnostics,
     if (d.message.find("``") != std::string::npos || d.help.find("``") != std::string::npos) {
       report += "  empty name: " + d.path + ":" + std::to_string(d.begin.line) + " " + d.rule +
                 ": " + d.message + "\n";
+    }
+    // A help says what to write, or says it in words: never a placeholder for the user to
+    // fill in (`...`, `<type>`).
+    if (has_placeholder(d.help)) {
+      report += "  placeholder in help: " + d.path + ":" + std::to_string(d.begin.line) + " " +
+                d.rule + ": " + d.help + "\n";
     }
     auto& missing = expected[d.path];
     auto match = std::find_if(missing.begin(), missing.end(), [&](const Expectation& e) {

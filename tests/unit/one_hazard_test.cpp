@@ -151,7 +151,7 @@ TEST_CASE("one hazard: an enforced checklist is one checklist-incomplete per mig
         "attested"}) {
     CHECK(d.message.find(item) != std::string::npos);
   }
-  CHECK(d.help.find("`[x] backup-taken: <how, when>`") != std::string::npos);
+  CHECK(d.help.find("`[x] backup-taken:` (how, when)") != std::string::npos);
   CHECK(d.help.find("fix the findings behind zero-downtime") != std::string::npos);
   // The rules' own findings stay warnings.
   CHECK(only(r, "unbatched-backfill").severity == Severity::warning);

@@ -164,7 +164,7 @@ class OpReader {
     emit(Unanalyzable{"`" + callee + "(...)` is not analysed"});
     in_.issue("unsupported-operation", call_, f_,
               "`" + callee + "(...)` is not analysed: its effect on the schema is not checked",
-              "check what it does by hand; SQL passed to op.execute(\"...\") is checked");
+              "check what it does by hand; SQL passed to op.execute() is checked");
   }
 
   // The argument for parameter `p`: by keyword, or by position (a batch_op call has no

@@ -320,7 +320,7 @@ void Interp::execute_value(const Value& v, const Arg& sql, py::Node call, Frame&
     issue("dynamic-sql", at, f,
           "this SQL is built at run time (" + lit.dynamic_reason + ") and can't be checked" +
               (linted ? "; its literal statements are checked" : ""),
-          "write the SQL as one literal and pass values with sa.text(...).bindparams(...), or "
+          "write the SQL as one literal and pass values with sa.text() and .bindparams(), or "
           "check it by hand and add `# schemagate: ignore dynamic-sql`",
           at_file);
     return;
@@ -343,7 +343,7 @@ void Interp::execute_value(const Value& v, const Arg& sql, py::Node call, Frame&
       issue("unsupported-operation", call, f,
             "executing a SQLAlchemy `" + std::string(py::last_part(fn)) +
                 "(...)` element is not analysed",
-            "check what it does by hand, or write the statement as SQL in op.execute(\"...\")");
+            "check what it does by hand, or write the statement as SQL in an op.execute() call");
       return;
     }
   }

@@ -86,7 +86,8 @@ static void unsupported_operation(RuleContext& ctx) {
                std::string("check its lock in the PostgreSQL documentation; once reviewed, "
                            "silence it with `") +
                    (alembic ? "#" : "--") +
-                   " schemagate: ignore unsupported-operation -- <reason>`");
+                   " schemagate: ignore unsupported-operation`, followed by `--` and what the "
+                   "review found");
   }
 }
 

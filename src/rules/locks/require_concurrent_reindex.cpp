@@ -57,7 +57,8 @@ static void require_concurrent_reindex(RuleContext& ctx) {
       help = "REINDEX CONCURRENTLY only exists from PostgreSQL 12 (the target is " +
              std::to_string(pg) +
              "): build a replacement with CREATE INDEX CONCURRENTLY, drop the old index with "
-             "DROP INDEX CONCURRENTLY and rename the new one (ALTER INDEX ... RENAME TO), "
+             "DROP INDEX CONCURRENTLY and give the new one the old one's name with ALTER INDEX "
+             "RENAME TO, "
              "outside a transaction";
     } else {
       Proposal p = concurrently(ctx, step);

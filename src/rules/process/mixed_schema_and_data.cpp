@@ -51,9 +51,10 @@ static void mixed_schema_and_data(RuleContext& ctx) {
                    (alembic(ctx) ? "revision" : "migration") + ", after this one" +
                    (data->op->is<Truncate>() ? "" : ", and batch it (see unbatched-backfill)") +
                    (alembic_one_transaction(ctx)
-                        ? "; Alembic runs all pending revisions in one transaction, so set "
-                          "transaction_per_migration=True in env.py's context.configure(...) for "
-                          "this revision's locks to be released before the next one runs"
+                        ? "; Alembic runs all pending revisions in one transaction, so pass "
+                          "transaction_per_migration=True to context.configure() in env.py, "
+                          "for the locks of this revision to be released before the next one "
+                          "runs"
                         : ""));
   }
 }

@@ -10,6 +10,53 @@
 
 namespace schemagate::rules {
 
+namespace {
+
+// The operation as the revision writes it, one line each, its own indentation removed: an
+// op.*(...) call as it is, a SQL statement (inside an op.execute string) in op.execute("...")
+// on one line.
+std::vector<std::string> written(const RuleContext& ctx, const Step& step) {
+  const SourceFile* file = ctx.migration().file_of(step.phase);
+  const ByteRange r = step.op->range;
+  if (file == nullptr || r.begin >= r.end || r.end > file->text.size()) return {};
+  const std::string_view text = std::string_view(file->text).substr(r.begin, r.end - r.begin);
+  const std::string_view head = text.substr(0, text.find('('));
+  const bool call = head.size() < text.size() && head.find('.') != std::string_view::npos &&
+                    head.find_first_of(" \t\r\n") == std::string_view::npos;
+  if (!call) {
+    // The file's text of a Python string: escapes would be escaped twice.
+    if (text.find('\\') != std::string_view::npos) return {};
+    std::string sql;
+    for (char c : text) {
+      const bool space = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+      if (space && (sql.empty() || sql.back() == ' ')) continue;
+      sql += space ? ' ' : c;
+    }
+    while (!sql.empty() && (sql.back() == ' ' || sql.back() == ';')) sql.pop_back();
+    return {"op.execute(" + py_str(sql) + ")"};
+  }
+  const std::size_t nl_before =
+      r.begin == 0 ? std::string::npos : file->text.rfind('\n', r.begin - 1);
+  const std::size_t indent = r.begin - (nl_before == std::string::npos ? 0 : nl_before + 1);
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  while (from <= text.size()) {
+    std::size_t nl = text.find('\n', from);
+    std::string_view line = text.substr(from, nl == std::string_view::npos ? nl : nl - from);
+    if (!out.empty()) {
+      std::size_t strip = 0;
+      while (strip < indent && strip < line.size() && line[strip] == ' ') ++strip;
+      line.remove_prefix(strip);
+    }
+    out.emplace_back(line);
+    if (nl == std::string_view::npos) break;
+    from = nl + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 static void transaction_nesting(RuleContext& ctx) {
   bool runner = ctx.migration().runner_transaction == RunnerTransaction::per_migration;
   // A bare file run in one transaction (--assume-in-transaction): the first COMMIT or ROLLBACK
@@ -73,14 +120,33 @@ static void transaction_nesting(RuleContext& ctx) {
     } else if (runner && !step.op->autocommit && step.in_transaction &&
                (op->kind == TransactionKind::begin || op->kind == TransactionKind::commit ||
                 op->kind == TransactionKind::rollback)) {
-      std::string help =
-          alembic(ctx)
-              ? "remove the op.execute(\"" + name +
-                    "\") and let Alembic manage the transaction; for statements that must run "
-                    "outside one, write:\n" +
-                    autocommit_block({"op.execute(...)"})
-              : "remove the `" + name +
-                    ";`, or configure the runner not to wrap this migration in a transaction";
+      std::string help;
+      if (alembic(ctx)) {
+        // The statements after it that refuse to run in a transaction block (what the
+        // COMMIT is usually there for), until the next transaction control.
+        std::vector<std::string> outside;
+        for (const Step* next = &step + 1; next < ctx.steps().data() + ctx.steps().size(); ++next) {
+          if (next->phase != step.phase || next->op->is<TransactionControl>()) break;
+          if (next->op->in_function || next->op->autocommit) continue;
+          if (!lock_of(*next, ctx.settings().pg_version).no_transaction) continue;
+          std::vector<std::string> code = written(ctx, *next);
+          if (code.empty()) {  // not printable: say it in words
+            outside.clear();
+            break;
+          }
+          for (std::string& line : code) outside.push_back(std::move(line));
+        }
+        help = "remove this " + name + " and let Alembic manage the transaction; ";
+        help += outside.empty()
+                    ? "a statement that must run outside a transaction (such as CREATE INDEX "
+                      "CONCURRENTLY) goes in a `with op.get_context().autocommit_block():` block"
+                    : "run the statements that must run outside a transaction in an autocommit "
+                      "block:\n" +
+                          autocommit_block(outside);
+      } else {
+        help = "remove the `" + name +
+               ";`, or configure the runner not to wrap this migration in a transaction";
+      }
       std::string message =
           !alembic(ctx) ? name +
                               " inside the transaction the migration runner manages: it ends or "

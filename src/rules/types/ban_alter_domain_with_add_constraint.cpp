@@ -12,13 +12,13 @@ static void ban_alter_domain_with_add_constraint(RuleContext& ctx) {
                "adding a constraint to domain " + quoted(op->name) +
                    " checks every column of every table that uses it, while holding locks "
                    "on all of them",
-               types::is_alembic(ctx)
-                   ? "put the check on each table instead: `op.create_check_constraint("
-                     "\"ck_name\", \"table\", \"expression\")`, or in SQL `ADD CONSTRAINT ... "
-                     "CHECK (...) NOT VALID` followed by `VALIDATE CONSTRAINT`"
-                   : "put the check on each table instead: `ALTER TABLE <table> ADD CONSTRAINT "
-                     "<name> CHECK (...) NOT VALID;` then `ALTER TABLE <table> VALIDATE "
-                     "CONSTRAINT <name>;`");
+               std::string("put the check on each table that uses the domain instead, as a "
+                           "CHECK constraint on its column added NOT VALID (") +
+                   (types::is_alembic(ctx) ? "op.create_check_constraint() with "
+                                             "postgresql_not_valid=True"
+                                           : "ALTER TABLE's ADD CONSTRAINT with NOT VALID") +
+                   "), then validated in a later migration with VALIDATE CONSTRAINT, which "
+                   "checks the rows without blocking writes");
   }
 }
 

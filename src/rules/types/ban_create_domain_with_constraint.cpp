@@ -12,14 +12,13 @@ static void ban_create_domain_with_constraint(RuleContext& ctx) {
                "domain " + quoted(op->name) +
                    " has a constraint: changing it later checks every column of every table "
                    "that uses the domain, and the tables' own constraints don't show it",
-               types::is_alembic(ctx)
-                   ? "create the domain without the constraint, and put the check on each "
-                     "table instead: `op.create_check_constraint(\"ck_name\", \"table\", "
-                     "\"expression\")`"
-                   : "write `CREATE DOMAIN " + types::sql_table(op->name) +
-                         " AS <type>;` without the constraint, and put the check on each "
-                         "table: `ALTER TABLE <table> ADD CONSTRAINT <name> CHECK (...) NOT "
-                         "VALID;` then `VALIDATE CONSTRAINT`");
+               std::string("create ") + quoted(op->name) +
+                   " with its base type only, without the constraint, and put the check on "
+                   "each table that uses it, as a CHECK constraint on its column (" +
+                   (types::is_alembic(ctx) ? "op.create_check_constraint()"
+                                           : "ALTER TABLE's ADD CONSTRAINT") +
+                   "); on a table with rows, add it NOT VALID and validate it in a later "
+                   "migration");
   }
 }
 

@@ -82,6 +82,9 @@ class SchemaState {
 
   std::unordered_map<std::string, Table> tables_;
   std::unordered_map<std::string, Index> indexes_;
+  // Some table has been given a parent (PARTITION OF, INHERITS, ATTACH PARTITION, INHERIT);
+  // never reset, so it also covers the tables an undo restores.
+  bool any_parent_ = false;
   // While journaling: the value each touched key had before (nullopt: it did not exist).
   bool journaling_ = false;
   std::unordered_map<std::string, std::optional<Table>> saved_tables_;

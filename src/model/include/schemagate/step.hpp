@@ -65,6 +65,16 @@ struct Step {
   bool utc_session = false;
   // ALTER COLUMN TYPE: the column's type before, when replay knows it.
   std::optional<TypeName> previous_type;
+  // RENAME COLUMN: the column's type, when replay knows it.
+  std::optional<TypeName> column_type;
+  // ALTER TYPE ... RENAME VALUE: the table columns of that type (or arrays of it), as replay
+  // knows them, sorted by table and column.
+  struct TypedColumn {
+    QualifiedName table;
+    std::string column;
+    bool array = false;
+  };
+  std::vector<TypedColumn> typed_columns;
   // A downgrade operation that only undoes the upgrade operation this points to (drops what
   // it created, renames back, ...; reversal.hpp): no compatibility or lock rule reports it.
   const Operation* reverses = nullptr;

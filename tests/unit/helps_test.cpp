@@ -1,0 +1,210 @@
+// Helps that say what to write where a change can't be made as an edit: the real types,
+// tables, columns and statements the migrations know, and words where they don't know them;
+// never a placeholder for the user to fill in.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "schemagate/engine.hpp"
+#include "support.hpp"
+
+using namespace schemagate;
+using schemagate::test::TempDir;
+using schemagate::test::write;
+
+namespace {
+
+// The help of the one finding of `rule`.
+std::string help_of(const LintResult& r, const std::string& rule) {
+  std::vector<const Diagnostic*> found;
+  for (const Diagnostic& d : r.diagnostics) {
+    if (d.rule == rule) found.push_back(&d);
+  }
+  REQUIRE(found.size() == 1);
+  return found[0]->help;
+}
+
+// A golang-migrate folder of two migrations: `first` creates what `second` changes.
+LintResult sql_project(const std::string& first, const std::string& second) {
+  TempDir dir("helps-sql");
+  write(dir.path() / "000001_create.up.sql", first);
+  write(dir.path() / "000001_create.down.sql", "SELECT 1;\n");
+  write(dir.path() / "000002_change.up.sql", "SET lock_timeout = '5s';\n" + second);
+  write(dir.path() / "000002_change.down.sql", "SELECT 1;\n");
+  return lint_paths({dir.path().string()}, LintOptions{});
+}
+
+std::string revision(const std::string& id, const std::string& parent, const std::string& up) {
+  return "from alembic import op\nimport sqlalchemy as sa\n\nrevision = \"" + id +
+         "\"\ndown_revision = " + (parent.empty() ? std::string("None") : "\"" + parent + "\"") +
+         "\n\n\ndef upgrade():\n" + up + "\n\ndef downgrade():\n    pass\n";
+}
+
+// An Alembic project of two revisions: `first` creates what `second` changes.
+LintResult alembic_project(const std::string& first, const std::string& second) {
+  TempDir dir("helps-alembic");
+  write(dir.path() / "alembic.ini", "[alembic]\nscript_location = %(here)s/migrations\n");
+  write(dir.path() / "migrations" / "versions" / "a1_create.py", revision("a1", "", first));
+  write(dir.path() / "migrations" / "versions" / "b2_change.py",
+        revision("b2", "a1", "    op.execute(\"SET lock_timeout = '5s'\")\n" + second));
+  return lint_paths({dir.path().string()}, LintOptions{});
+}
+
+}  // namespace
+
+TEST_CASE("renaming-column: the new column has the old one's type, as the user writes it") {
+  SECTION("SQL") {
+    const std::string help = help_of(
+        sql_project("CREATE TABLE jobs (id bigserial PRIMARY KEY, name varchar(255) NOT NULL "
+                    "DEFAULT '', seen timestamp with time zone, n serial);\n",
+                    "ALTER TABLE jobs RENAME COLUMN name TO simple_name;\n"),
+        "renaming-column");
+    CHECK(help ==
+          "rename in phases:\n"
+          "ALTER TABLE jobs ADD COLUMN simple_name varchar(255);\n"
+          "-- write to both, backfill in batches, switch the application, then, in a later "
+          "migration:\n"
+          "ALTER TABLE jobs DROP COLUMN name;");
+  }
+  SECTION("SQL: a serial column's copy is a plain integer; timestamptz") {
+    LintResult r = sql_project("CREATE TABLE jobs (id bigint, n serial, seen timestamptz);\n",
+                               "ALTER TABLE jobs RENAME COLUMN n TO num;\n"
+                               "ALTER TABLE jobs RENAME COLUMN seen TO seen_at;\n");
+    std::vector<std::string> helps;
+    for (const Diagnostic& d : r.diagnostics) {
+      if (d.rule == "renaming-column") helps.push_back(d.help.substr(0, d.help.find("\n--")));
+    }
+    CHECK(helps == std::vector<std::string>{
+                       "rename in phases:\nALTER TABLE jobs ADD COLUMN num integer;",
+                       "rename in phases:\nALTER TABLE jobs ADD COLUMN seen_at timestamptz;"});
+  }
+  SECTION("SQL: a type replay does not know is said in words") {
+    TempDir dir("helps-unknown");
+    write(dir.path() / "000001_rename.up.sql",
+          "SET lock_timeout = '5s';\nALTER TABLE jobs RENAME COLUMN name TO simple_name;\n");
+    write(dir.path() / "000001_rename.down.sql", "SELECT 1;\n");
+    const std::string help =
+        help_of(lint_paths({dir.path().string()}, LintOptions{}), "renaming-column");
+    CHECK(help ==
+          "rename in phases:\n"
+          "-- add the column simple_name, nullable, with name's type,\n"
+          "-- then write to both, backfill in batches, switch the application, then, in a later "
+          "migration:\n"
+          "ALTER TABLE jobs DROP COLUMN name;");
+  }
+  SECTION("Alembic") {
+    const std::string help =
+        help_of(alembic_project("    op.create_table(\"jobs\", sa.Column(\"id\", sa.BigInteger(), "
+                                "primary_key=True), sa.Column(\"name\", sa.String(255), "
+                                "nullable=False))\n",
+                                "    op.alter_column(\"jobs\", \"name\", "
+                                "new_column_name=\"simple_name\")\n"),
+                "renaming-column");
+    CHECK(help ==
+          "rename in phases:\n"
+          "op.add_column(\"jobs\", sa.Column(\"simple_name\", sa.String(255)))\n"
+          "# write to both, backfill in batches, switch the application, then, in a later "
+          "revision:\n"
+          "op.drop_column(\"jobs\", \"name\")");
+  }
+  SECTION("Alembic: an enum's SQLAlchemy spelling is not known, its name is") {
+    const std::string help = help_of(
+        alembic_project("    op.create_table(\"jobs\", sa.Column(\"id\", sa.BigInteger(), "
+                        "primary_key=True), sa.Column(\"state\", sa.Enum(\"a\", \"b\", "
+                        "name=\"job_state\")))\n",
+                        "    op.alter_column(\"jobs\", \"state\", new_column_name=\"status\")\n"),
+        "renaming-column");
+    CHECK(help ==
+          "rename in phases:\n"
+          "# add the column status, nullable, of type job_state (state's type),\n"
+          "# then write to both, backfill in batches, switch the application, then, in a later "
+          "revision:\n"
+          "op.drop_column(\"jobs\", \"state\")");
+  }
+}
+
+TEST_CASE("renaming-enum-value: one batched UPDATE per column of the type") {
+  SECTION("SQL") {
+    const std::string help = help_of(
+        sql_project("CREATE TYPE vis AS ENUM ('Public', 'LocalOnly');\n"
+                    "CREATE TABLE community (id bigint PRIMARY KEY, visibility vis NOT NULL);\n"
+                    "CREATE TABLE mod_log (id bigint PRIMARY KEY, old vis, seen vis[]);\n"
+                    "CREATE TABLE other (id bigint PRIMARY KEY, note text);\n",
+                    "ALTER TYPE vis RENAME VALUE 'LocalOnly' TO 'LocalOnlyPrivate';\n"),
+        "renaming-enum-value");
+    CHECK(help ==
+          "add the new value instead, move the rows to it once it has committed (PostgreSQL "
+          "refuses a new value in the transaction that added it), in batches of each table's "
+          "key (id here), each in its own transaction, from a script or job after this "
+          "migration, then move the application to 'LocalOnlyPrivate', then stop using "
+          "'LocalOnly':\n"
+          "ALTER TYPE vis ADD VALUE 'LocalOnlyPrivate';\n"
+          "UPDATE community SET visibility = 'LocalOnlyPrivate' WHERE visibility = 'LocalOnly' "
+          "AND id > 0 AND id <= 1000;\n"
+          "UPDATE mod_log SET old = 'LocalOnlyPrivate' WHERE old = 'LocalOnly' AND id > 0 AND "
+          "id <= 1000;\n"
+          "UPDATE mod_log SET seen = array_replace(seen, 'LocalOnly', 'LocalOnlyPrivate') WHERE "
+          "'LocalOnly' = ANY(seen) AND id > 0 AND id <= 1000;\n"
+          "-- then id > 1000 AND id <= 2000, and so on up to the table's largest id");
+  }
+  SECTION("SQL: no column known to use the type") {
+    TempDir dir("helps-enum");
+    write(dir.path() / "000001_rename.up.sql", "ALTER TYPE vis RENAME VALUE 'a' TO 'b';\n");
+    write(dir.path() / "000001_rename.down.sql", "SELECT 1;\n");
+    CHECK(help_of(lint_paths({dir.path().string()}, LintOptions{}), "renaming-enum-value") ==
+          "add the new value instead (ALTER TYPE vis ADD VALUE 'b';), and once it has committed "
+          "move the rows of every column of type vis from 'a' to 'b' in batches (see "
+          "unbatched-backfill), then move the application to 'b', then stop using 'a'");
+  }
+  SECTION("Alembic") {
+    const std::string help =
+        help_of(alembic_project(
+                    "    op.execute(\"CREATE TYPE vis AS ENUM ('a', 'b')\")\n"
+                    "    op.execute(\"CREATE TABLE community (id bigint PRIMARY KEY, v vis)\")\n",
+                    "    op.execute(\"ALTER TYPE vis RENAME VALUE 'a' TO 'c'\")\n"),
+                "renaming-enum-value");
+    CHECK(help ==
+          "add the new value instead, move the rows to it in a later revision (PostgreSQL "
+          "refuses a new value in the transaction that added it), in batches of each table's "
+          "key (id here), each committed on its own, then move the application to 'c', then "
+          "stop using 'a':\n"
+          "op.execute(\"ALTER TYPE vis ADD VALUE 'c'\")\n"
+          "# then, in a later revision:\n"
+          "with op.get_context().autocommit_block():\n"
+          "    bind = op.get_bind()\n"
+          "    for start in range(0, bind.execute(sa.text(\"SELECT max(id) FROM community\"))"
+          ".scalar() or 0, 1000):\n"
+          "        bind.execute(sa.text(\"UPDATE community SET v = 'c' WHERE v = 'a' AND id > "
+          ":start AND id <= :start + 1000\"), {\"start\": start})");
+  }
+}
+
+TEST_CASE("transaction-nesting: the statements after a COMMIT go in the autocommit block") {
+  TempDir dir("helps-commit");
+  write(dir.path() / "alembic.ini", "[alembic]\nscript_location = %(here)s/migrations\n");
+  auto lint = [&](const std::string& up) {
+    write(dir.path() / "migrations" / "versions" / "a1_commit.py", revision("a1", "", up));
+    return help_of(lint_paths({dir.path().string()}, LintOptions{}), "transaction-nesting");
+  };
+  CHECK(lint("    op.execute(\"COMMIT\")\n"
+             "    op.create_index(\n"
+             "        \"ix_jobs_name\", \"jobs\", [\"name\"],\n"
+             "        postgresql_concurrently=True,\n"
+             "    )\n"
+             "    op.execute(\"\"\"\n        CREATE INDEX CONCURRENTLY ix_jobs_at\n"
+             "            ON jobs (at)\n    \"\"\")\n") ==
+        "remove this COMMIT and let Alembic manage the transaction; run the statements that "
+        "must run outside a transaction in an autocommit block:\n"
+        "with op.get_context().autocommit_block():\n"
+        "    op.create_index(\n"
+        "        \"ix_jobs_name\", \"jobs\", [\"name\"],\n"
+        "        postgresql_concurrently=True,\n"
+        "    )\n"
+        "    op.execute(\"CREATE INDEX CONCURRENTLY ix_jobs_at ON jobs (at)\")");
+  CHECK(lint("    op.get_bind().execute(\"COMMIT\")\n"
+             "    op.drop_column(\"jobs\", \"name\")\n") ==
+        "remove this COMMIT and let Alembic manage the transaction; a statement that must run "
+        "outside a transaction (such as CREATE INDEX CONCURRENTLY) goes in a `with "
+        "op.get_context().autocommit_block():` block");
+}
