@@ -92,6 +92,15 @@ TEST_CASE("automatic names: PostgreSQL names constraints and indexes as names.hp
     CHECK(fks[1] == "items_owner_id_fkey1");
     CHECK(fks[2] == names::foreign_key("items", {"owner_id", "a"}));
     c.exec("ALTER TABLE items ADD UNIQUE (a, b)");
+    // Two in one statement: the second is numbered past the first.
+    c.exec("CREATE TABLE pairs (shop_id int, code text)");
+    c.exec("ALTER TABLE pairs ADD UNIQUE (shop_id, code), ADD UNIQUE (shop_id, code)");
+    std::vector<std::string> pairs = constraints(c, "pairs", "u");
+    REQUIRE(pairs.size() == 2);
+    CHECK(pairs[0] == names::unique_key("pairs", {"shop_id", "code"}));
+    CHECK(pairs[1] == names::unique_key("pairs", {"shop_id", "code"},
+                                        [&](const std::string& n) { return n == pairs[0]; }));
+    CHECK(pairs[1] == "pairs_shop_id_code_key1");
     c.exec("ALTER TABLE items ADD EXCLUDE USING gist (r WITH &&)");
     CHECK(constraints(c, "items", "u") ==
           std::vector<std::string>{names::unique_key("items", {"id", "a"}),

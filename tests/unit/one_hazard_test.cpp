@@ -102,6 +102,19 @@ TEST_CASE("one hazard: the constraints of one statement are one finding with one
         "CONCURRENTLY r_ref_key ON returns (ref); (outside a transaction) then ALTER TABLE "
         "returns ADD CONSTRAINT r_code_key UNIQUE USING INDEX r_code_key, ADD CONSTRAINT "
         "r_ref_key UNIQUE USING INDEX r_ref_key;");
+  // Unnamed: the index gets the name PostgreSQL would give the constraint, from all its
+  // columns (tests/pg/automatic_names_test.cpp), numbered on a clash within the statement.
+  LintResult unnamed = lint_text("m.sql",
+                                 "SET lock_timeout = '5s';\n"
+                                 "ALTER TABLE returns ADD UNIQUE (shop_id, code), ADD UNIQUE "
+                                 "(shop_id, code);\n",
+                                 {});
+  CHECK(only(unnamed, "disallowed-unique-constraint").help ==
+        "CREATE UNIQUE INDEX CONCURRENTLY returns_shop_id_code_key ON returns (shop_id, code); "
+        "CREATE UNIQUE INDEX CONCURRENTLY returns_shop_id_code_key1 ON returns (shop_id, code); "
+        "(outside a transaction) then ALTER TABLE returns ADD CONSTRAINT returns_shop_id_code_key "
+        "UNIQUE USING INDEX returns_shop_id_code_key, ADD CONSTRAINT returns_shop_id_code_key1 "
+        "UNIQUE USING INDEX returns_shop_id_code_key1;");
 
   // Inline REFERENCES on several columns: one finding, each clause moved out.
   LintResult cols = lint_text("m.sql",
