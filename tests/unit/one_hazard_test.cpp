@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "schemagate/engine.hpp"
 #include "support.hpp"
@@ -242,6 +243,10 @@ TEST_CASE("missing-downgrade: a data-only migration's help shows how to accept i
   CHECK(
       s.help.ends_with("by an ignore in the file this finding is in: `-- schemagate: "
                        "ignore-file missing-downgrade -- <why it can't be undone>`"));
+  // The down file is there, empty: it is filled, not added.
+  CHECK(
+      s.help.starts_with("fill the empty 000001_lower.down.sql with the statements that undo "
+                         "every change, in reverse order; "));
   CHECK(s.path.ends_with("000001_lower.up.sql"));
   schemagate::test::write(dir.path() / "000001_lower.up.sql",
                           "-- schemagate: ignore-file missing-downgrade -- the case is lost\n"
@@ -251,4 +256,17 @@ TEST_CASE("missing-downgrade: a data-only migration's help shows how to accept i
   CHECK(count(quiet, "unused-ignore") == 0);
   CHECK(std::count_if(quiet.suppressed.begin(), quiet.suppressed.end(),
                       [](const Diagnostic& q) { return q.rule == "missing-downgrade"; }) == 1);
+  // A schema change with an empty down file; and with none, where one is added.
+  schemagate::test::write(dir.path() / "000002_notes.up.sql", "CREATE TABLE notes (id bigint);\n");
+  schemagate::test::write(dir.path() / "000002_notes.down.sql", "\n");
+  schemagate::test::write(dir.path() / "000003_tags.up.sql", "CREATE TABLE tags (id bigint);\n");
+  LintResult schema_sql = lint_paths({dir.path().string()}, {});
+  std::vector<std::string> helps;
+  for (const Diagnostic& d : schema_sql.diagnostics) {
+    if (d.rule == "missing-downgrade") helps.push_back(d.help);
+  }
+  CHECK(helps == std::vector<std::string>{
+                     "fill the empty 000002_notes.down.sql with the statements that undo every "
+                     "change, in reverse order",
+                     "add the matching .down.sql that undoes every change"});
 }
