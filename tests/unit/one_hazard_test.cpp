@@ -262,8 +262,8 @@ TEST_CASE("missing-downgrade: a data-only migration's help shows how to accept i
   schemagate::test::write(dir.path() / "000003_tags.up.sql", "CREATE TABLE tags (id bigint);\n");
   LintResult schema_sql = lint_paths({dir.path().string()}, {});
   std::vector<std::string> helps;
-  for (const Diagnostic& d : schema_sql.diagnostics) {
-    if (d.rule == "missing-downgrade") helps.push_back(d.help);
+  for (const Diagnostic& diag : schema_sql.diagnostics) {
+    if (diag.rule == "missing-downgrade") helps.push_back(diag.help);
   }
   CHECK(helps == std::vector<std::string>{
                      "fill the empty 000002_notes.down.sql with the statements that undo every "
