@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "schemagate/layout.hpp"
+#include "schemagate/names.hpp"
 
 namespace schemagate {
 
@@ -622,6 +623,19 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
                 if (name.size() > 63) name.clear();
               }
               if (!name.empty()) t.not_null_checks[name] = {*o.not_null_column, !o.not_valid};
+            } else if (o.proves_not_null && o.kind == ConstraintKind::check) {
+              // CHECK (col IS NOT NULL AND ...): unnamed, PostgreSQL names it after the one
+              // column it uses, or <table>_check; the columns of an expression not read
+              // (Alembic's) leave the name unknown.
+              std::string name = o.name;
+              if (name.empty() && !o.columns.empty()) {
+                std::optional<std::string> only;
+                if (o.columns.size() == 1) only = o.columns.front();
+                name = names::check(o.table.name, only, [&](const std::string& n) {
+                  return t.constraints.contains(n) || t.not_null_checks.contains(n);
+                });
+              }
+              if (!name.empty()) t.not_null_checks[name] = {*o.proves_not_null, !o.not_valid};
             }
           },
           [&](const ValidateConstraint& o) {

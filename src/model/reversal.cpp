@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <utility>
 
 #include "schemagate/names.hpp"
 
@@ -44,13 +45,46 @@ struct NameSpec {
     if (!automatic) return false;
     return names::is_numbered_variant(name, name1, name2, label);
   }
+  // A name written in an Alembic op.create_*() call: a naming convention built on
+  // %(constraint_name)s ("ck_%(table_name)s_%(constraint_name)s") makes it
+  // "<prefix>_<table>_<name>" or "<prefix>_<name>", the prefix the usual one for its kind.
+  // Empty when no convention applies (SQL, op.f(), a name not written).
+  std::string convention_prefix;
+  std::string convention_table;  // the table's name when the object was made
+  [[nodiscard]] bool matches_by_convention(const std::string& name) const {
+    if (exact.empty() || convention_prefix.empty()) return false;
+    const std::string p = convention_prefix + "_";
+    return name == p + convention_table + "_" + exact || name == p + exact;
+  }
 };
 
+// The prefix the usual Alembic naming conventions give a constraint of this kind.
+std::string convention_prefix(ConstraintKind kind) {
+  switch (kind) {
+    case ConstraintKind::primary_key:
+      return "pk";
+    case ConstraintKind::unique:
+      return "uq";
+    case ConstraintKind::foreign_key:
+      return "fk";
+    case ConstraintKind::check:
+      return "ck";
+    case ConstraintKind::exclusion:
+    case ConstraintKind::not_null:
+      break;
+  }
+  return {};
+}
+
 // The automatic name of a constraint added without one, when the statement tells it.
-NameSpec constraint_spec(const AddConstraint& c, bool python) {
+NameSpec constraint_spec(const AddConstraint& c, bool python, bool converted) {
   NameSpec s;
   if (!c.name.empty()) {
     s.exact = c.name;
+    if (python && !converted) {
+      s.convention_prefix = convention_prefix(c.kind);
+      s.convention_table = c.table.name;
+    }
     return s;
   }
   const std::string& t = c.table.name;
@@ -92,10 +126,14 @@ NameSpec constraint_spec(const AddConstraint& c, bool python) {
   return s;
 }
 
-NameSpec index_spec(const CreateIndex& i, bool python) {
+NameSpec index_spec(const CreateIndex& i, bool python, bool converted) {
   NameSpec s;
   if (!i.name.empty()) {
     s.exact = i.name;
+    if (python && !converted) {
+      s.convention_prefix = "ix";
+      s.convention_table = i.table.name;
+    }
     return s;
   }
   // op.create_index(None, ...): named by the metadata's naming convention ("ix_...").
@@ -189,6 +227,18 @@ bool is_op_call(const Migration& m, Phase phase, const Operation& op) {
   return paren != std::string_view::npos && paren < space;
 }
 
+// Is the name of an Alembic op call written with op.f() (batch_op.f()), which a naming
+// convention leaves as it is?
+bool name_converted(const Migration& m, Phase phase, const Operation& op) {
+  const SourceFile* file = m.file_of(phase);
+  if (file == nullptr || op.range.end > file->text.size() || op.range.begin >= op.range.end) {
+    return false;
+  }
+  std::string_view text =
+      std::string_view(file->text).substr(op.range.begin, op.range.end - op.range.begin);
+  return text.find(".f(") != std::string_view::npos;
+}
+
 // Does the operation's text have a WHERE clause (SQL) or postgresql_where= (Alembic)?
 bool has_predicate(const Migration& m, Phase phase, const Operation& op) {
   const SourceFile* file = m.file_of(phase);
@@ -275,6 +325,9 @@ class Finder {
             [&](const CreateTable& o) {
               std::string t = ids_.table(o.table);
               created_tables_.insert(t);
+              if (o.parent && !o.parent->name.empty()) {
+                children_[t] = {ids_.table(*o.parent), o.partition};
+              }
               Change c{.kind = Kind::table, .up = i, .table = t};
               record(c, "creates table " + quoted(o.table.display()) +
                             " but the downgrade never drops it");
@@ -282,16 +335,19 @@ class Finder {
             [&](const DropTable& o) {
               std::string t = ids_.table(o.table);
               bool mine = created_here(t);
-              // Everything on the table goes with it.
+              // Everything on the table goes with it, and its partitions with theirs.
+              std::set<std::string> gone = dropped_with(t, o.cascade);
               for (Change& c : changes_) {
-                if (c.live && c.made && c.table == t) {
+                if (c.live && c.made && gone.contains(c.table)) {
                   c.live = false;
                   out_.undo[c.up] = Undo::nothing_to_undo;
                   out_.what[c.up].clear();
                 }
               }
-              created_tables_.erase(t);
-              if (mine) return;
+              for (const std::string& g : gone) created_tables_.erase(g);
+              // A table named at run time (a model's __tablename__): which table the downgrade
+              // recreates can't be told either.
+              if (mine || o.table.name.empty()) return;
               Change c{.kind = Kind::table, .up = i, .made = false, .table = t};
               record(c, "drops table " + quoted(o.table.display()) +
                             " but the downgrade never recreates it");
@@ -382,7 +438,8 @@ class Finder {
                        .up = i,
                        .table = t,
                        .columns = ids_.columns(t, o.columns),
-                       .name = index_spec(o, python_ && is_op_call(m_, Phase::upgrade, op))};
+                       .name = index_spec(o, python_ && is_op_call(m_, Phase::upgrade, op),
+                                          name_converted(m_, Phase::upgrade, op))};
               name(c.name, o.table.schema);
               c.partial = has_predicate(m_, Phase::upgrade, op);
               std::string shown = c.name.known() && !c.name.maybe_convention
@@ -407,7 +464,8 @@ class Finder {
                        .up = i,
                        .table = t,
                        .columns = ids_.columns(t, o.columns),
-                       .name = constraint_spec(o, python_ && is_op_call(m_, Phase::upgrade, op)),
+                       .name = constraint_spec(o, python_ && is_op_call(m_, Phase::upgrade, op),
+                                               name_converted(m_, Phase::upgrade, op)),
                        .constraint_kind = o.kind};
               name(c.name, o.table.schema);
               if (o.not_null_column) c.columns = {ids_.column(t, *o.not_null_column)};
@@ -445,6 +503,23 @@ class Finder {
         op.kind);
   }
 
+  // The tables DROP TABLE `t` drops (origin keys): itself and, of the tables the upgrade
+  // created, its partitions (and theirs), which PostgreSQL drops with their parent; a child
+  // by INHERITS only with CASCADE.
+  std::set<std::string> dropped_with(const std::string& t, bool cascade) const {
+    std::set<std::string> gone{t};
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const auto& [child, link] : children_) {
+        if (!gone.contains(child) && gone.contains(link.first) && (link.second || cascade)) {
+          gone.insert(child);
+          grew = true;
+        }
+      }
+    }
+    return gone;
+  }
+
   // The upgrade gives an object the name of `s` (schema `schema`): an automatic name takes the
   // number the names before it force.
   void name(NameSpec& s, const std::string& schema) {
@@ -457,13 +532,16 @@ class Finder {
   }
 
   // One drop takes one object: the change named exactly `n`, else the first whose automatic
-  // name may have been numbered to `n`.
+  // name may have been numbered to `n`, else the first a naming convention may have named `n`.
   bool undo_named(std::size_t down, const std::string& n,
                   const std::function<bool(const Change&)>& pred) {
-    for (int pass = 0; pass < 2; ++pass) {
+    for (int pass = 0; pass < 3; ++pass) {
       for (Change& c : changes_) {
         if (!c.live || !pred(c)) continue;
-        if (pass == 0 ? !c.name.is(n) : !c.name.matches(n)) continue;
+        bool named = pass == 0   ? c.name.is(n)
+                     : pass == 1 ? c.name.matches(n)
+                                 : c.name.matches_by_convention(n);
+        if (!named) continue;
         undo(c, down, true);
         return true;
       }
@@ -498,8 +576,10 @@ class Finder {
               undo_all(i, true, [&](const Change& c) {
                 return c.made && c.kind == Kind::table && c.table == t;
               });
-              // What the upgrade made on the table goes with it.
-              undo_all(i, false, [&](const Change& c) { return c.made && c.table == t; });
+              // What the upgrade made on the table goes with it, and its partitions (with
+              // what is on them).
+              std::set<std::string> gone = dropped_with(t, o.cascade);
+              undo_all(i, false, [&](const Change& c) { return c.made && gone.contains(c.table); });
             },
             [&](const CreateTable& o) {
               std::string t = ids_.table(o.table);
@@ -585,11 +665,14 @@ class Finder {
               if (!found) loose_index_drop_ = true;
             },
             [&](const CreateIndex& o) {
-              NameSpec s = index_spec(o, python_ && is_op_call(m_, Phase::downgrade, op));
+              NameSpec s = index_spec(o, python_ && is_op_call(m_, Phase::downgrade, op),
+                                      name_converted(m_, Phase::downgrade, op));
               undo_all(i, false, [&](const Change& c) {
                 if (c.made || c.kind != Kind::index) return false;
                 // Recreated under a name we can't tell: assume it is the one.
-                return s.known() && !s.maybe_convention ? s.matches(c.name.exact) : true;
+                return s.known() && !s.maybe_convention
+                           ? s.matches(c.name.exact) || s.matches_by_convention(c.name.exact)
+                           : true;
               });
             },
             [&](const DropConstraint& o) {
@@ -616,10 +699,13 @@ class Finder {
             },
             [&](const AddConstraint& o) {
               std::string t = ids_.table(o.table);
-              NameSpec s = constraint_spec(o, python_ && is_op_call(m_, Phase::downgrade, op));
+              NameSpec s = constraint_spec(o, python_ && is_op_call(m_, Phase::downgrade, op),
+                                           name_converted(m_, Phase::downgrade, op));
               undo_all(i, false, [&](const Change& c) {
                 if (c.made || c.kind != Kind::constraint || c.table != t) return false;
-                return s.known() && !s.maybe_convention ? s.matches(c.name.exact) : true;
+                return s.known() && !s.maybe_convention
+                           ? s.matches(c.name.exact) || s.matches_by_convention(c.name.exact)
+                           : true;
               });
             },
             [&](const AlterEnum& o) {
@@ -639,6 +725,9 @@ class Finder {
   bool python_ = false;
   Identities ids_;
   std::set<std::string> created_tables_;  // origin keys of the tables the upgrade creates
+  // The upgrade's tables made PARTITION OF (true) or INHERITS (false) a parent: origin key →
+  // the parent's origin key.
+  std::map<std::string, std::pair<std::string, bool>> children_;
   std::set<std::string> given_;  // schema "\n" name of the upgrade's indexes and constraints
   // What the downgrade drops that matches nothing the upgrade made: a constraint (by its
   // table's origin key) or an index, maybe one whose name we can't tell; or one whose name is

@@ -3,7 +3,8 @@
 // each object is created in the private cluster (its database is UTF8, so that a multibyte
 // name is cut on a character boundary) and the name found in pg_constraint / pg_class must be
 // the one names.hpp computes. Also what a downgrade relies on when it does not drop an object
-// itself: DROP COLUMN drops the indexes and constraints on the column, DROP TABLE its indexes.
+// itself: DROP COLUMN drops the indexes and constraints on the column, DROP TABLE its indexes
+// and partitions.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <optional>
@@ -91,6 +92,15 @@ TEST_CASE("automatic names: PostgreSQL names constraints and indexes as names.hp
     CHECK(fks[1] == "items_owner_id_fkey1");
     CHECK(fks[2] == names::foreign_key("items", {"owner_id", "a"}));
     c.exec("ALTER TABLE items ADD UNIQUE (a, b)");
+    // Two in one statement: the second is numbered past the first.
+    c.exec("CREATE TABLE pairs (shop_id int, code text)");
+    c.exec("ALTER TABLE pairs ADD UNIQUE (shop_id, code), ADD UNIQUE (shop_id, code)");
+    std::vector<std::string> pairs = constraints(c, "pairs", "u");
+    REQUIRE(pairs.size() == 2);
+    CHECK(pairs[0] == names::unique_key("pairs", {"shop_id", "code"}));
+    CHECK(pairs[1] == names::unique_key("pairs", {"shop_id", "code"},
+                                        [&](const std::string& n) { return n == pairs[0]; }));
+    CHECK(pairs[1] == "pairs_shop_id_code_key1");
     c.exec("ALTER TABLE items ADD EXCLUDE USING gist (r WITH &&)");
     CHECK(constraints(c, "items", "u") ==
           std::vector<std::string>{names::unique_key("items", {"id", "a"}),
@@ -173,5 +183,23 @@ TEST_CASE("automatic names: PostgreSQL names constraints and indexes as names.hp
     c.exec("CREATE INDEX kids_high_idx ON kids (high)");
     c.exec("DROP TABLE kids");
     CHECK(c.value("SELECT count(*) FROM pg_class WHERE relname = 'kids_high_idx'") == "0");
+    // DROP TABLE of a partitioned table drops its partitions (and theirs, and their indexes)
+    // without CASCADE; a child by INHERITS keeps the parent's DROP TABLE from running, and goes
+    // with it under CASCADE.
+    c.exec(
+        "CREATE TABLE prefs (id bigint, latest boolean, PRIMARY KEY (id, latest)) "
+        "PARTITION BY LIST (latest)");
+    c.exec("CREATE TABLE prefs_current PARTITION OF prefs FOR VALUES IN (true)");
+    c.exec(
+        "CREATE TABLE prefs_old PARTITION OF prefs FOR VALUES IN (false) PARTITION BY RANGE (id)");
+    c.exec("CREATE TABLE prefs_old_1 PARTITION OF prefs_old FOR VALUES FROM (0) TO (100)");
+    c.exec("CREATE INDEX prefs_current_id_idx2 ON prefs_current (id)");
+    c.exec("DROP TABLE prefs");
+    CHECK(c.value("SELECT count(*) FROM pg_class WHERE relname LIKE 'prefs%'") == "0");
+    c.exec("CREATE TABLE events (id bigint)");
+    c.exec("CREATE TABLE events_archive () INHERITS (events)");
+    CHECK_THROWS(c.exec("DROP TABLE events"));
+    c.exec("DROP TABLE events CASCADE");
+    CHECK(c.value("SELECT count(*) FROM pg_class WHERE relname LIKE 'events%'") == "0");
   }
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "schemagate/engine.hpp"
 #include "support.hpp"
@@ -102,6 +103,19 @@ TEST_CASE("one hazard: the constraints of one statement are one finding with one
         "CONCURRENTLY r_ref_key ON returns (ref); (outside a transaction) then ALTER TABLE "
         "returns ADD CONSTRAINT r_code_key UNIQUE USING INDEX r_code_key, ADD CONSTRAINT "
         "r_ref_key UNIQUE USING INDEX r_ref_key;");
+  // Unnamed: the index gets the name PostgreSQL would give the constraint, from all its
+  // columns (tests/pg/automatic_names_test.cpp), numbered on a clash within the statement.
+  LintResult unnamed = lint_text("m.sql",
+                                 "SET lock_timeout = '5s';\n"
+                                 "ALTER TABLE returns ADD UNIQUE (shop_id, code), ADD UNIQUE "
+                                 "(shop_id, code);\n",
+                                 {});
+  CHECK(only(unnamed, "disallowed-unique-constraint").help ==
+        "CREATE UNIQUE INDEX CONCURRENTLY returns_shop_id_code_key ON returns (shop_id, code); "
+        "CREATE UNIQUE INDEX CONCURRENTLY returns_shop_id_code_key1 ON returns (shop_id, code); "
+        "(outside a transaction) then ALTER TABLE returns ADD CONSTRAINT returns_shop_id_code_key "
+        "UNIQUE USING INDEX returns_shop_id_code_key, ADD CONSTRAINT returns_shop_id_code_key1 "
+        "UNIQUE USING INDEX returns_shop_id_code_key1;");
 
   // Inline REFERENCES on several columns: one finding, each clause moved out.
   LintResult cols = lint_text("m.sql",
@@ -229,6 +243,10 @@ TEST_CASE("missing-downgrade: a data-only migration's help shows how to accept i
   CHECK(
       s.help.ends_with("by an ignore in the file this finding is in: `-- schemagate: "
                        "ignore-file missing-downgrade -- <why it can't be undone>`"));
+  // The down file is there, empty: it is filled, not added.
+  CHECK(
+      s.help.starts_with("fill the empty 000001_lower.down.sql with the statements that undo "
+                         "every change, in reverse order; "));
   CHECK(s.path.ends_with("000001_lower.up.sql"));
   schemagate::test::write(dir.path() / "000001_lower.up.sql",
                           "-- schemagate: ignore-file missing-downgrade -- the case is lost\n"
@@ -238,4 +256,17 @@ TEST_CASE("missing-downgrade: a data-only migration's help shows how to accept i
   CHECK(count(quiet, "unused-ignore") == 0);
   CHECK(std::count_if(quiet.suppressed.begin(), quiet.suppressed.end(),
                       [](const Diagnostic& q) { return q.rule == "missing-downgrade"; }) == 1);
+  // A schema change with an empty down file; and with none, where one is added.
+  schemagate::test::write(dir.path() / "000002_notes.up.sql", "CREATE TABLE notes (id bigint);\n");
+  schemagate::test::write(dir.path() / "000002_notes.down.sql", "\n");
+  schemagate::test::write(dir.path() / "000003_tags.up.sql", "CREATE TABLE tags (id bigint);\n");
+  LintResult schema_sql = lint_paths({dir.path().string()}, {});
+  std::vector<std::string> helps;
+  for (const Diagnostic& diag : schema_sql.diagnostics) {
+    if (diag.rule == "missing-downgrade") helps.push_back(diag.help);
+  }
+  CHECK(helps == std::vector<std::string>{
+                     "fill the empty 000002_notes.down.sql with the statements that undo every "
+                     "change, in reverse order",
+                     "add the matching .down.sql that undoes every change"});
 }

@@ -521,6 +521,7 @@ class OpReader {
         if (const auto* a = op.as<AddConstraint>()) {
           c.check_expression = a->check_expression;
           c.not_null_column = a->not_null_column;
+          c.proves_not_null = a->proves_not_null;
         }
       }
       if (!f_.quiet) {

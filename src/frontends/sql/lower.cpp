@@ -563,6 +563,21 @@ class Lowerer {
     return f.back();
   }
 
+  // A column the CHECK proves not null: `col IS NOT NULL` alone or as a term of an AND (the
+  // first such column). PostgreSQL 12+ takes a validated one as proof for SET NOT NULL:
+  // a CHECK that is not false has every term of its AND not false.
+  static std::optional<std::string> not_null_proof(element expr, int depth) {
+    if (auto c = not_null_check(expr)) return c;
+    auto be = json::as(expr, "BoolExpr");
+    if (!be || depth > 64 || json::str(*be, "boolop") != "AND_EXPR") return std::nullopt;
+    auto args = json::field(*be, "args");
+    if (!args || !args->is_array()) return std::nullopt;
+    for (element a : simdjson::dom::array(*args)) {
+      if (auto c = not_null_proof(a, depth + 1)) return c;
+    }
+    return std::nullopt;
+  }
+
   // The distinct columns an expression names, in order of appearance (PostgreSQL names a CHECK
   // on exactly one column <table>_<column>_check; heap.c, AddRelationNewConstraints).
   static void referenced_columns(element e, std::vector<std::string>& out, int depth) {
@@ -596,6 +611,7 @@ class Lowerer {
     if (auto pk = json::field(k, "pktable")) c.references = relation_name(*pk);
     if (auto e = json::field(k, "raw_expr")) {
       c.not_null_column = not_null_check(*e);
+      if (c.kind == ConstraintKind::check) c.proves_not_null = not_null_proof(*e, 0);
       c.check_expression = default_value(*e).text;
       if (c.kind == ConstraintKind::check) referenced_columns(*e, c.columns, 0);
     }

@@ -4,6 +4,7 @@
 
 #include "rules/common.hpp"
 #include "rules/rules.hpp"
+#include "schemagate/names.hpp"
 
 namespace schemagate::rules {
 
@@ -61,13 +62,11 @@ static void disallowed_unique_constraint(RuleContext& ctx) {
       if (op->kind != ConstraintKind::unique || op->using_index) continue;
       table = op->table;
       columns = op->columns;
-      name = op->name.empty() ? table.name + "_" + (columns.empty() ? "" : columns.front()) + "_key"
-                              : op->name;
+      name = op->name;
     } else if (const auto* add = step.as<AddColumn>()) {
       if (!add->column.unique) continue;
       table = add->table;
       columns = {add->column.name};
-      name = table.name + "_" + add->column.name + "_key";
     } else {
       continue;
     }
@@ -78,6 +77,14 @@ static void disallowed_unique_constraint(RuleContext& ctx) {
     if (same == found.end()) {
       found.push_back({&step, table, {}});
       same = std::prev(found.end());
+    }
+    // The name PostgreSQL would give it: <table>_<col1>_<col2>_key within 63 bytes, numbered
+    // past the ones this statement gives before it.
+    if (name.empty()) {
+      name = names::unique_key(table.name, columns, [&](const std::string& n) {
+        return std::any_of(same->indexes.begin(), same->indexes.end(),
+                           [&](const auto& i) { return i.first == n; });
+      });
     }
     same->indexes.emplace_back(std::move(name), std::move(columns));
   }

@@ -5,10 +5,46 @@
 
 namespace schemagate::rules {
 
+namespace {
+
+// Is the index of `drop` (a DROP INDEX in a transaction) dropped before its table is, in that
+// same transaction? DROP TABLE takes ACCESS EXCLUSIVE on the table, held to the commit, like
+// the DROP INDEX's lock: CONCURRENTLY (which can't run in a transaction anyway) would spare
+// nothing, and the table's drop has its own findings.
+bool table_dropped_in_same_transaction(const RuleContext& ctx, const Step& drop) {
+  // A table named at run time (a model's __tablename__) is no table we can tell apart.
+  if (!drop.index_table || drop.index_table->name.empty() || !drop.in_transaction ||
+      drop.op->autocommit) {
+    return false;
+  }
+  const std::string table = drop.index_table->key();
+  bool after = false;
+  for (const Step& step : ctx.steps()) {
+    if (&step == &drop) {
+      after = true;
+      continue;
+    }
+    if (!after) continue;
+    if (step.phase != drop.phase || !step.in_transaction || step.op->autocommit) return false;
+    if (const auto* tc = step.as<TransactionControl>();
+        tc != nullptr && tc->kind != TransactionKind::begin &&
+        tc->kind != TransactionKind::savepoint && tc->kind != TransactionKind::release) {
+      return false;  // COMMIT, ROLLBACK [TO], PREPARE: the drop may not follow in it
+    }
+    if (const auto* t = step.as<DropTable>(); t != nullptr && t->table.key() == table) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 static void require_concurrent_index_deletion(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<DropIndex>();
     if (op == nullptr || op->concurrently || !on_existing_table(step)) continue;
+    if (table_dropped_in_same_transaction(ctx, step)) continue;
     Proposal p = concurrently(ctx, step);
     ctx.report(step,
                "DROP INDEX " + quoted(op->index) +

@@ -1,4 +1,6 @@
 // missing-downgrade: no downgrade, or one that does nothing or only raises.
+#include <filesystem>
+
 #include "rules/common.hpp"
 #include "rules/rules.hpp"
 
@@ -42,14 +44,14 @@ bool data_only(const Migration& m) {
 // finding may sit on a line that is itself a comment (dbmate's `-- migrate:down`) or in an
 // empty file, where no line ignore can reach it; an ignore-file of this one rule can, and the
 // rule reports once per migration.
-std::string data_only_help(const LayoutTraits& layout) {
+std::string data_only_help(const LayoutTraits& layout, const std::string& write) {
   std::string accept =
       layout.language == Language::python
           ? "by an ignore on the line above this finding: `# schemagate: ignore "
             "missing-downgrade -- <why it can't be undone>`"
           : "by an ignore in the file this finding is in: `-- schemagate: ignore-file "
             "missing-downgrade -- <why it can't be undone>`";
-  return std::string(layout.downgrade_help) +
+  return write +
          "; a data change that truly has no inverse can be accepted deliberately, with the "
          "reason, " +
          accept;
@@ -81,8 +83,15 @@ static void missing_downgrade(RuleContext& ctx) {
   const LayoutTraits& layout = traits(m.layout);
   std::string name = m.id.empty() ? std::string("this migration")
                                   : std::string(layout.migration_noun) + " " + m.id;
+  // A down file that is there but empty: filled, not added.
+  std::string write(layout.downgrade_help);
+  if (m.downgrade_kind == DowngradeKind::empty && layout.downgrade_form == DowngradeForm::file &&
+      m.down_file != nullptr) {
+    write = "fill the empty " + std::filesystem::path(m.down_file->path).filename().string() +
+            " with the statements that undo every change, in reverse order";
+  }
   ctx.report(m.downgrade_range, name + " " + what + ": it can't be rolled back",
-             data_only(m) ? data_only_help(layout) : std::string(layout.downgrade_help));
+             data_only(m) ? data_only_help(layout, write) : write);
 }
 
 extern const RuleDef missing_downgrade_rule{.id = "missing-downgrade",

@@ -157,6 +157,9 @@ struct AddConstraint {
   std::optional<QualifiedName> references;     // foreign keys
   std::string check_expression;                // check constraints, as written
   std::optional<std::string> not_null_column;  // CHECK (col IS NOT NULL)
+  // CHECK (col IS NOT NULL), or with further terms ANDed to it: once validated, PostgreSQL
+  // 12+ sets NOT NULL on the column without a scan.
+  std::optional<std::string> proves_not_null;
 };
 struct ValidateConstraint {
   QualifiedName table;
