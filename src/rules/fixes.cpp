@@ -749,17 +749,17 @@ Proposal set_first(const RuleContext& ctx, const Step& step, const std::string& 
       // After the BEGIN that opens the phase, on a line of its own.
       std::size_t end = line_end_of(text, *op.points.statement_end);
       std::size_t start = line_start_of(text, op.range.begin);
-      std::string_view before = text.substr(start, op.range.begin - start);
-      std::string indent = before.find_first_not_of(" \t") == std::string_view::npos
-                               ? std::string(before)
+      std::string_view lead = text.substr(start, op.range.begin - start);
+      std::string indent = lead.find_first_not_of(" \t") == std::string_view::npos
+                               ? std::string(lead)
                                : std::string();
       edit = Edit{end, end, std::string(eol) + indent + code};
     } else if (control == nullptr) {
       std::size_t begin = skip_sql_space(text, op.range.begin, op.range.end);
       std::size_t start = line_start_of(text, begin);
-      std::string_view before = text.substr(start, begin - start);
-      if (before.find_first_not_of(" \t") == std::string_view::npos) {
-        edit = Edit{begin, begin, code + std::string(eol) + std::string(before)};
+      std::string_view lead = text.substr(start, begin - start);
+      if (lead.find_first_not_of(" \t") == std::string_view::npos) {
+        edit = Edit{begin, begin, code + std::string(eol) + std::string(lead)};
       } else {
         edit = Edit{begin, begin, code + " "};
       }
