@@ -470,6 +470,16 @@ class ProjectLinter {
     Migration& m = up.migration;
     m.down_file = &down.file;
     m.downgrade = std::move(down.migration.upgrade);
+    // A statement PostgreSQL's parser rejected may undo anything of the upgrade: the
+    // downgrade is not seen through there (incomplete-downgrade stays quiet, as for SQL it
+    // can't analyse).
+    for (const FrontendIssue& issue : down.migration.issues) {
+      if (issue.rule != "syntax-error") continue;
+      Operation op;
+      op.kind = Unanalyzable{"a statement with a syntax error"};
+      op.range = issue.range;
+      m.downgrade.push_back(std::move(op));
+    }
     for (auto& w : down.migration.written_as) {
       if (std::find(m.written_as.begin(), m.written_as.end(), w) == m.written_as.end()) {
         m.written_as.push_back(std::move(w));

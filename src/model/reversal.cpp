@@ -303,9 +303,15 @@ class Finder {
 
   // The upgrade drops or undoes what it made itself: nothing is left for the downgrade.
   bool transient(Kind kind, const std::function<bool(const Change&)>& same) {
+    return cancel(kind, true, same);
+  }
+
+  // The upgrade drops (made: creates) and then creates (drops) the same object again: nothing
+  // of it is left to undo.
+  bool cancel(Kind kind, bool made, const std::function<bool(const Change&)>& same) {
     bool found = false;
     for (Change& c : changes_) {
-      if (c.live && c.made && c.kind == kind && same(c)) {
+      if (c.live && c.made == made && c.kind == kind && same(c)) {
         c.live = false;
         out_.undo[c.up] = Undo::nothing_to_undo;
         out_.what[c.up].clear();
@@ -470,6 +476,15 @@ class Finder {
               name(c.name, o.table.schema);
               if (o.not_null_column) c.columns = {ids_.column(t, *o.not_null_column)};
               c.using_index = o.using_index;
+              // A foreign key, unique or primary key the upgrade dropped and adds again under its
+              // name (dropped for a faster backfill, say): its name stands for its columns, so
+              // nothing is left to undo. A CHECK added again may have a new expression.
+              if (o.kind != ConstraintKind::check && o.kind != ConstraintKind::exclusion &&
+                  cancel(Kind::constraint, false, [&](const Change& d) {
+                    return d.table == t && c.name.matches(d.name.exact);
+                  })) {
+                return;
+              }
               // An Alembic CHECK's expression is not read: any of the table's columns may be
               // in it.
               c.partial = o.kind == ConstraintKind::check && c.columns.empty() && python_ &&
@@ -580,6 +595,20 @@ class Finder {
               // what is on them).
               std::set<std::string> gone = dropped_with(t, o.cascade);
               undo_all(i, false, [&](const Change& c) { return c.made && gone.contains(c.table); });
+            },
+            [&](const TableCommand& o) {
+              // A materialized view's indexes go with it.
+              if (o.what != "DROP MATERIALIZED VIEW") return;
+              std::string t = ids_.table(o.table);
+              undo_all(i, false, [&](const Change& c) { return c.made && c.table == t; });
+            },
+            [&](const DropSchema& o) {
+              // With CASCADE, everything in the schema goes (without, PostgreSQL drops only an
+              // empty schema).
+              if (!o.cascade || o.name.empty()) return;
+              const std::string prefix = o.name + ".";
+              undo_all(i, false,
+                       [&](const Change& c) { return c.made && c.table.starts_with(prefix); });
             },
             [&](const CreateTable& o) {
               std::string t = ids_.table(o.table);
