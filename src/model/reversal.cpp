@@ -214,6 +214,9 @@ struct Change {
   // DROP COLUMN drops it too.
   bool partial = false;
   bool live = true;
+  // Dropped by the upgrade and made again under its name (or the made one of that pair):
+  // a downgrade operation may still undo it, but incomplete-downgrade doesn't ask.
+  bool restored = false;
 };
 
 // An Alembic op.*() call, rather than SQL it runs (op.execute): its text starts with the call
@@ -274,6 +277,10 @@ class Finder {
       }
       Undo& u = out_.undo[c.up];
       if (u == Undo::undone || u == Undo::unknown) continue;
+      if (c.restored) {
+        u = Undo::nothing_to_undo;
+        continue;
+      }
       // A downgrade that runs SQL we can't read, or drops an index or constraint whose name
       // is only known at run time, or one we can't match while the upgrade's own name is not
       // known statically (a naming convention, an expression index): say nothing.
@@ -302,19 +309,27 @@ class Finder {
   }
 
   // The upgrade drops or undoes what it made itself: nothing is left for the downgrade.
+  // The upgrade drops what it made earlier: nothing of it is left to undo.
   bool transient(Kind kind, const std::function<bool(const Change&)>& same) {
-    return cancel(kind, true, same);
-  }
-
-  // The upgrade drops (made: creates) and then creates (drops) the same object again: nothing
-  // of it is left to undo.
-  bool cancel(Kind kind, bool made, const std::function<bool(const Change&)>& same) {
     bool found = false;
     for (Change& c : changes_) {
-      if (c.live && c.made == made && c.kind == kind && same(c)) {
+      if (c.live && c.made && c.kind == kind && same(c)) {
         c.live = false;
         out_.undo[c.up] = Undo::nothing_to_undo;
         out_.what[c.up].clear();
+        found = true;
+      }
+    }
+    return found;
+  }
+
+  // The upgrade makes again what it dropped earlier under the same name: both stay for the
+  // downgrade to match, neither is asked for.
+  bool restore(Kind kind, const std::function<bool(const Change&)>& same) {
+    bool found = false;
+    for (Change& c : changes_) {
+      if (c.live && !c.made && c.kind == kind && same(c)) {
+        c.restored = true;
         found = true;
       }
     }
@@ -447,6 +462,10 @@ class Finder {
                        .name = index_spec(o, python_ && is_op_call(m_, Phase::upgrade, op),
                                           name_converted(m_, Phase::upgrade, op))};
               name(c.name, o.table.schema);
+              // An index the upgrade dropped and builds again under its name (rebuilt around a
+              // data change, an INVALID leftover cleaned up first): nothing left to undo.
+              c.restored = restore(Kind::index,
+                                   [&](const Change& d) { return c.name.matches(d.name.exact); });
               c.partial = has_predicate(m_, Phase::upgrade, op);
               std::string shown = c.name.known() && !c.name.maybe_convention
                                       ? " " + quoted(c.name.display())
@@ -479,12 +498,10 @@ class Finder {
               // A foreign key, unique or primary key the upgrade dropped and adds again under its
               // name (dropped for a faster backfill, say): its name stands for its columns, so
               // nothing is left to undo. A CHECK added again may have a new expression.
-              if (o.kind != ConstraintKind::check && o.kind != ConstraintKind::exclusion &&
-                  cancel(Kind::constraint, false, [&](const Change& d) {
-                    return d.table == t && c.name.matches(d.name.exact);
-                  })) {
-                return;
-              }
+              c.restored = o.kind != ConstraintKind::check && o.kind != ConstraintKind::exclusion &&
+                           restore(Kind::constraint, [&](const Change& d) {
+                             return d.table == t && c.name.matches(d.name.exact);
+                           });
               // An Alembic CHECK's expression is not read: any of the table's columns may be
               // in it.
               c.partial = o.kind == ConstraintKind::check && c.columns.empty() && python_ &&
