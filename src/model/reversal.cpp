@@ -303,6 +303,9 @@ class Finder {
 
  private:
   void record(Change c, std::string what) {
+    // On a table named at run time (a model's __tablename__): what the downgrade does to it
+    // can't be matched either.
+    if (!c.table.empty() && c.table.back() == '.') return;
     out_.undo[c.up] = Undo::left;
     out_.what[c.up] = std::move(what);
     changes_.push_back(std::move(c));

@@ -505,6 +505,20 @@ Value Interp::method(const Value& recv, std::string_view name, py::Node call, co
     rest_effects();
     return unknown_at(call, f.file);
   }
+  if (name == "create_all" || name == "drop_all") {
+    // MetaData.create_all() / drop_all(): SQLAlchemy creates or drops the tables of models
+    // the revision doesn't spell out. What it changes is not seen, and nothing is assumed.
+    rest_effects();
+    std::string callee(py::text(f.file->text, py::field(call, "function")));
+    emit(Unanalyzable{"`" + callee + "()`"}, call, f);
+    issue("unsupported-operation", call, f,
+          "`" + callee + "()` " + (name == "create_all" ? "creates" : "drops") +
+              " the tables of SQLAlchemy models, which are not read; the schema changes it makes "
+              "are not checked",
+          "write the tables as op.create_table() and op.drop_table() calls, or check them by "
+          "hand");
+    return unknown_at(call, f.file);
+  }
   switch (recv.kind) {
     case ValueKind::op:
     case ValueKind::batch: {

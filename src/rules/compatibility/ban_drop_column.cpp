@@ -12,12 +12,13 @@ static void ban_drop_column(RuleContext& ctx) {
                                           py_str(op->column) + py_schema(op->table) + ")"
                                     : "ALTER TABLE " + sql_table(op->table) + " DROP COLUMN " +
                                           sql_ident(op->column) + ";";
+    // A table named at run time has no name to write in the statement.
     ctx.report(step,
                "dropping column " + quoted(op->table, op->column) +
                    " breaks running code that still reads or writes it, and loses its data",
                "stop using the column in the application (and in its ORM models) and deploy, "
                "then drop it in " +
-                   later_migration(ctx) + ": " + drop);
+                   later_migration(ctx) + (op->table.name.empty() ? "" : ": " + drop));
   }
 }
 

@@ -28,10 +28,11 @@ static void ban_drop_not_null(RuleContext& ctx) {
                    "is never NULL",
                std::string("first deploy application code that handles a NULL ") + op->column +
                    ", then drop the constraint in a later " +
-                   (alembic ? "revision (op.alter_column(\"" + op->table.display() + "\", \"" +
-                                  op->column + "\", nullable=True))"
-                            : "migration (ALTER TABLE " + op->table.display() + " ALTER COLUMN " +
-                                  op->column + " DROP NOT NULL;)"));
+                   (op->table.name.empty() ? std::string(alembic ? "revision" : "migration")
+                    : alembic ? "revision (op.alter_column(\"" + op->table.display() + "\", \"" +
+                                    op->column + "\", nullable=True))"
+                              : "migration (ALTER TABLE " + op->table.display() + " ALTER COLUMN " +
+                                    op->column + " DROP NOT NULL;)"));
   }
 }
 

@@ -11,12 +11,14 @@ static void ban_drop_table(RuleContext& ctx) {
     std::string drop = alembic(ctx)
                            ? "op.drop_table(" + py_str(op->table.name) + py_schema(op->table) + ")"
                            : "DROP TABLE " + sql_table(op->table) + ";";
+    // A table named at run time has no name to write in the commands.
+    const bool named = !op->table.name.empty();
     ctx.report(step,
                "dropping table " + quoted(op->table) +
                    " breaks running code that still uses it, and loses its data",
-               "stop using the table in the application and deploy, back it up (pg_dump -t " +
-                   sql_table(op->table) + "), then drop it in " + later_migration(ctx) + ": " +
-                   drop);
+               "stop using the table in the application and deploy, back it up (pg_dump" +
+                   (named ? " -t " + sql_table(op->table) : std::string()) + "), then drop it in " +
+                   later_migration(ctx) + (named ? ": " + drop : ""));
   }
 }
 

@@ -29,6 +29,18 @@ struct Found {
 
 std::string help_for(const Found& f, bool alembic) {
   std::string t = f.table.display();
+  // A table, name or column only known at run time (a model's __tablename__, an f-string, an
+  // expression): the statements can't be written out.
+  bool known = !t.empty();
+  for (const auto& [name, columns] : f.indexes) {
+    known = known && !name.empty() && name.find('{') == std::string::npos;
+    for (const std::string& c : columns) known = known && !c.empty() && c.front() != '(';
+  }
+  if (!known) {
+    return "build the unique index first with CREATE UNIQUE INDEX CONCURRENTLY (outside a "
+           "transaction), then add the constraint on it with ADD CONSTRAINT and UNIQUE USING "
+           "INDEX, which only takes a short lock";
+  }
   std::string build;
   std::string attach;
   for (const auto& [name, columns] : f.indexes) {

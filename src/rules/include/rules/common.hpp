@@ -20,6 +20,7 @@ inline std::string quoted(const QualifiedName& name) {
   return name.name.empty() ? quoted(std::string()) : quoted(name.display());
 }
 inline std::string quoted(const QualifiedName& table, const std::string& column) {
+  if (table.name.empty()) return "`" + column + "` (of a table named at run time)";
   return quoted(table.display() + "." + column);
 }
 
