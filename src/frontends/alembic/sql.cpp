@@ -282,14 +282,20 @@ void Interp::execute_value(const Value& v, const Arg& sql, py::Node call, Frame&
     // The SQL the database receives; its ranges map to the literal's, then into the file.
     sql::Expanded bound = bind_values(lit.value, v.text_clause ? Binds::text : binds);
     sql::RangeMap map = [&to_file, &bound](ByteRange r) { return to_file(bound.to_source(r)); };
-    sql::SplitOutcome split = sql::split_statements(bound.text);
     // Several statements in one string are sent as one query: one implicit transaction.
     const std::size_t first = f.ops->size();
     auto shared = [&] {
+      // Statements are what the server parses: a comment after the last `;` is none.
       std::size_t statements = 0;
-      for (ByteRange r : split.statements) {
-        if (!blank(std::string_view(bound.text).substr(r.begin, r.end - r.begin))) ++statements;
-      }
+      bool content = false;
+      (void)sql::scan_tokens(bound.text, [&](const sql::Token& t) {
+        if (t.kind == sql::TokenKind::comment) return;
+        bool end = t.kind == sql::TokenKind::other && t.range.end == t.range.begin + 1 &&
+                   bound.text[t.range.begin] == ';';
+        if (end && content) ++statements;
+        content = !end;
+      });
+      if (content) ++statements;
       if (statements < 2) return;
       for (std::size_t i = first; i < f.ops->size(); ++i) (*f.ops)[i].shares_query = true;
     };
@@ -302,6 +308,7 @@ void Interp::execute_value(const Value& v, const Arg& sql, py::Node call, Frame&
     std::vector<std::size_t> holes;
     holes.reserve(lit.holes.size());
     for (std::size_t h : lit.holes) holes.push_back(expanded_offset(bound, h));
+    sql::SplitOutcome split = sql::split_statements(bound.text);
     bool linted = false;
     for (ByteRange r : split.statements) {
       std::string_view stmt = std::string_view(bound.text).substr(r.begin, r.end - r.begin);
