@@ -208,7 +208,8 @@ struct Change {
   std::vector<std::string> columns{};  // index / constraint: origin names of its columns
   NameSpec name{};                     // index / constraint
   ConstraintKind constraint_kind = ConstraintKind::check;
-  std::string value{};       // enum_value: the type's key and the value before
+  // enum_value: the type's key and the value before; column_name: the new name.
+  std::string value{};
   bool using_index = false;  // ADD CONSTRAINT ... USING INDEX
   // A partial index: its predicate may name further columns (the IR doesn't keep them), whose
   // DROP COLUMN drops it too.
@@ -311,15 +312,25 @@ class Finder {
     changes_.push_back(std::move(c));
   }
 
-  // The upgrade drops or undoes what it made itself: nothing is left for the downgrade.
   // The upgrade drops what it made earlier: nothing of it is left to undo.
+  void settle(Change& c) {
+    c.live = false;
+    out_.undo[c.up] = Undo::nothing_to_undo;
+    out_.what[c.up].clear();
+  }
+  // The upgrade drops relations (origin keys): what it made on them goes with them.
+  void settle_on(const std::set<std::string>& gone) {
+    for (Change& c : changes_) {
+      if (c.live && c.made && gone.contains(c.table)) settle(c);
+    }
+  }
+
+  // The upgrade drops or undoes what it made itself: nothing is left for the downgrade.
   bool transient(Kind kind, const std::function<bool(const Change&)>& same) {
     bool found = false;
     for (Change& c : changes_) {
       if (c.live && c.made && c.kind == kind && same(c)) {
-        c.live = false;
-        out_.undo[c.up] = Undo::nothing_to_undo;
-        out_.what[c.up].clear();
+        settle(c);
         found = true;
       }
     }
@@ -361,13 +372,7 @@ class Finder {
               bool mine = created_here(t);
               // Everything on the table goes with it, and its partitions with theirs.
               std::set<std::string> gone = dropped_with(t, o.cascade);
-              for (Change& c : changes_) {
-                if (c.live && c.made && gone.contains(c.table)) {
-                  c.live = false;
-                  out_.undo[c.up] = Undo::nothing_to_undo;
-                  out_.what[c.up].clear();
-                }
-              }
+              settle_on(gone);
               for (const std::string& g : gone) created_tables_.erase(g);
               // A table named at run time (a model's __tablename__): which table the downgrade
               // recreates can't be told either.
@@ -412,9 +417,7 @@ class Finder {
                                                            col) != c.columns.end() ||
                                                  c.partial);
                 if (c.kind == Kind::table || c.kind == Kind::table_name || !on_it) continue;
-                c.live = false;
-                out_.undo[c.up] = Undo::nothing_to_undo;
-                out_.what[c.up].clear();
+                settle(c);
               }
               if (created_here(t) || added_here) return;
               Change c{.kind = Kind::column, .up = i, .made = false, .table = t, .column = col};
@@ -433,7 +436,11 @@ class Finder {
               transient(Kind::column_name,
                         [&](const Change& c) { return c.table == t && c.column == col; });
               if (added || o.new_name == col) return;
-              Change c{.kind = Kind::column_name, .up = i, .table = t, .column = col};
+              Change c{.kind = Kind::column_name,
+                       .up = i,
+                       .table = t,
+                       .column = col,
+                       .value = o.new_name};
               record(c, "renames column " + quoted(o.table.display() + "." + o.column) + " to " +
                             o.new_name + " but the downgrade never renames it back");
             },
@@ -527,6 +534,10 @@ class Finder {
               c.name.exact = n;
               record(c, "drops constraint " + quoted(n) + " but the downgrade never recreates it");
             },
+            [&](const TableCommand& o) {
+              note_view(o);
+              settle_on(view_drop(o));
+            },
             [&](const AlterEnum& o) {
               if (!o.rename) return;
               Change c{.kind = Kind::enum_value, .up = i};
@@ -552,7 +563,43 @@ class Finder {
         }
       }
     }
+    if (cascade) add_dependent_views(gone);
     return gone;
+  }
+
+  // A view the migration creates: the relations it reads, for a later DROP ... CASCADE.
+  void note_view(const TableCommand& o) {
+    if (o.what != "CREATE VIEW" && o.what != "CREATE OR REPLACE VIEW" &&
+        o.what != "CREATE MATERIALIZED VIEW") {
+      return;
+    }
+    std::vector<std::string>& sources = view_sources_[ids_.table(o.table)];
+    sources.clear();
+    for (const QualifiedName& q : o.sources) sources.push_back(ids_.table(q));
+  }
+
+  // The relations DROP VIEW / DROP MATERIALIZED VIEW takes (origin keys): the view, and with
+  // CASCADE the views the migration built on it (a materialized view with its indexes).
+  std::set<std::string> view_drop(const TableCommand& o) const {
+    if (o.what != "DROP VIEW" && o.what != "DROP MATERIALIZED VIEW") return {};
+    std::set<std::string> gone{ids_.table(o.table)};
+    if (o.cascade) add_dependent_views(gone);
+    return gone;
+  }
+
+  // Adds to `gone` the views the migration built on what is in it, and on those.
+  void add_dependent_views(std::set<std::string>& gone) const {
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const auto& [view, sources] : view_sources_) {
+        if (gone.contains(view)) continue;
+        if (std::any_of(sources.begin(), sources.end(),
+                        [&](const std::string& s) { return gone.contains(s); })) {
+          gone.insert(view);
+          grew = true;
+        }
+      }
+    }
   }
 
   // The upgrade gives an object the name of `s` (schema `schema`): an automatic name takes the
@@ -603,6 +650,22 @@ class Finder {
     return found;
   }
 
+  // The downgrade adds column `n` to table `t`, which the upgrade renamed to the name of a
+  // column it dropped: the rename and the drop are both undone.
+  void add_renamed_away(std::size_t down, const std::string& t, const std::string& n) {
+    auto live = [&](Kind kind, bool made, const std::string& column) {
+      return std::find_if(changes_.begin(), changes_.end(), [&](const Change& c) {
+        return c.live && c.made == made && c.kind == kind && c.table == t && c.column == column;
+      });
+    };
+    auto rename = live(Kind::column_name, true, n);
+    if (rename == changes_.end()) return;
+    auto drop = live(Kind::column, false, rename->value);
+    if (drop == changes_.end() || drop->up > rename->up) return;
+    undo(*drop, down, true);
+    undo(*rename, down, false);
+  }
+
   void downgrade(std::size_t i, const Operation& op) {
     std::visit(
         overloaded{
@@ -617,10 +680,11 @@ class Finder {
               undo_all(i, false, [&](const Change& c) { return c.made && gone.contains(c.table); });
             },
             [&](const TableCommand& o) {
+              note_view(o);
               // A materialized view's indexes go with it.
-              if (o.what != "DROP MATERIALIZED VIEW") return;
-              std::string t = ids_.table(o.table);
-              undo_all(i, false, [&](const Change& c) { return c.made && c.table == t; });
+              std::set<std::string> gone = view_drop(o);
+              if (gone.empty()) return;
+              undo_all(i, false, [&](const Change& c) { return c.made && gone.contains(c.table); });
             },
             [&](const DropSchema& o) {
               // With CASCADE, everything in the schema goes (without, PostgreSQL drops only an
@@ -667,10 +731,13 @@ class Finder {
             },
             [&](const AddColumn& o) {
               std::string t = ids_.table(o.table);
-              undo_all(i, false, [&](const Change& c) {
-                return !c.made && c.kind == Kind::column && c.table == t &&
-                       c.column == o.column.name;
+              const std::string& n = o.column.name;
+              bool found = undo_all(i, false, [&](const Change& c) {
+                return !c.made && c.kind == Kind::column && c.table == t && c.column == n;
               });
+              // The upgrade dropped column `m` and renamed `n` to `m`; adding `n` back gives the
+              // table its columns' names again (what was in `m` is lost either way).
+              if (!found) add_renamed_away(i, t, n);
               // A column's own UNIQUE, PRIMARY KEY, REFERENCES or CHECK recreates a constraint
               // under an automatic name the IR doesn't keep every part of: not asked for.
               const ColumnDef& d = o.column;
@@ -777,6 +844,8 @@ class Finder {
   // The upgrade's tables made PARTITION OF (true) or INHERITS (false) a parent: origin key →
   // the parent's origin key.
   std::map<std::string, std::pair<std::string, bool>> children_;
+  // The views the migration creates (origin key) and the relations each reads.
+  std::map<std::string, std::vector<std::string>> view_sources_;
   std::set<std::string> given_;  // schema "\n" name of the upgrade's indexes and constraints
   // What the downgrade drops that matches nothing the upgrade made: a constraint (by its
   // table's origin key) or an index, maybe one whose name we can't tell; or one whose name is

@@ -492,7 +492,9 @@ class Lowerer {
         std::string what = type == "OBJECT_VIEW"      ? "DROP VIEW"
                            : type == "OBJECT_MATVIEW" ? "DROP MATERIALIZED VIEW"
                                                       : "DROP SEQUENCE";
-        emit(table_cmd(what, name, {}, false, {}));
+        TableCommand c = table_cmd(what, name, {}, false, {});
+        c.cascade = cascade;
+        emit(std::move(c));
       } else if (type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY" || type == "OBJECT_RULE") {
         // [schema.]table.name: the object's table.
         std::vector<std::string> parts;
@@ -535,8 +537,12 @@ class Lowerer {
     if (type == "OBJECT_TABCONSTRAINT" || type == "OBJECT_TRIGGER" || type == "OBJECT_VIEW" ||
         type == "OBJECT_MATVIEW" || type == "OBJECT_SEQUENCE" || type == "OBJECT_COLUMN" ||
         type == "OBJECT_POLICY" || type == "OBJECT_RULE") {
-      return emit(
-          table_cmd("RENAME " + std::string(type.substr(type.find('_') + 1)), rel, {}, false, {}));
+      // Named as the statement writes it ("RENAME CONSTRAINT", not the parser's TABCONSTRAINT).
+      std::string object = type == "OBJECT_TABCONSTRAINT" ? "CONSTRAINT"
+                           : type == "OBJECT_MATVIEW"
+                               ? "MATERIALIZED VIEW"
+                               : std::string(type.substr(type.find('_') + 1));
+      return emit(table_cmd("RENAME " + object, rel, {}, false, {}));
     }
     other("RENAME " + std::string(type.substr(type.find('_') + 1)));
   }

@@ -256,6 +256,8 @@ struct TableCommand {
   // CREATE TRIGGER: the trigger's function.
   QualifiedName function;
   bool if_exists = false;
+  // DROP VIEW / DROP MATERIALIZED VIEW ... CASCADE: the views built on it go too.
+  bool cascade = false;
   // CREATE [OR REPLACE] [MATERIALIZED] VIEW: the relations its query reads.
   std::vector<QualifiedName> sources;
 };
