@@ -490,7 +490,9 @@ class ProjectLinter {
       for (Operation& op : m.downgrade) op.autocommit = true;
     }
     bool broken = !down.migration.issues.empty();
-    m.downgrade_kind = m.downgrade.empty() && !broken ? DowngradeKind::empty : DowngradeKind::real;
+    m.downgrade_kind = changes_nothing(m.downgrade, down.file.text) && !broken
+                           ? DowngradeKind::empty
+                           : DowngradeKind::real;
   }
 
   // Loads `order` ahead on the workers and lints it in order: with `shared` as the one

@@ -457,7 +457,10 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             // What goes with it: its partitions; with CASCADE its inheritance children, the views
             // over it and the foreign keys to it.
             const std::string key = o.table.key();
-            if (find(o.table) == nullptr) return;
+            if (find(o.table) == nullptr) {
+              step.never_seen = o.if_exists;
+              return;
+            }
             std::vector<std::string> gone = children(key, !o.cascade);
             gone.push_back(key);
             for (const Related& r : step.related) {
@@ -668,7 +671,10 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             if (!o.table.empty()) step.index_table = o.table;
             // Unqualified index names resolve in the default schema.
             auto it = indexes_.find(o.index.key());
-            if (it == indexes_.end()) return;
+            if (it == indexes_.end()) {
+              step.never_seen = o.if_exists;
+              return;
+            }
             if (!step.index_table) step.index_table = table_name_of(it->second.table);
             auto table = tables_.find(it->second.table);
             step.object_is_new = it->second.created_by == &migration;

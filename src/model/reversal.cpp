@@ -211,10 +211,13 @@ struct Change {
   // enum_value: the type's key and the value before; column_name: the new name.
   std::string value{};
   bool using_index = false;  // ADD CONSTRAINT ... USING INDEX
-  // A partial index: its predicate may name further columns (the IR doesn't keep them), whose
-  // DROP COLUMN drops it too.
+  // A partial or expression index: its predicate or expressions may name further columns (the
+  // IR doesn't keep them), whose DROP COLUMN drops it too.
   bool partial = false;
   bool live = true;
+  // A DROP COLUMN may have taken it (a partial or expression index whose other columns are
+  // not known): not asked for, and still matched by a later drop.
+  bool maybe_gone = false;
   // Dropped by the upgrade and made again under its name (or the made one of that pair):
   // a downgrade operation may still undo it, but incomplete-downgrade doesn't ask.
   bool restored = false;
@@ -272,7 +275,7 @@ class Finder {
     }
     for (Change& c : changes_) {
       // NOT NULL, defaults and enum values: reversible, but incomplete-downgrade doesn't ask.
-      if (!c.live || c.kind == Kind::not_null || c.kind == Kind::default_value ||
+      if (!c.live || c.maybe_gone || c.kind == Kind::not_null || c.kind == Kind::default_value ||
           c.kind == Kind::enum_value) {
         continue;
       }
@@ -318,6 +321,11 @@ class Finder {
     out_.undo[c.up] = Undo::nothing_to_undo;
     out_.what[c.up].clear();
   }
+  // An index or constraint surely on column `col` (origin name).
+  static bool on_column(const Change& c, const std::string& col) {
+    return std::find(c.columns.begin(), c.columns.end(), col) != c.columns.end();
+  }
+
   // The upgrade drops relations (origin keys): what it made on them goes with them.
   void settle_on(const std::set<std::string>& gone) {
     for (Change& c : changes_) {
@@ -413,11 +421,15 @@ class Finder {
               // Its indexes, constraints, NOT NULL and default go with it.
               for (Change& c : changes_) {
                 if (!c.live || !c.made || c.table != t) continue;
-                bool on_it = c.column == col || (std::find(c.columns.begin(), c.columns.end(),
-                                                           col) != c.columns.end() ||
-                                                 c.partial);
-                if (c.kind == Kind::table || c.kind == Kind::table_name || !on_it) continue;
-                settle(c);
+                if (c.kind == Kind::table || c.kind == Kind::table_name) continue;
+                if (c.column == col || on_column(c, col)) {
+                  settle(c);
+                } else if (c.partial) {
+                  // Maybe: nothing asked for, but a later DROP INDEX still matches it.
+                  c.maybe_gone = true;
+                  out_.undo[c.up] = Undo::nothing_to_undo;
+                  out_.what[c.up].clear();
+                }
               }
               if (created_here(t) || added_here) return;
               Change c{.kind = Kind::column, .up = i, .made = false, .table = t, .column = col};
@@ -427,15 +439,32 @@ class Finder {
             [&](const RenameColumn& o) {
               std::string t = ids_.table(o.table);
               std::string col = ids_.column(t, o.column);
+              std::string taken = ids_.column(t, o.new_name);  // a column dropped before
               ids_.rename_column(t, o.column, o.new_name);
               if (created_here(t)) return;
-              bool added = std::any_of(changes_.begin(), changes_.end(), [&](const Change& c) {
+              auto added = std::find_if(changes_.begin(), changes_.end(), [&](const Change& c) {
                 return c.live && c.made && c.kind == Kind::column && c.table == t &&
                        c.column == col;
               });
+              // A column added, filled and renamed to the name of the column it replaces
+              // (dispatch's _assignee_id): the table has its columns' names again. Both stay
+              // for the downgrade to match; neither is asked for.
+              if (added != changes_.end()) {
+                Change* replaced = nullptr;
+                for (Change& d : changes_) {
+                  if (d.live && !d.made && d.kind == Kind::column && d.table == t &&
+                      d.column == taken) {
+                    replaced = &d;
+                  }
+                }
+                if (replaced != nullptr) {
+                  replaced->restored = true;
+                  added->restored = true;
+                }
+              }
               transient(Kind::column_name,
                         [&](const Change& c) { return c.table == t && c.column == col; });
-              if (added || o.new_name == col) return;
+              if (added != changes_.end() || o.new_name == col) return;
               Change c{.kind = Kind::column_name,
                        .up = i,
                        .table = t,
@@ -476,7 +505,10 @@ class Finder {
               // data change, an INVALID leftover cleaned up first): nothing left to undo.
               c.restored = restore(Kind::index,
                                    [&](const Change& d) { return c.name.matches(d.name.exact); });
-              c.partial = has_predicate(m_, Phase::upgrade, op);
+              // An expression may name further columns too (the IR doesn't keep them).
+              c.partial =
+                  has_predicate(m_, Phase::upgrade, op) ||
+                  std::find(o.columns.begin(), o.columns.end(), "(expression)") != o.columns.end();
               std::string shown = c.name.known() && !c.name.maybe_convention
                                       ? " " + quoted(c.name.display())
                                       : " on " + quoted(o.table.display());
@@ -724,10 +756,17 @@ class Finder {
                 if (c.kind == Kind::not_null || c.kind == Kind::default_value) {
                   return c.column == col;
                 }
-                return (c.kind == Kind::index || c.kind == Kind::constraint) &&
-                       (std::find(c.columns.begin(), c.columns.end(), col) != c.columns.end() ||
-                        c.partial);
+                return (c.kind == Kind::index || c.kind == Kind::constraint) && on_column(c, col);
               });
+              // A partial or expression index may be on it too: undone, but a later DROP INDEX
+              // still matches it (and reverses it).
+              for (Change& c : changes_) {
+                if (c.live && c.made && c.table == t && c.partial &&
+                    (c.kind == Kind::index || c.kind == Kind::constraint)) {
+                  c.maybe_gone = true;
+                  out_.undo[c.up] = Undo::undone;
+                }
+              }
             },
             [&](const AddColumn& o) {
               std::string t = ids_.table(o.table);

@@ -123,7 +123,7 @@ class Dbmate final : public LayoutSpec {
     sql::lower_file_part(file, down->body, placeholders, down_options, m.downgrade, m.issues,
                          &m.written_as);
     m.downgrade_range = down->marker;
-    m.downgrade_kind = !m.downgrade.empty() || m.issues.size() > issues_before
+    m.downgrade_kind = !changes_nothing(m.downgrade, file.text) || m.issues.size() > issues_before
                            ? DowngradeKind::real
                            : DowngradeKind::empty;
     return m;

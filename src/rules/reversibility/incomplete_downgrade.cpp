@@ -13,8 +13,15 @@ static void incomplete_downgrade(RuleContext& ctx) {
   // names and implicit drops; a downgrade that runs SQL we can't see may undo anything, and a
   // name only known at run time is not guessed (Undo::unknown).
   Reversals reversals = find_reversals(m);
+  // A DROP ... IF EXISTS of something no migration made: nothing to put back.
+  std::vector<bool> never_seen(m.upgrade.size(), false);
+  for (const Step& step : ctx.steps()) {
+    if (step.phase != Phase::upgrade || !step.never_seen) continue;
+    auto i = static_cast<std::size_t>(step.op - m.upgrade.data());
+    if (i < never_seen.size()) never_seen[i] = true;
+  }
   for (std::size_t i = 0; i < m.upgrade.size(); ++i) {
-    if (reversals.undo[i] != Undo::left) continue;
+    if (reversals.undo[i] != Undo::left || never_seen[i]) continue;
     ctx.report(m.upgrade[i].range,
                "the upgrade " + reversals.what[i] + ": rolling back leaves the change in place",
                "add the inverse operation to the downgrade, in reverse order");

@@ -64,8 +64,13 @@ static void missing_downgrade(RuleContext& ctx) {
   if (!expects_downgrade(m, ctx.settings())) return;
   // A file that doesn't parse may have lost its downgrade to the error: syntax-error says so.
   if (has_syntax_error(m)) return;
-  // Nothing to undo: a merge revision (`alembic merge heads` writes `pass` both ways).
-  if (m.upgrade.empty() && m.downgrade_kind != DowngradeKind::real) return;
+  // Nothing to undo: a merge revision (`alembic merge heads` writes `pass` both ways), a
+  // migration that only marks a point in the history (lemmy's `SELECT 1` both ways).
+  if (m.downgrade_kind != DowngradeKind::real &&
+      (m.upgrade.empty() ||
+       (m.file != nullptr && changes_nothing(m.upgrade, std::string_view(m.file->text))))) {
+    return;
+  }
   std::string what;
   switch (m.downgrade_kind) {
     case DowngradeKind::real:
@@ -87,8 +92,14 @@ static void missing_downgrade(RuleContext& ctx) {
   std::string write(layout.downgrade_help);
   if (m.downgrade_kind == DowngradeKind::empty && layout.downgrade_form == DowngradeForm::file &&
       m.down_file != nullptr) {
-    write = "fill the empty " + std::filesystem::path(m.down_file->path).filename().string() +
-            " with the statements that undo every change, in reverse order";
+    std::string file = std::filesystem::path(m.down_file->path).filename().string();
+    // Only transaction control or a read (a template's BEGIN; COMMIT;, diesel's SELECT 1).
+    write = m.downgrade.empty()
+                ? "fill the empty " + file +
+                      " with the statements that undo every change, in reverse order"
+                : "write in " + file +
+                      " the statements that undo every change, in reverse order: "
+                      "what it runs now changes nothing";
   }
   ctx.report(m.downgrade_range, name + " " + what + ": it can't be rolled back",
              data_only(m) ? data_only_help(layout, write) : write);

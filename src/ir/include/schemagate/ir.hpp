@@ -360,6 +360,11 @@ overloaded(Fs...) -> overloaded<Fs...>;
 // A short human name for the operation ("CREATE INDEX", "ADD COLUMN", ...).
 [[nodiscard]] std::string operation_name(const Operation& op);
 
+// Does a migration phase of these operations (SQL in `text`) leave schema and data as they
+// were? Only transaction control, settings, and SELECTs that call no function (diesel's
+// `SELECT 1` placeholder, a Sqitch revert still holding its template's BEGIN; COMMIT;).
+[[nodiscard]] bool changes_nothing(const std::vector<Operation>& ops, std::string_view text);
+
 enum class Phase { upgrade, downgrade };
 
 // Does the runner wrap each migration in a transaction?

@@ -84,6 +84,10 @@ struct Step {
   // CREATE INDEX IF NOT EXISTS of an existing index (the table is still locked, nothing is
   // built), DROP TRIGGER IF EXISTS of a trigger the table does not have.
   bool skipped = false;
+  // DROP TABLE / DROP INDEX ... IF EXISTS of an object no migration replay has seen creates
+  // (a leftover of an older tool, a creation long since commented out): most likely there is
+  // nothing to drop, and nothing for a downgrade to put back.
+  bool never_seen = false;
 
   template <typename T>
   [[nodiscard]] const T* as() const {
