@@ -128,17 +128,20 @@ std::string statement_name(std::string_view kind) {
   return upper_words(kind);
 }
 
+bool changes_nothing(const Operation& op, std::string_view text) {
+  if (op.is<TransactionControl>() || op.is<SetSetting>()) return true;
+  const auto* other = op.as<Other>();
+  if (other == nullptr || other->statement_kind != "SelectStmt") return false;
+  // A function may do anything (setval, a procedure of the team's own): only a SELECT without
+  // a parenthesis is surely a read.
+  if (op.range.end > text.size() || op.range.begin >= op.range.end) return false;
+  return text.substr(op.range.begin, op.range.end - op.range.begin).find('(') ==
+         std::string_view::npos;
+}
+
 bool changes_nothing(const std::vector<Operation>& ops, std::string_view text) {
-  return std::all_of(ops.begin(), ops.end(), [&](const Operation& op) {
-    if (op.is<TransactionControl>() || op.is<SetSetting>()) return true;
-    const auto* other = op.as<Other>();
-    if (other == nullptr || other->statement_kind != "SelectStmt") return false;
-    // A function may do anything (setval, a procedure of the team's own): only a SELECT without
-    // a parenthesis is surely a read.
-    if (op.range.end > text.size() || op.range.begin >= op.range.end) return false;
-    return text.substr(op.range.begin, op.range.end - op.range.begin).find('(') ==
-           std::string_view::npos;
-  });
+  return std::all_of(ops.begin(), ops.end(),
+                     [&](const Operation& op) { return changes_nothing(op, text); });
 }
 
 std::string operation_name(const Operation& op) {

@@ -24,14 +24,15 @@ bool expects_downgrade(const Migration& m, const LintSettings& settings) {
   return false;
 }
 
-// Does the upgrade only change rows (INSERT, UPDATE, DELETE, TRUNCATE, with its settings and
-// transaction control), no schema? Such a change often has no inverse.
+// Does the upgrade only change rows (INSERT, UPDATE, DELETE, TRUNCATE, with its settings,
+// transaction control and reads), no schema? Such a change often has no inverse.
 bool data_only(const Migration& m) {
+  const std::string_view text = m.file != nullptr ? std::string_view(m.file->text) : "";
   bool data = false;
   for (const Operation& op : m.upgrade) {
     if (op.is<DataChange>() || op.is<Truncate>()) {
       data = true;
-    } else if (!op.is<SetSetting>() && !op.is<TransactionControl>()) {
+    } else if (!changes_nothing(op, text)) {
       return false;
     }
   }

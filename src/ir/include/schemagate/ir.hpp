@@ -363,6 +363,7 @@ overloaded(Fs...) -> overloaded<Fs...>;
 // Does a migration phase of these operations (SQL in `text`) leave schema and data as they
 // were? Only transaction control, settings, and SELECTs that call no function (diesel's
 // `SELECT 1` placeholder, a Sqitch revert still holding its template's BEGIN; COMMIT;).
+[[nodiscard]] bool changes_nothing(const Operation& op, std::string_view text);
 [[nodiscard]] bool changes_nothing(const std::vector<Operation>& ops, std::string_view text);
 
 enum class Phase { upgrade, downgrade };
