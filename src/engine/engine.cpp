@@ -137,6 +137,7 @@ class ProjectLinter {
   void lint_all() {
     Plan plan = make_plan(group_, headers(), options_);
     result_.start_after_found = result_.start_after_found || plan.start_after_found;
+    release(plan.headers);  // a copy of every file's header, only planning reads it
     for (Sequence& seq : plan.sequences) {
       std::vector<Unit*> order;
       order.reserve(seq.migrations.size());

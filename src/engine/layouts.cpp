@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <numeric>
 #include <system_error>
 
 namespace schemagate {
@@ -22,11 +23,18 @@ Layout detect_layout(const fs::path& dir) {
   if (fs::exists(dir / "sqitch.plan", ec)) return Layout::sqitch;
   std::vector<const LayoutSpec*> specs = detectable_layouts();
   std::vector<int> counts(specs.size(), 0);
+  // The first layout that recognises a file counts it: popx (specs[0]) before golang-migrate,
+  // whose names popx's include; then golang-migrate, whose `N_name.up.sql` names decide
+  // without reading the file that dbmate's marker needs; the numbered files of golang-migrate,
+  // dbmate or Flyway are theirs.
+  std::vector<std::size_t> order(specs.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_partition(order.begin() + 1, order.end(), [&](std::size_t i) {
+    return specs[i]->layout() == Layout::golang_migrate;
+  });
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (it->path().extension() != ".sql" || !it->is_regular_file(ec)) continue;
-    // The first layout that recognises a file counts it (popx before golang-migrate, whose
-    // names popx's include; the numbered files of golang-migrate, dbmate or Flyway are theirs).
-    for (std::size_t i = 0; i < specs.size(); ++i) {
+    for (std::size_t i : order) {
       if (specs[i]->recognises(it->path())) {
         ++counts[i];
         break;

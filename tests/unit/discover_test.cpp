@@ -65,6 +65,22 @@ TEST_CASE("layouts are detected per folder") {
   CHECK(r.place(projects() / "flyway/R__views.sql").role.repeatable);
 }
 
+TEST_CASE("a golang-migrate name decides before a dbmate marker; a tie still goes to dbmate") {
+  // `N_name.up.sql` is golang-migrate's even when the file starts with dbmate's marker (its
+  // name decides, so detection needs no read of the file).
+  schemagate::test::TempDir golang("golang-with-marker");
+  schemagate::test::write(golang.path() / "1_users.up.sql",
+                          "-- migrate:up\nCREATE TABLE users (id int);\n");
+  schemagate::test::write(golang.path() / "1_users.down.sql", "DROP TABLE users;\n");
+  CHECK(detect_layout(golang.path()) == Layout::golang_migrate);
+  // As many dbmate files as golang-migrate ones: dbmate.
+  schemagate::test::TempDir tie("dbmate-tie");
+  schemagate::test::write(tie.path() / "2_orders.sql",
+                          "-- migrate:up\nCREATE TABLE orders (id int);\n");
+  schemagate::test::write(tie.path() / "1_users.up.sql", "CREATE TABLE users (id int);\n");
+  CHECK(detect_layout(tie.path()) == Layout::dbmate);
+}
+
 TEST_CASE("numbered SQL files are one history, and one numbered file alone stays bare") {
   CHECK(detect_layout(projects() / "numbered") == Layout::numbered);
   schemagate::test::TempDir one("one-numbered");

@@ -558,16 +558,50 @@ namespace {
 
 bool blank(char c) { return c == ' ' || c == '\t'; }
 
-// Is `offset` inside a string literal of the tree that holds `any`?
-bool in_string(py::Node any, std::size_t offset) {
-  py::Node root = any;
-  for (py::Node p = ts_node_parent(root); !py::null(p); p = ts_node_parent(p)) root = p;
-  auto at = static_cast<std::uint32_t>(offset);
-  for (py::Node n = ts_node_descendant_for_byte_range(root, at, at); !py::null(n);
-       n = ts_node_parent(n)) {
-    if (py::is(n, "string") && ts_node_start_byte(n) < at) return true;
+// The line starts among `lines` (byte offsets in text order) that are not inside a string
+// literal of `stmt`, the statement they are lines of. A byte is inside a string literal when
+// a string node starts before it and ends after it (the nodes that hold a byte are a chain
+// from the root down; siblings do not overlap): one of the statement's ancestors, or a node
+// of its subtree, searched only below the nodes that span one of the lines.
+std::vector<std::size_t> outside_strings(py::Node stmt, const std::vector<std::size_t>& lines) {
+  std::vector<bool> inside(lines.size(), false);
+  // The first of `lines` strictly inside node `n`, or lines.size().
+  auto first_inside = [&](py::Node n) {
+    std::size_t b = ts_node_start_byte(n);
+    std::size_t e = ts_node_end_byte(n);
+    auto it = std::upper_bound(lines.begin(), lines.end(), b);
+    return it != lines.end() && *it < e ? static_cast<std::size_t>(it - lines.begin())
+                                        : lines.size();
+  };
+  auto mark = [&](py::Node n, std::size_t from) {
+    if (!py::is(n, "string")) return;
+    for (std::size_t i = from; i < lines.size() && lines[i] < ts_node_end_byte(n); ++i) {
+      inside[i] = true;
+    }
+  };
+  for (py::Node p = ts_node_parent(stmt); !py::null(p); p = ts_node_parent(p)) {
+    mark(p, first_inside(p));
   }
-  return false;
+  TSTreeCursor cursor = ts_tree_cursor_new(stmt);
+  for (;;) {
+    py::Node n = ts_tree_cursor_current_node(&cursor);
+    std::size_t from = first_inside(n);
+    if (from < lines.size()) {
+      mark(n, from);
+      if (ts_tree_cursor_goto_first_child(&cursor)) continue;
+    }
+    bool more = false;
+    while (!(more = ts_tree_cursor_goto_next_sibling(&cursor))) {
+      if (!ts_tree_cursor_goto_parent(&cursor)) break;
+    }
+    if (!more) break;
+  }
+  ts_tree_cursor_delete(&cursor);
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (!inside[i]) out.push_back(lines[i]);
+  }
+  return out;
 }
 
 }  // namespace
@@ -623,6 +657,7 @@ void Interp::points_of(py::Node call, Frame& f, std::size_t first) {
       pt.line_start = line;
       pt.lines_end = end;
       pt.indent = std::string(text.substr(line, begin - line));
+      std::vector<std::size_t> lines;
       for (std::size_t i = begin; i < end; ++i) {
         if (text[i] != '\n' && !(text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n')))
           continue;
@@ -630,8 +665,9 @@ void Interp::points_of(py::Node call, Frame& f, std::size_t first) {
         std::size_t code = next;
         while (code < end && blank(text[code])) ++code;
         if (code >= end || text[code] == '\n' || text[code] == '\r') continue;  // blank line
-        if (!in_string(call, next)) pt.more_lines.push_back(next);
+        lines.push_back(next);
       }
+      if (!lines.empty()) pt.more_lines = outside_strings(stmt, lines);
     }
   }
   for (std::size_t i = first; i < f.ops->size(); ++i) {

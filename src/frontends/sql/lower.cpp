@@ -89,6 +89,16 @@ class Lowerer {
     return *tokens_;
   }
 
+  // The index of the first token that starts at or after byte `at` of ctx_.sql (the tokens
+  // are in text order).
+  std::size_t first_token_at(std::size_t at) {
+    const auto& t = tokens();
+    return static_cast<std::size_t>(
+        std::partition_point(t.begin(), t.end(),
+                             [&](const Token& token) { return token.range.begin < at; }) -
+        t.begin());
+  }
+
   // Is token `i` the keyword `kw` (upper case)?
   bool word_is(std::size_t i, std::string_view kw) {
     const auto& t = tokens();
@@ -124,8 +134,7 @@ class Lowerer {
   // that closes the table's elements, or the statement's end.
   std::optional<std::size_t> element_end(std::size_t start) {
     const auto& t = tokens();
-    std::size_t i = 0;
-    while (i < t.size() && t[i].range.begin < start) ++i;
+    std::size_t i = first_token_at(start);
     if (i >= t.size() || t[i].range.begin != start) return std::nullopt;
     int depth = 0;
     std::optional<std::size_t> end;
@@ -162,10 +171,7 @@ class Lowerer {
         std::size_t next =
             ctx_.base + static_cast<std::size_t>(json::integer(constraints[i + 1], "location"));
         // The last token before the next constraint.
-        for (const Token& t : tokens()) {
-          if (t.range.begin >= next) break;
-          end = to_file(t.range.end);
-        }
+        if (std::size_t k = first_token_at(next); k > 0) end = to_file(tokens()[k - 1].range.end);
       } else {
         end = constraint_end(location);
       }
@@ -838,7 +844,9 @@ class Lowerer {
     if (auto r = json::field(v, "relation")) d.table = relation_name(*r);
     d.has_where = json::field(v, "whereClause").has_value();
     d.batched = is_batched(v);
-    clauses(d);
+    // Only an UPDATE's or DELETE's clauses are read (unbatched-backfill's help): an INSERT of
+    // seed rows is not scanned token by token.
+    if (kind == DataChangeKind::update || kind == DataChangeKind::delete_) clauses(d);
     emit(std::move(d));
   }
 
