@@ -409,7 +409,16 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
     auto it = tables_.find(t.key());
     return it != tables_.end() && it->second.created_by == &migration;
   };
-  if (const QualifiedName* t = target_table(op)) step.table_is_new = is_new(*t);
+  // Renamed earlier in this same phase of the migration (not created by it).
+  auto is_renamed = [&](const QualifiedName& t) {
+    auto it = tables_.find(t.key());
+    return it != tables_.end() && it->second.created_by != &migration &&
+           it->second.named_by == &migration && it->second.renamed_in == step.phase;
+  };
+  if (const QualifiedName* t = target_table(op)) {
+    step.table_is_new = is_new(*t);
+    step.table_renamed = is_renamed(*t);
+  }
 
   auto column_is_new = [&](const Table& t, const std::string& name) {
     auto c = t.columns.find(name);
@@ -486,6 +495,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             if (Table* t = find(o.table)) table = std::move(*t);
             step.object_is_new = table.named_by == &migration;
             table.named_by = &migration;
+            table.renamed_in = step.phase;
             tables_.erase(o.table.key());
             // What names the table by its key follows it.
             const std::string from = o.table.key();

@@ -48,6 +48,8 @@ class SchemaState {
   struct Table {
     const Migration* created_by = nullptr;
     const Migration* named_by = nullptr;
+    // The phase of named_by that renamed the table (RENAME TO), when it was renamed.
+    std::optional<Phase> renamed_in;
     std::map<std::string, Column> columns;
     std::map<std::string, const Migration*> constraints;  // name → creator
     std::map<std::string, NotNullCheck> not_null_checks;  // constraint name → its check

@@ -47,6 +47,10 @@ struct Step {
   // The table the operation works on (for DROP INDEX: the index's table, when known) was
   // created earlier in this same migration: locking or dropping it harms nobody.
   bool table_is_new = false;
+  // The table was renamed (RENAME TO) earlier in this same phase of this migration, and not
+  // created by it: the running application, which knows it only by its old name, cannot use
+  // it any more, and renaming-table reports that break once.
+  bool table_renamed = false;
   // The column, index or constraint the operation drops, renames or changes was created
   // earlier in this same migration (e.g. a downgrade undoing its own upgrade).
   bool object_is_new = false;
