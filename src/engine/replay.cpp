@@ -593,8 +593,12 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             step.not_null_proven = std::any_of(
                 t->not_null_checks.begin(), t->not_null_checks.end(),
                 [&](const auto& c) { return c.second.validated && c.second.column == o.column; });
-            if (auto c = t->columns.find(o.column); c != t->columns.end())
+            if (auto c = t->columns.find(o.column); c != t->columns.end()) {
+              // PostgreSQL skips SET NOT NULL of a column that is NOT NULL already: no scan
+              // (the lock is still taken). A dropped primary key leaves its columns NOT NULL.
+              step.unchanged = c->second.not_null == true;
               c->second.not_null = true;
+            }
           },
           [&](const DropNotNull& o) {
             Table* t = find_to_change(o.table);

@@ -59,7 +59,7 @@ struct Step {
   // The table is listed in the configuration's large_tables.
   bool table_is_large = false;
   // The operation changes nothing replay knows of (the lock is still taken): DROP NOT NULL of
-  // a column that is already nullable.
+  // a column that is already nullable, SET NOT NULL of one that is NOT NULL already.
   bool unchanged = false;
   // SET NOT NULL: a validated CHECK (column IS NOT NULL) exists on the column.
   bool not_null_proven = false;
