@@ -35,6 +35,9 @@ class SchemaState {
     // NOT NULL, as the operations replay read set it (CREATE TABLE, ADD COLUMN, SET/DROP NOT
     // NULL, PRIMARY KEY); nullopt when unknown.
     std::optional<bool> not_null;
+    // A default fills it when an INSERT leaves it out (DEFAULT, identity, serial, generated);
+    // nullopt when unknown.
+    std::optional<bool> has_default;
   };
   // A CHECK (column IS NOT NULL) constraint.
   struct NotNullCheck {

@@ -69,6 +69,9 @@ struct Step {
   bool utc_session = false;
   // ALTER COLUMN TYPE: the column's type before, when replay knows it.
   std::optional<TypeName> previous_type;
+  // DROP COLUMN: replay knows the column is NOT NULL without a default, so code that stops
+  // writing it fails its inserts until NOT NULL is dropped (or a default given).
+  bool column_required = false;
   // RENAME COLUMN: the column's type, when replay knows it.
   std::optional<TypeName> column_type;
   // ALTER TYPE ... RENAME VALUE: the table columns of that type (or arrays of it), as replay
