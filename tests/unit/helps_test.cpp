@@ -238,9 +238,9 @@ TEST_CASE("ban-drop-column: a NOT NULL column without a default is made nullable
               "stop using the column in the application (and in its ORM models) and deploy, then "
               "drop it in a later migration: ALTER TABLE jobs DROP COLUMN kind;",
               "stop using the column in the application (and in its ORM models) and deploy, then "
-              "drop it in a later migration: ALTER TABLE jobs DROP COLUMN note;",
+              "drop it in a later migration: ALTER TABLE jobs DROP COLUMN name;",
               "stop using the column in the application (and in its ORM models) and deploy, then "
-              "drop it in a later migration: ALTER TABLE jobs DROP COLUMN name;"});
+              "drop it in a later migration: ALTER TABLE jobs DROP COLUMN note;"});
   }
   SECTION("Alembic") {
     LintResult r = alembic_project(
