@@ -98,6 +98,8 @@ LockInfo set_not_null(const Step& step, int pg) {
                       "catalog-only from PostgreSQL 12 when a validated CHECK (column IS NOT "
                       "NULL) exists");
   if (step.not_null_proven && pg >= 12) info.work = Work::catalog;
+  // The column is NOT NULL already (replay knows): PostgreSQL has nothing to check.
+  if (step.unchanged) info.work = Work::catalog;
   return info;
 }
 

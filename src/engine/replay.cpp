@@ -409,7 +409,16 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
     auto it = tables_.find(t.key());
     return it != tables_.end() && it->second.created_by == &migration;
   };
-  if (const QualifiedName* t = target_table(op)) step.table_is_new = is_new(*t);
+  // Renamed earlier in this same phase of the migration (not created by it).
+  auto is_renamed = [&](const QualifiedName& t) {
+    auto it = tables_.find(t.key());
+    return it != tables_.end() && it->second.created_by != &migration &&
+           it->second.named_by == &migration && it->second.renamed_in == step.phase;
+  };
+  if (const QualifiedName* t = target_table(op)) {
+    step.table_is_new = is_new(*t);
+    step.table_renamed = is_renamed(*t);
+  }
 
   auto column_is_new = [&](const Table& t, const std::string& name) {
     auto c = t.columns.find(name);
@@ -434,8 +443,9 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             table.created_by = &migration;
             table.named_by = &migration;
             for (const ColumnDef& c : o.columns) {
-              table.columns[c.name] = {c.type, &migration, &migration,
-                                       c.not_null || c.primary_key || c.identity};
+              table.columns[c.name] = {
+                  c.type, &migration, &migration, c.not_null || c.primary_key || c.identity,
+                  c.default_value.has_value() || c.identity || c.serial || c.generated};
               if (c.identity || c.serial) {
                 table.sequences[c.name] =
                     QualifiedName{o.table.schema, o.table.name + "_" + c.name + "_seq"}.key();
@@ -489,6 +499,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             if (Table* t = find(o.table)) table = std::move(*t);
             step.object_is_new = table.named_by == &migration;
             table.named_by = &migration;
+            table.renamed_in = step.phase;
             tables_.erase(o.table.key());
             // What names the table by its key follows it.
             const std::string from = o.table.key();
@@ -511,9 +522,10 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
           [&](const AddColumn& o) {
             touch_table(o.table.key());
             Table& t = tables_[o.table.key()];
-            t.columns[o.column.name] = {
-                o.column.type, &migration, &migration,
-                o.column.not_null || o.column.primary_key || o.column.identity};
+            const ColumnDef& c = o.column;
+            t.columns[c.name] = {
+                c.type, &migration, &migration, c.not_null || c.primary_key || c.identity,
+                c.default_value.has_value() || c.identity || c.serial || c.generated};
             if (o.column.identity || o.column.serial) {
               t.sequences[o.column.name] =
                   QualifiedName{o.table.schema, o.table.name + "_" + o.column.name + "_seq"}.key();
@@ -526,6 +538,9 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             Table* t = find_to_change(o.table);
             if (t == nullptr) return;
             step.object_is_new = column_is_new(*t, o.column);
+            if (auto c = t->columns.find(o.column); c != t->columns.end()) {
+              step.column_required = c->second.not_null == true && c->second.has_default == false;
+            }
             t->columns.erase(o.column);
             t->sequences.erase(o.column);
             std::erase_if(t->foreign_keys, [&](const auto& fk) {
@@ -564,6 +579,13 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             if (!step.previous_type && !c->second.type.empty()) step.previous_type = c->second.type;
             c->second.type = o.to;
           },
+          [&](const SetDefault& o) {
+            Table* t = find_to_change(o.table);
+            if (t == nullptr) return;
+            if (auto c = t->columns.find(o.column); c != t->columns.end()) {
+              c->second.has_default = o.value.has_value();
+            }
+          },
           [&](const AlterEnum& o) {
             if (!o.rename) return;
             // Columns name their type as written: unqualified, or with its schema.
@@ -586,8 +608,12 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             step.not_null_proven = std::any_of(
                 t->not_null_checks.begin(), t->not_null_checks.end(),
                 [&](const auto& c) { return c.second.validated && c.second.column == o.column; });
-            if (auto c = t->columns.find(o.column); c != t->columns.end())
+            if (auto c = t->columns.find(o.column); c != t->columns.end()) {
+              // PostgreSQL skips SET NOT NULL of a column that is NOT NULL already: no scan
+              // (the lock is still taken). A dropped primary key leaves its columns NOT NULL.
+              step.unchanged = c->second.not_null == true;
               c->second.not_null = true;
+            }
           },
           [&](const DropNotNull& o) {
             Table* t = find_to_change(o.table);
@@ -744,9 +770,18 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
               // The IR does not keep the new name: the table's triggers are no longer known.
               if (Table* t = find_to_change(o.table)) t->triggers_known = false;
             } else if (o.what == "DROP IDENTITY") {
-              if (Table* t = find_to_change(o.table)) t->sequences.erase(o.name);
+              if (Table* t = find_to_change(o.table)) {
+                t->sequences.erase(o.name);
+                if (auto c = t->columns.find(o.name); c != t->columns.end()) {
+                  c->second.has_default = false;  // an identity column has no DEFAULT of its own
+                }
+              }
             } else if (o.what == "ADD IDENTITY") {
               if (Table* t = find_to_change(o.table)) {
+                if (auto c = t->columns.find(o.name); c != t->columns.end()) {
+                  c->second.has_default = true;
+                  c->second.not_null = true;
+                }
                 t->sequences[o.name] =
                     QualifiedName{o.table.schema, o.table.name + "_" + o.name + "_seq"}.key();
               }

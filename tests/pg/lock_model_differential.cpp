@@ -123,6 +123,11 @@ const std::vector<Case> kCases = {
     {"ALTER TABLE t ALTER COLUMN note SET NOT NULL", {}, "ALTER TABLE t ADD CONSTRAINT nn CHECK (note IS NOT NULL AND length(note) >= 0) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT nn"},
     {"ALTER TABLE t ALTER COLUMN note SET NOT NULL", {}, "ALTER TABLE t ADD CHECK (length(note) >= 0 AND (note IS NOT NULL AND (n IS NULL OR n > 0 OR n <= 0))) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT t_check"},
     {"ALTER TABLE t ALTER COLUMN note SET NOT NULL", {}, "ALTER TABLE t ADD CONSTRAINT nn CHECK (note IS NOT NULL OR n IS NULL) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT nn"},
+    // A column that is NOT NULL already is not checked again: an identity column, one added
+    // NOT NULL with a default, a primary key column whose key was dropped.
+    {"ALTER TABLE t ALTER COLUMN seqno SET NOT NULL"},
+    {"ALTER TABLE t ALTER COLUMN c1 SET NOT NULL", {}, "ALTER TABLE t ADD COLUMN c1 int NOT NULL DEFAULT 0"},
+    {"ALTER TABLE child ALTER COLUMN id SET NOT NULL", {}, "ALTER TABLE child DROP CONSTRAINT child_pkey"},
     {"ALTER TABLE t ALTER COLUMN note DROP NOT NULL"},
     {"ALTER TABLE t ALTER COLUMN note SET DEFAULT 'x'"},
     {"ALTER TABLE t ALTER COLUMN note DROP DEFAULT"},

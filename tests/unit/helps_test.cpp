@@ -208,3 +208,51 @@ TEST_CASE("transaction-nesting: the statements after a COMMIT go in the autocomm
         "outside a transaction (such as CREATE INDEX CONCURRENTLY) goes in a `with "
         "op.get_context().autocommit_block():` block");
 }
+
+TEST_CASE("ban-drop-column: a NOT NULL column without a default is made nullable first") {
+  SECTION("SQL") {
+    LintResult r = sql_project(
+        "CREATE TABLE jobs (id bigint PRIMARY KEY, name text NOT NULL, kind text NOT NULL "
+        "DEFAULT 'x', note text);\n",
+        "ALTER TABLE jobs DROP COLUMN name;\n");
+    CHECK(help_of(r, "ban-drop-column") ==
+          "the column is NOT NULL without a default, so code that stops writing it fails its "
+          "inserts: first drop NOT NULL (or give it a default) and deploy that with code that no "
+          "longer uses the column (and its ORM models), then drop it in a later migration:\n"
+          "ALTER TABLE jobs ALTER COLUMN name DROP NOT NULL;\n"
+          "-- then, in a later migration:\n"
+          "ALTER TABLE jobs DROP COLUMN name;");
+  }
+  SECTION("SQL: with a default, nullable, or given a default later: the usual help") {
+    LintResult r = sql_project(
+        "CREATE TABLE jobs (id bigint PRIMARY KEY, name text NOT NULL, kind text NOT NULL "
+        "DEFAULT 'x', note text);\n"
+        "ALTER TABLE jobs ALTER COLUMN name SET DEFAULT '';\n",
+        "ALTER TABLE jobs DROP COLUMN kind, DROP COLUMN note, DROP COLUMN name;\n");
+    std::vector<std::string> helps;
+    for (const Diagnostic& d : r.diagnostics) {
+      if (d.rule == "ban-drop-column") helps.push_back(d.help);
+    }
+    CHECK(helps ==
+          std::vector<std::string>{
+              "stop using the column in the application (and in its ORM models) and deploy, then "
+              "drop it in a later migration: ALTER TABLE jobs DROP COLUMN kind;",
+              "stop using the column in the application (and in its ORM models) and deploy, then "
+              "drop it in a later migration: ALTER TABLE jobs DROP COLUMN name;",
+              "stop using the column in the application (and in its ORM models) and deploy, then "
+              "drop it in a later migration: ALTER TABLE jobs DROP COLUMN note;"});
+  }
+  SECTION("Alembic") {
+    LintResult r = alembic_project(
+        "    op.create_table(\"jobs\", sa.Column(\"id\", sa.BigInteger(), primary_key=True),\n"
+        "                    sa.Column(\"name\", sa.Text(), nullable=False))",
+        "    op.drop_column(\"jobs\", \"name\")");
+    CHECK(help_of(r, "ban-drop-column") ==
+          "the column is NOT NULL without a default, so code that stops writing it fails its "
+          "inserts: first drop NOT NULL (or give it a default) and deploy that with code that no "
+          "longer uses the column (and its ORM models), then drop it in a later revision:\n"
+          "op.alter_column(\"jobs\", \"name\", nullable=True)\n"
+          "# then, in a later revision:\n"
+          "op.drop_column(\"jobs\", \"name\")");
+  }
+}

@@ -10,6 +10,8 @@ static void adding_not_nullable_field(RuleContext& ctx) {
     if (op == nullptr || !on_existing_table(step)) continue;
     // PostgreSQL 12+ skips the scan when a validated CHECK (col IS NOT NULL) proves it.
     if (step.not_null_proven && ctx.settings().pg_version >= 12) continue;
+    // The column is NOT NULL already: PostgreSQL skips the statement's check.
+    if (step.unchanged) continue;
     std::string help =
         ctx.settings().pg_version >= 12
             ? "add a CHECK NOT VALID and validate it in a later migration; SET NOT NULL then "

@@ -35,6 +35,9 @@ class SchemaState {
     // NOT NULL, as the operations replay read set it (CREATE TABLE, ADD COLUMN, SET/DROP NOT
     // NULL, PRIMARY KEY); nullopt when unknown.
     std::optional<bool> not_null;
+    // A default fills it when an INSERT leaves it out (DEFAULT, identity, serial, generated);
+    // nullopt when unknown.
+    std::optional<bool> has_default;
   };
   // A CHECK (column IS NOT NULL) constraint.
   struct NotNullCheck {
@@ -48,6 +51,8 @@ class SchemaState {
   struct Table {
     const Migration* created_by = nullptr;
     const Migration* named_by = nullptr;
+    // The phase of named_by that renamed the table (RENAME TO), when it was renamed.
+    std::optional<Phase> renamed_in;
     std::map<std::string, Column> columns;
     std::map<std::string, const Migration*> constraints;  // name → creator
     std::map<std::string, NotNullCheck> not_null_checks;  // constraint name → its check

@@ -47,6 +47,10 @@ struct Step {
   // The table the operation works on (for DROP INDEX: the index's table, when known) was
   // created earlier in this same migration: locking or dropping it harms nobody.
   bool table_is_new = false;
+  // The table was renamed (RENAME TO) earlier in this same phase of this migration, and not
+  // created by it: the running application, which knows it only by its old name, cannot use
+  // it any more, and renaming-table reports that break once.
+  bool table_renamed = false;
   // The column, index or constraint the operation drops, renames or changes was created
   // earlier in this same migration (e.g. a downgrade undoing its own upgrade).
   bool object_is_new = false;
@@ -55,7 +59,7 @@ struct Step {
   // The table is listed in the configuration's large_tables.
   bool table_is_large = false;
   // The operation changes nothing replay knows of (the lock is still taken): DROP NOT NULL of
-  // a column that is already nullable.
+  // a column that is already nullable, SET NOT NULL of one that is NOT NULL already.
   bool unchanged = false;
   // SET NOT NULL: a validated CHECK (column IS NOT NULL) exists on the column.
   bool not_null_proven = false;
@@ -65,6 +69,9 @@ struct Step {
   bool utc_session = false;
   // ALTER COLUMN TYPE: the column's type before, when replay knows it.
   std::optional<TypeName> previous_type;
+  // DROP COLUMN: replay knows the column is NOT NULL without a default, so code that stops
+  // writing it fails its inserts until NOT NULL is dropped (or a default given).
+  bool column_required = false;
   // RENAME COLUMN: the column's type, when replay knows it.
   std::optional<TypeName> column_type;
   // ALTER TYPE ... RENAME VALUE: the table columns of that type (or arrays of it), as replay

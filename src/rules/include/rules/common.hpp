@@ -38,9 +38,12 @@ inline bool on_existing_table(const Step& step) {
 
 // Destructive and compatibility rules: the table, column, index or constraint existed
 // before this migration (dropping what the migration itself created, e.g. in a downgrade
-// undoing its upgrade, harms nobody).
+// undoing its upgrade, harms nobody), and the table still has the name the running
+// application knows (after a RENAME TO earlier in the phase, renaming-table reports the
+// break once: one hazard, one finding).
 inline bool on_existing_object(const Step& step) {
-  return !step.table_is_new && !step.object_is_new && !reverses_upgrade(step);
+  return !step.table_is_new && !step.table_renamed && !step.object_is_new &&
+         !reverses_upgrade(step);
 }
 
 // Did the frontend fail to parse part of the migration?
