@@ -108,3 +108,21 @@ TEST_CASE("require-lock-timeout: the message says what the statement's lock mode
               .find(everything) != std::string::npos);
   }
 }
+
+TEST_CASE("adding-foreign-key-constraint: a table referencing itself is named once") {
+  const std::string first = "CREATE TABLE local_user (id bigint PRIMARY KEY, name text);\n";
+  const std::string m =
+      message_of(sql_project(first,
+                             "SET lock_timeout = '5s';\nALTER TABLE local_user ADD COLUMN "
+                             "invited_by bigint DEFAULT 0 REFERENCES local_user (id);\n"),
+                 "adding-foreign-key-constraint");
+  CHECK(m.find("`local_user` and `local_user`") == std::string::npos);
+  CHECK(m.find("SHARE ROW EXCLUSIVE on `local_user` (the foreign key references its own table)") !=
+        std::string::npos);
+  // With no default, every value of the new column is NULL: PostgreSQL checks no row.
+  CHECK(of_rule(sql_project(first,
+                            "SET lock_timeout = '5s';\nALTER TABLE local_user ADD COLUMN "
+                            "invited_by bigint REFERENCES local_user (id);\n"),
+                "adding-foreign-key-constraint")
+            .empty());
+}
