@@ -126,3 +126,44 @@ TEST_CASE("adding-foreign-key-constraint: a table referencing itself is named on
                 "adding-foreign-key-constraint")
             .empty());
 }
+
+TEST_CASE("unbatched-backfill: the batches walk the table's real primary key") {
+  auto help_of = [](const LintResult& r) {
+    std::vector<const Diagnostic*> found = of_rule(r, "unbatched-backfill");
+    REQUIRE(found.size() == 1);
+    return found[0]->help;
+  };
+  SECTION("an integer primary key not named id (SQL)") {
+    const std::string h = help_of(sql_project(
+        "CREATE TABLE jobs (job_no bigint PRIMARY KEY, state text);\n",
+        "SET lock_timeout = '5s';\nUPDATE jobs SET state = 'done' WHERE state = 'old';\n"));
+    CHECK(h.find("job_no > 0 AND job_no <= 1000") != std::string::npos);
+    CHECK(h.find("SELECT max(job_no) FROM jobs") != std::string::npos);
+    CHECK(h.find(" id ") == std::string::npos);
+  }
+  SECTION("a varchar id gets no integer ranges (Alembic, as fides' tables)") {
+    const std::string h = help_of(alembic_project(
+        "    op.create_table(\"ctl_systems\", sa.Column(\"id\", sa.String(), nullable=False),\n"
+        "                    sa.Column(\"state\", sa.Text()), sa.PrimaryKeyConstraint(\"id\"))\n",
+        "    op.execute(\"SET lock_timeout = '5s'\")\n"
+        "    op.execute(\"UPDATE ctl_systems SET state = 'done' WHERE state = 'old'\")\n"));
+    CHECK(h.find("id > ") == std::string::npos);
+    CHECK(h.find("max(id)") == std::string::npos);
+    CHECK(h.find("walking the table's primary key") != std::string::npos);
+  }
+  SECTION("an integer primary key (Alembic)") {
+    const std::string h = help_of(alembic_project(
+        "    op.create_table(\"events\", sa.Column(\"id\", sa.Integer(), primary_key=True),\n"
+        "                    sa.Column(\"state\", sa.Text()))\n",
+        "    op.execute(\"SET lock_timeout = '5s'\")\n"
+        "    op.execute(\"UPDATE events SET state = 'done'\")\n"));
+    CHECK(h.find("SELECT max(id) FROM events") != std::string::npos);
+    CHECK(h.find("id > :start AND id <= :start + 1000") != std::string::npos);
+  }
+  SECTION("a table replay doesn't know: the help says it in words") {
+    const std::string h = help_of(sql_project(
+        "SELECT 1;\n", "SET lock_timeout = '5s';\nDELETE FROM sessions WHERE expired;\n"));
+    CHECK(h.find("id > ") == std::string::npos);
+    CHECK(h.find("walking the table's primary key") != std::string::npos);
+  }
+}
