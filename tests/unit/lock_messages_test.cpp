@@ -167,3 +167,27 @@ TEST_CASE("unbatched-backfill: the batches walk the table's real primary key") {
     CHECK(h.find("walking the table's primary key") != std::string::npos);
   }
 }
+
+TEST_CASE("constraint-missing-not-valid: in a string of several statements, only the one changed") {
+  const std::string first =
+      "    op.create_table(\"orders\", sa.Column(\"id\", sa.BigInteger(), primary_key=True),\n"
+      "                    sa.Column(\"n\", sa.BigInteger()), sa.Column(\"m\", sa.BigInteger()))\n";
+  const std::string second =
+      "    op.execute(\"SET lock_timeout = '5s'\")\n"
+      "    op.execute('''\n"
+      "        ALTER TABLE orders DROP CONSTRAINT IF EXISTS ck_old_one;\n"
+      "        ALTER TABLE orders ADD CONSTRAINT ck_n CHECK (n > 0);\n"
+      "        ALTER TABLE orders DROP CONSTRAINT IF EXISTS ck_old_two;\n"
+      "    ''')\n";
+  const LintResult r = alembic_project(first, second);
+  std::vector<const Diagnostic*> found = of_rule(r, "constraint-missing-not-valid");
+  REQUIRE(found.size() == 1);
+  const std::string& h = found[0]->help;
+  CHECK(
+      h.starts_with("in the op.execute() string, which holds other statements too, write this "
+                    "one as:\nALTER TABLE orders ADD CONSTRAINT ck_n CHECK (n > 0) NOT VALID;"));
+  CHECK(h.find("ck_old_one") == std::string::npos);
+  CHECK(h.find("ck_old_two") == std::string::npos);
+  CHECK(h.find("op.execute('''") == std::string::npos);
+  CHECK(h.find("VALIDATE CONSTRAINT ck_n") != std::string::npos);
+}
