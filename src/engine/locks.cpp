@@ -62,6 +62,8 @@ LockInfo add_column(const AddColumn& op, int pg) {
   if (c.references) {
     info.other_table = qualified(*c.references);
     info.other_mode = share_row_exclusive;
+    // With a default in the statement, the rows are checked against the foreign key.
+    if (op.references_checked && info.work == Work::catalog) info.work = Work::scan;
   }
   return info;
 }

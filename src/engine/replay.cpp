@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <set>
+#include <string>
 #include <tuple>
 
 #include "schemagate/layout.hpp"
@@ -443,6 +445,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             table.created_by = &migration;
             table.named_by = &migration;
             for (const ColumnDef& c : o.columns) {
+              if (c.primary_key) table.primary_key.push_back(c.name);
               table.columns[c.name] = {
                   c.type, &migration, &migration, c.not_null || c.primary_key || c.identity,
                   c.default_value.has_value() || c.identity || c.serial || c.generated};
@@ -526,6 +529,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             t.columns[c.name] = {
                 c.type, &migration, &migration, c.not_null || c.primary_key || c.identity,
                 c.default_value.has_value() || c.identity || c.serial || c.generated};
+            if (c.primary_key) t.primary_key = {c.name};
             if (o.column.identity || o.column.serial) {
               t.sequences[o.column.name] =
                   QualifiedName{o.table.schema, o.table.name + "_" + o.column.name + "_seq"}.key();
@@ -542,6 +546,10 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
               step.column_required = c->second.not_null == true && c->second.has_default == false;
             }
             t->columns.erase(o.column);
+            if (std::find(t->primary_key.begin(), t->primary_key.end(), o.column) !=
+                t->primary_key.end()) {
+              t->primary_key.clear();
+            }
             t->sequences.erase(o.column);
             std::erase_if(t->foreign_keys, [&](const auto& fk) {
               const auto& cs = fk.second.columns;
@@ -557,6 +565,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             if (!c->second.type.empty()) step.column_type = c->second.type;
             Column column = c->second;
             column.named_by = &migration;
+            std::replace(t->primary_key.begin(), t->primary_key.end(), o.column, o.new_name);
             t->columns.erase(c);
             t->columns[o.new_name] = std::move(column);
             for (auto& [name, check] : t->not_null_checks) {
@@ -632,6 +641,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             }
             if (!o.name.empty()) t.constraints[o.name] = &migration;
             if (o.kind == ConstraintKind::primary_key) {
+              t.primary_key = o.columns;
               for (const std::string& name : o.columns) {
                 if (auto c = t.columns.find(name); c != t.columns.end()) c->second.not_null = true;
               }
@@ -676,6 +686,11 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
           [&](const DropConstraint& o) {
             Table* t = find_to_change(o.table);
             if (t == nullptr) return;
+            // The primary key may be the one dropped (its name is not kept): unknown now,
+            // unless the constraint is a foreign key or a NOT NULL check.
+            if (!t->foreign_keys.contains(o.name) && !t->not_null_checks.contains(o.name)) {
+              t->primary_key.clear();
+            }
             t->not_null_checks.erase(o.name);
             t->foreign_keys.erase(o.name);
             auto c = t->constraints.find(o.name);
@@ -691,7 +706,8 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
           [&](const CreateIndex& o) {
             if (o.name.empty()) return;
             touch_index(index_key({{}, o.name}, o.table));
-            indexes_[index_key({{}, o.name}, o.table)] = Index{o.table.key(), &migration};
+            indexes_[index_key({{}, o.name}, o.table)] =
+                Index{o.table.key(), &migration, o.columns};
           },
           [&](const DropIndex& o) {
             if (!o.table.empty()) step.index_table = o.table;
@@ -702,6 +718,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
               return;
             }
             if (!step.index_table) step.index_table = table_name_of(it->second.table);
+            step.index_columns = it->second.columns;
             auto table = tables_.find(it->second.table);
             step.object_is_new = it->second.created_by == &migration;
             step.table_is_new = table != tables_.end() && table->second.created_by == &migration;
@@ -811,6 +828,16 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
                               [&](const auto& c) { return c.second.type.name == o.name.name; });
               }
             }
+          },
+          [&](const DataChange& o) {
+            const Table* t = find(o.table);
+            if (t == nullptr || t->primary_key.size() != 1) return;
+            auto c = t->columns.find(t->primary_key.front());
+            if (c == t->columns.end() || c->second.type.array) return;
+            static const std::set<std::string, std::less<>> kIntegers = {
+                "int2",   "int4",      "int8",        "smallint", "integer", "bigint", "int",
+                "serial", "bigserial", "smallserial", "serial2",  "serial4", "serial8"};
+            if (kIntegers.contains(c->second.type.name)) step.integer_key = c->first;
           },
           [&](const DropSchema& o) {
             if (!o.cascade) return;

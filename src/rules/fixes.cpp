@@ -515,15 +515,25 @@ Proposal not_valid(const RuleContext& ctx, const Step& step, const AddConstraint
       *o.points.statement_end <= text.size() && !alembic(ctx)) {
     shown.end = *o.points.statement_end;
   }
-  // SQL in an op.execute("...") string: the whole call, as written.
-  if (alembic(ctx) && o.points.line_start && o.points.lines_end &&
-      *o.points.lines_end <= text.size()) {
+  // SQL in an op.execute("...") string: the whole call, as written; only the statement when
+  // the string holds others (it may be kilobytes of them).
+  std::string intro;
+  if (alembic(ctx) && o.shares_query && o.points.constraint_end) {
+    shown = o.range;
+    if (o.points.statement_end && *o.points.statement_end >= o.range.end &&
+        *o.points.statement_end <= text.size()) {
+      shown.end = *o.points.statement_end;
+    }
+    intro = "in the op.execute() string, which holds other statements too, write this one as:\n";
+  } else if (alembic(ctx) && o.points.line_start && o.points.lines_end &&
+             *o.points.lines_end <= text.size()) {
     shown = {*o.points.line_start, *o.points.lines_end};
   }
   out.fix = Fix{edit->text == " NOT VALID" ? "Add NOT VALID" : "Add postgresql_not_valid=True",
                 Applicability::unsafe,
                 {*edit}};
-  out.help = preview(text, shown, {*edit}) + "\n" + validate;
+  out.help = intro + preview(text, shown, {*edit}) + "\n" + validate;
+  out.before = intro;
   out.shown = shown;
   out.after = validate;
   return out;
@@ -561,8 +571,9 @@ Proposal combined(std::string_view text, std::vector<Proposal> parts) {
   }
   std::stable_sort(fix.edits.begin(), fix.edits.end(),
                    [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
-  out.help = preview(text, *parts.front().shown, fix.edits);
+  out.help = parts.front().before + preview(text, *parts.front().shown, fix.edits);
   for (const std::string& line : after) out.help += "\n" + line;
+  out.before = parts.front().before;
   out.shown = parts.front().shown;
   out.fix = std::move(fix);
   return out;

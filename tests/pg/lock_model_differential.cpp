@@ -84,7 +84,15 @@ const std::vector<Case> kCases = {
     {"ALTER TABLE t ADD COLUMN c1 int GENERATED ALWAYS AS (n * 2) STORED"},
     {"ALTER TABLE t ADD COLUMN c1 bigint GENERATED ALWAYS AS IDENTITY"},
     {"ALTER TABLE t ADD COLUMN c1 int NOT NULL DEFAULT 0"},
+    // A new column's foreign key is not validated when the column has no default (every value
+    // is NULL); any DEFAULT, even DEFAULT NULL, has the rows checked. A default on another
+    // column of the statement doesn't (from PostgreSQL 13 each sub-command is transformed
+    // alone).
     {"ALTER TABLE t ADD COLUMN c1 bigint REFERENCES parent (id)"},
+    {"ALTER TABLE t ADD COLUMN c1 bigint REFERENCES t (id)"},
+    {"ALTER TABLE t ADD COLUMN c1 bigint DEFAULT 1 REFERENCES parent (id)"},
+    {"ALTER TABLE t ADD COLUMN c1 bigint DEFAULT NULL REFERENCES parent (id)"},
+    {"ALTER TABLE t ADD COLUMN c1 bigint DEFAULT 1, ADD COLUMN c2 bigint REFERENCES parent (id)"},
     {"ALTER TABLE t ADD COLUMN c1 int UNIQUE"},
     {"ALTER TABLE t ADD COLUMN IF NOT EXISTS c1 text"},
     {"ALTER TABLE t ADD COLUMN c1 int, ADD COLUMN c2 int"},

@@ -153,12 +153,21 @@ TEST_CASE("fixes: the automatic constraint names are PostgreSQL 15's") {
 }
 
 TEST_CASE("helps: a backfill is batched with the user's own SET list and condition") {
-  LintOptions options;
-  LintResult r = lint_text(
-      "m.sql",
+  // The tables come from an earlier migration, with the integer primary key batched by.
+  schemagate::test::TempDir dir("fix-backfill");
+  auto lint_second = [&](const std::string& sql) {
+    schemagate::test::write(dir.path() / "000001_create.up.sql",
+                            "CREATE TABLE users (id bigint PRIMARY KEY, email text, n int);\n"
+                            "CREATE TABLE builds (id bigint PRIMARY KEY, resource_id bigint);\n"
+                            "CREATE TABLE sessions (id bigint PRIMARY KEY, expired boolean);\n");
+    schemagate::test::write(dir.path() / "000001_create.down.sql", "SELECT 1;\n");
+    schemagate::test::write(dir.path() / "000002_change.up.sql", sql);
+    schemagate::test::write(dir.path() / "000002_change.down.sql", "SELECT 1;\n");
+    return lint_paths({dir.path().string()}, LintOptions{});
+  };
+  LintResult r = lint_second(
       "UPDATE users SET email = lower(email), n = (SELECT 1 FROM t WHERE x) WHERE email <> "
-      "lower(email) RETURNING id;\n",
-      options);
+      "lower(email) RETURNING id;\n");
   auto it = std::find_if(r.diagnostics.begin(), r.diagnostics.end(),
                          [](const Diagnostic& d) { return d.rule == "unbatched-backfill"; });
   REQUIRE(it != r.diagnostics.end());
@@ -167,10 +176,9 @@ TEST_CASE("helps: a backfill is batched with the user's own SET list and conditi
         std::string::npos);
   CHECK(it->help.find("...") == std::string::npos);
   // The table keeps its alias, which the condition uses.
-  r = lint_text("m.sql",
-                "UPDATE builds b SET resource_id = NULL WHERE NOT EXISTS (SELECT 1 FROM resources "
-                "WHERE build_id = b.id);\nDELETE FROM ONLY sessions s WHERE s.expired;\n",
-                options);
+  r = lint_second(
+      "UPDATE builds b SET resource_id = NULL WHERE NOT EXISTS (SELECT 1 FROM resources "
+      "WHERE build_id = b.id);\nDELETE FROM ONLY sessions s WHERE s.expired;\n");
   std::vector<std::string> helps;
   for (const Diagnostic& d : r.diagnostics) {
     if (d.rule == "unbatched-backfill") helps.push_back(d.help);

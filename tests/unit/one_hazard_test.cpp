@@ -117,15 +117,16 @@ TEST_CASE("one hazard: the constraints of one statement are one finding with one
         "UNIQUE USING INDEX returns_shop_id_code_key, ADD CONSTRAINT returns_shop_id_code_key1 "
         "UNIQUE USING INDEX returns_shop_id_code_key1;");
 
-  // Inline REFERENCES on several columns: one finding, each clause moved out.
+  // Inline REFERENCES on several columns with a default (the rows are checked): one
+  // finding, each clause moved out.
   LintResult cols = lint_text("m.sql",
                               "SET lock_timeout = '5s';\n"
-                              "ALTER TABLE jobs ADD COLUMN a integer REFERENCES builds (id), "
-                              "ADD COLUMN b integer REFERENCES builds (id);\n",
+                              "ALTER TABLE jobs ADD COLUMN a integer DEFAULT 0 REFERENCES builds "
+                              "(id), ADD COLUMN b integer DEFAULT 0 REFERENCES builds (id);\n",
                               {});
   const Diagnostic& both = only(cols, "adding-foreign-key-constraint");
   CHECK(both.help ==
-        "ALTER TABLE jobs ADD COLUMN a integer, ADD COLUMN b integer;\n"
+        "ALTER TABLE jobs ADD COLUMN a integer DEFAULT 0, ADD COLUMN b integer DEFAULT 0;\n"
         "ALTER TABLE jobs ADD FOREIGN KEY (a) REFERENCES builds (id) NOT VALID;\n"
         "ALTER TABLE jobs ADD FOREIGN KEY (b) REFERENCES builds (id) NOT VALID;\n"
         "-- then, in a later migration:\n"

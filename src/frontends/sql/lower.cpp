@@ -400,6 +400,7 @@ class Lowerer {
         // DEFAULT NULL is no default: PostgreSQL stores none (no rewrite, rows get NULL).
         auto e = json::field(*k, "raw_expr");
         if (e && !is_null_constant(*e)) c.default_value = default_value(*e);
+        c.default_written = true;
       } else if (type == "CONSTR_IDENTITY") {
         c.identity = true;
         c.not_null = true;
@@ -726,7 +727,11 @@ class Lowerer {
         if (auto cd = json::as(*def, "ColumnDef")) {
           ColumnDef added = column(*cd);
           added.range = column_range(*cd);
-          emit(AddColumn{table, std::move(added), missing_ok});
+          // PostgreSQL (from 13, where each sub-command is transformed alone) checks the rows
+          // against the column's foreign key when the column has a default: any DEFAULT
+          // clause, even DEFAULT NULL, serial, GENERATED; an identity column is counted too.
+          bool checked = added.default_written || added.serial || added.generated || added.identity;
+          emit(AddColumn{table, std::move(added), missing_ok, checked});
           if (!ctx_.options.in_function) {
             ctx_.ops.back().points.references_clause = references_clause(*cd);
           }

@@ -88,6 +88,11 @@ Proposal separate_foreign_key(const RuleContext& ctx, const Step& step, const Ad
 }
 
 std::string message_for(const QualifiedName& table, const QualifiedName& ref) {
+  if (!table.empty() && table.key() == ref.key()) {
+    return "ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE on " + quoted(table) +
+           " (the foreign key references its own table), blocking writes to it while every row "
+           "is checked";
+  }
   return "ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE on " + quoted(table) + " and " + quoted(ref) +
          ", blocking writes to both while every row is checked";
 }
@@ -121,7 +126,9 @@ static void adding_foreign_key_constraint(RuleContext& ctx) {
       if (op->kind != ConstraintKind::foreign_key || op->not_valid || !op->references) continue;
       add_found(step, message_for(op->table, *op->references), not_valid(ctx, step, *op));
     } else if (const auto* add = step.as<AddColumn>()) {
-      if (!add->column.references) continue;
+      // A new column with no default in its statement is NULL in every row: PostgreSQL adds
+      // its foreign key without checking them, under a brief lock.
+      if (!add->column.references || !add->references_checked) continue;
       add_found(step, message_for(add->table, *add->column.references),
                 separate_foreign_key(ctx, step, *add));
     }

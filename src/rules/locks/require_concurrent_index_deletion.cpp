@@ -1,4 +1,8 @@
 // require-concurrent-index-deletion: DROP INDEX without CONCURRENTLY.
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "rules/common.hpp"
 #include "rules/fixes.hpp"
 #include "rules/rules.hpp"
@@ -7,10 +11,13 @@ namespace schemagate::rules {
 
 namespace {
 
-// Is the index of `drop` (a DROP INDEX in a transaction) dropped before its table is, in that
-// same transaction? DROP TABLE takes ACCESS EXCLUSIVE on the table, held to the commit, like
-// the DROP INDEX's lock: CONCURRENTLY (which can't run in a transaction anyway) would spare
-// nothing, and the table's drop has its own findings.
+// Is the index of `drop` (a DROP INDEX in a transaction) dropped before its table is, or
+// before one of its columns is, in that same transaction? DROP TABLE and DROP COLUMN take
+// ACCESS EXCLUSIVE on the table, held to the commit, like the DROP INDEX's lock (and DROP
+// COLUMN drops the column's indexes itself): CONCURRENTLY (which can't run in a transaction
+// anyway) would spare nothing, and the later drop has its own findings. The index's columns
+// must be known (replay saw it built): the dropped column is one of them, not only read by an
+// expression.
 bool table_dropped_in_same_transaction(const RuleContext& ctx, const Step& drop) {
   // A table named at run time (a model's __tablename__) is no table we can tell apart.
   if (!drop.index_table || drop.index_table->name.empty() || !drop.in_transaction ||
@@ -18,6 +25,8 @@ bool table_dropped_in_same_transaction(const RuleContext& ctx, const Step& drop)
     return false;
   }
   const std::string table = drop.index_table->key();
+  // "(expression)" for an expression: it matches no column.
+  const std::vector<std::string>& columns = drop.index_columns;
   bool after = false;
   for (const Step& step : ctx.steps()) {
     if (&step == &drop) {
@@ -32,6 +41,11 @@ bool table_dropped_in_same_transaction(const RuleContext& ctx, const Step& drop)
       return false;  // COMMIT, ROLLBACK [TO], PREPARE: the drop may not follow in it
     }
     if (const auto* t = step.as<DropTable>(); t != nullptr && t->table.key() == table) {
+      return true;
+    }
+    if (const auto* c = step.as<DropColumn>();
+        c != nullptr && c->table.key() == table &&
+        std::find(columns.begin(), columns.end(), c->column) != columns.end()) {
       return true;
     }
   }

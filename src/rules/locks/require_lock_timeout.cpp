@@ -22,6 +22,25 @@ std::string statement_name(const Operation& op) {
   return alter_table ? "ALTER TABLE ... " + operation_name(op) : operation_name(op);
 }
 
+// What waiting for `mode` on `what` holds up, from PostgreSQL's conflict table: ACCESS
+// EXCLUSIVE waits for every query and blocks them all; EXCLUSIVE lets plain SELECTs (ACCESS
+// SHARE) through but not SELECT ... FOR UPDATE/SHARE (ROW SHARE) or writes; SHARE and SHARE
+// ROW EXCLUSIVE conflict with writes (ROW EXCLUSIVE) and leave reads alone.
+std::string waits_and_blocks(LockMode mode, const std::string& what) {
+  if (conflicts(mode, LockMode::access_share)) {
+    return "without lock_timeout it waits behind any long query and blocks every other query "
+           "on " +
+           what + " meanwhile";
+  }
+  if (conflicts(mode, LockMode::row_share)) {
+    return "without lock_timeout it waits behind any long transaction that writes to " + what +
+           " or locks its rows, and blocks every query on " + what + " but plain SELECTs meanwhile";
+  }
+  return "without lock_timeout it waits behind any long transaction that writes to " + what +
+         " and blocks every INSERT, UPDATE and DELETE on " + what +
+         " meanwhile (plain SELECTs go on)";
+}
+
 }  // namespace
 
 static void require_lock_timeout(RuleContext& ctx) {
@@ -88,10 +107,7 @@ static void require_lock_timeout(RuleContext& ctx) {
     if (!p.fix) p.help = set_at_start(ctx, step, sql) + ", before this statement" + everywhere;
     ctx.report(step,
                statement_name(*step.op) + " takes " + std::string(to_string(lock.mode)) + " on " +
-                   what +
-                   ": without lock_timeout it waits behind any long query and blocks every "
-                   "other query on " +
-                   what + " meanwhile",
+                   what + ": " + waits_and_blocks(lock.mode, what),
                std::move(p.help), std::move(p.fix));
     return true;
   });

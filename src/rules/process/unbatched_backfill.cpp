@@ -9,13 +9,25 @@ namespace {
 // The statement in batches of consecutive key ranges, each committed on its own: the user's
 // SET list and condition, with a range of the key added. Key ranges always end, whatever the
 // SET does to the condition.
-std::string batched(const RuleContext& ctx, const DataChange& op) {
+// The ranges are of the table's primary key when replay knows it is one integer column;
+// otherwise the help says it in words (never guessing a column `id`).
+std::string batched(const RuleContext& ctx, const Step& step, const DataChange& op) {
   const bool update = op.kind == DataChangeKind::update;
+  if (!step.integer_key) {
+    return std::string(
+               "run it in batches, each in its own transaction, walking the table's primary "
+               "key: each batch takes the next rows in key order after the last key of the "
+               "batch before (a LIMIT-ed key subquery; ranges of consecutive values when the "
+               "key is an integer), until no row is left (") +
+           (alembic(ctx) ? "a loop in `with op.get_context().autocommit_block():`"
+                         : "a script or job after this migration") +
+           ")";
+  }
+  const std::string& id = *step.integer_key;
   if (op.joins || op.table.empty() || (update && op.set_list.empty()) ||
       (op.has_where && op.condition.empty())) {
-    return std::string(
-               "run it in batches of consecutive ranges of the table's key, up to the "
-               "largest key, each batch in its own transaction (") +
+    return "run it in batches of consecutive ranges of the table's primary key (" + id +
+           "), up to the largest key, each batch in its own transaction (" +
            (alembic(ctx) ? "a loop in `with op.get_context().autocommit_block():`"
                          : "a script or job after this migration") +
            ")";
@@ -26,19 +38,27 @@ std::string batched(const RuleContext& ctx, const DataChange& op) {
   const std::string where =
       op.condition.empty() ? std::string(" WHERE ") : " WHERE (" + op.condition + ") AND ";
   if (alembic(ctx)) {
-    return "run it in batches of the table's key (id here), each committed on its own:\n" +
-           autocommit_block({"bind = op.get_bind()",
-                             "last = bind.execute(sa.text(" + py_str("SELECT max(id) FROM " + t) +
-                                 ")).scalar() or 0",
-                             "for start in range(0, last, 1000):",
-                             "    bind.execute(sa.text(" +
-                                 py_str(head + where + "id > :start AND id <= :start + 1000") +
-                                 "), {\"start\": start})"});
+    return "run it in batches of the table's primary key (" + id +
+           "), each committed on its own:\n" +
+           autocommit_block(
+               {"bind = op.get_bind()",
+                "last = bind.execute(sa.text(" + py_str("SELECT max(" + id + ") FROM " + t) +
+                    ")).scalar() or 0",
+                "for start in range(0, last, 1000):",
+                "    bind.execute(sa.text(" +
+                    py_str(head + where + id + " > :start AND " + id + " <= :start + 1000") +
+                    "), {\"start\": start})"});
   }
-  return "run it in batches of the table's key (id here), each in its own transaction, from a "
-         "script or job after this migration:\n" +
-         head + where + "id > 0 AND id <= 1000;\n" +
-         "-- then id > 1000 AND id <= 2000, and so on up to SELECT max(id) FROM " + t;
+  return "run it in batches of the table's primary key (" + id +
+         "), each in its own transaction, from a script or job after this migration:\n" + head +
+         where + id + " > 0 AND " + id + " <= 1000;\n" + "-- then " + id + " > 1000 AND " + id +
+         " <= 2000, and so on up to SELECT max(" + id + ") FROM " + t;
+}
+
+// A system catalog (pg_catalog, or a pg_* relation such as pg_index): PostgreSQL's own
+// bookkeeping, a handful of rows, changed on purpose; not a table to batch.
+bool system_catalog(const QualifiedName& table) {
+  return table.schema == "pg_catalog" || table.name.starts_with("pg_");
 }
 
 }  // namespace
@@ -48,8 +68,9 @@ static void unbatched_backfill(RuleContext& ctx) {
     const auto* op = step.as<DataChange>();
     if (op == nullptr || !on_existing_table(step)) continue;
     if (op->kind != DataChangeKind::update && op->kind != DataChangeKind::delete_) continue;
+    if (system_catalog(op->table)) continue;
     const std::string verb = operation_name(*step.op);
-    const std::string help = batched(ctx, *op);
+    const std::string help = batched(ctx, step, *op);
     if (!op->has_where) {
       ctx.report(step,
                  verb + " of every row of " + quoted(op->table) +

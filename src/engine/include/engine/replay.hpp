@@ -65,10 +65,14 @@ class SchemaState {
     bool triggers_known = true;  // false after a RENAME TRIGGER (the IR has no new name)
     std::map<std::string, std::string> sequences;  // identity / serial column → sequence key
     std::vector<std::string> sources;              // a view: the relations its query reads
+    // The primary key's columns, when replay saw it made (a column's PRIMARY KEY, ADD
+    // PRIMARY KEY) and not dropped since; empty when unknown.
+    std::vector<std::string> primary_key;
   };
   struct Index {
     std::string table;  // table key
     const Migration* created_by = nullptr;
+    std::vector<std::string> columns;  // as CreateIndex has them ("(expression)" for one)
   };
 
   void apply(const Migration& migration, const Operation& op, Step& step);

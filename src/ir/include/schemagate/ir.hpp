@@ -54,6 +54,10 @@ struct ColumnDef {
   bool identity = false;                    // GENERATED ... AS IDENTITY
   bool serial = false;                      // serial / bigserial / smallserial
   std::optional<QualifiedName> references;  // inline REFERENCES
+  // A DEFAULT clause is written, DEFAULT NULL included (which `default_value` leaves out): on
+  // ADD COLUMN, PostgreSQL then checks the existing rows against the statement's new foreign
+  // keys, as it does for a serial or generated column; otherwise it skips that check.
+  bool default_written = false;
   // The column's own definition in the operation's file (SQL: from its name to the end of its
   // clauses; Alembic: the sa.Column(...) call inside the op.*(...) call), when the frontend
   // knows it exactly; findings about one column point here.
@@ -95,6 +99,11 @@ struct AddColumn {
   QualifiedName table;
   ColumnDef column;
   bool if_not_exists = false;
+  // PostgreSQL checks the existing rows against the column's REFERENCES: the column has a
+  // default (ColumnDef::default_written, serial, GENERATED ... STORED). Otherwise every new
+  // value is NULL and it skips the check (transformAlterTableStmt; before PostgreSQL 13 a
+  // default on another column the same ALTER TABLE adds made it check too).
+  bool references_checked = true;
 };
 struct DropColumn {
   QualifiedName table;

@@ -56,6 +56,12 @@ struct Step {
   bool object_is_new = false;
   // DROP INDEX / REINDEX INDEX: the index's table, when replay or the migration knows it.
   std::optional<QualifiedName> index_table;
+  // DROP INDEX: the index's columns, when replay saw it built ("(expression)" for an
+  // expression); empty when unknown.
+  std::vector<std::string> index_columns;
+  // UPDATE / DELETE: the table's primary key when replay knows it is one integer column
+  // (smallint, integer, bigint, or a serial): the key to batch by.
+  std::optional<std::string> integer_key;
   // The table is listed in the configuration's large_tables.
   bool table_is_large = false;
   // The operation changes nothing replay knows of (the lock is still taken): DROP NOT NULL of

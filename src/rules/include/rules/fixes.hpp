@@ -22,6 +22,8 @@ struct Proposal {
   // for sub-commands of one statement can be shown as one (combined()).
   std::optional<ByteRange> shown;
   std::string after;
+  // What the help says before the text shown ("in the op.execute() string, ...").
+  std::string before;
 };
 
 // The proposals for several sub-commands of one statement (ALTER TABLE t ADD ..., ADD ...)
