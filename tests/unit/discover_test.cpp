@@ -65,7 +65,7 @@ TEST_CASE("layouts are detected per folder") {
   CHECK(r.place(projects() / "flyway/R__views.sql").role.repeatable);
 }
 
-TEST_CASE("a golang-migrate name decides before a dbmate marker; a tie still goes to dbmate") {
+TEST_CASE("a golang-migrate name decides before a dbmate marker, and a tie still goes to dbmate") {
   // `N_name.up.sql` is golang-migrate's even when the file starts with dbmate's marker (its
   // name decides, so detection needs no read of the file).
   schemagate::test::TempDir golang("golang-with-marker");
