@@ -1,35 +1,12 @@
 // ban-drop-column: DROP COLUMN on an existing table in one step.
 #include <cstddef>
 #include <span>
+#include <string>
 
 #include "rules/common.hpp"
 #include "rules/rules.hpp"
 
 namespace schemagate::rules {
-
-namespace {
-
-// A column rebuilt under its name: later in the same phase and the same transaction, another
-// column of the table is renamed to the dropped name (copy into x_new, drop x, rename x_new
-// to x). Running code still finds the column when the transaction commits.
-bool rebuilt(std::span<const Step> steps, std::size_t at, const DropColumn& drop) {
-  const Step& step = steps[at];
-  if (!step.in_transaction || step.op->in_function) return false;
-  for (std::size_t i = at + 1; i < steps.size(); ++i) {
-    const Step& s = steps[i];
-    if (s.phase != step.phase || !s.in_transaction || s.op->is<TransactionControl>()) break;
-    if (const auto* r = s.as<RenameTable>(); r != nullptr && r->table.key() == drop.table.key()) {
-      break;  // the table no longer has its name
-    }
-    const auto* rename = s.as<RenameColumn>();
-    if (rename == nullptr || s.op->in_function || rename->table.key() != drop.table.key()) continue;
-    if (rename->new_name == drop.column) return true;
-    if (rename->column == drop.column) break;  // the name is taken away, not given back
-  }
-  return false;
-}
-
-}  // namespace
 
 static void ban_drop_column(RuleContext& ctx) {
   const std::span<const Step> steps = ctx.steps();
@@ -37,7 +14,9 @@ static void ban_drop_column(RuleContext& ctx) {
     const Step& step = steps[i];
     const auto* op = step.as<DropColumn>();
     if (op == nullptr || !on_existing_object(step)) continue;
-    if (rebuilt(steps, i, *op)) continue;
+    // A column rebuilt under its name (copy into x_new, drop x, rename x_new to x in one
+    // transaction): running code still finds the column at commit.
+    if (column_name_given_back(steps, i, op->table, op->column, false)) continue;
     std::string drop = alembic(ctx) ? "op.drop_column(" + py_str(op->table.name) + ", " +
                                           py_str(op->column) + py_schema(op->table) + ")"
                                     : "ALTER TABLE " + sql_table(op->table) + " DROP COLUMN " +

@@ -1,5 +1,7 @@
 // renaming-column: one-step column rename on an existing table.
 #include <array>
+#include <cstddef>
+#include <span>
 #include <string_view>
 
 #include "rules/common.hpp"
@@ -53,9 +55,14 @@ std::optional<std::string> known_sa_type(const TypeName& t) {
 }  // namespace
 
 static void renaming_column(RuleContext& ctx) {
-  for (const Step& step : ctx.steps()) {
+  const std::span<const Step> steps = ctx.steps();
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const Step& step = steps[i];
     const auto* op = step.as<RenameColumn>();
     if (op == nullptr || !on_existing_object(step)) continue;
+    // The old name is given back in the same transaction (rename x to x_old, add a new x):
+    // running queries still find a column named x at commit.
+    if (column_name_given_back(steps, i, op->table, op->column, true)) continue;
     // The new column is added nullable and without a default (catalog only), with the old
     // column's type when replay knows it.
     std::optional<TypeName> type;

@@ -1,7 +1,9 @@
 // Small helpers shared by rules.
 #pragma once
 
+#include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +47,13 @@ inline bool on_existing_object(const Step& step) {
   return !step.table_is_new && !step.table_renamed && !step.object_is_new &&
          !reverses_upgrade(step);
 }
+
+// Is the name `column` of `table` given back later in the same phase and transaction of
+// steps[at]: another column renamed to it (copy into x_new, drop x, rename x_new to x) or,
+// with `added`, a column added under it (rename x to x_old, add a new x)? Running code then
+// still finds a column of that name when the transaction commits.
+bool column_name_given_back(std::span<const Step> steps, std::size_t at, const QualifiedName& table,
+                            const std::string& column, bool added);
 
 // Did the frontend fail to parse part of the migration?
 inline bool has_syntax_error(const Migration& m) {

@@ -1,0 +1,33 @@
+// Helpers shared by rules that need more than a line.
+#include "rules/common.hpp"
+
+#include <cstddef>
+#include <span>
+#include <string>
+
+namespace schemagate::rules {
+
+bool column_name_given_back(std::span<const Step> steps, std::size_t at, const QualifiedName& table,
+                            const std::string& column, bool added) {
+  const Step& step = steps[at];
+  if (!step.in_transaction || step.op->in_function) return false;
+  for (std::size_t i = at + 1; i < steps.size(); ++i) {
+    const Step& s = steps[i];
+    if (s.phase != step.phase || !s.in_transaction || s.op->is<TransactionControl>()) break;
+    if (const auto* r = s.as<RenameTable>(); r != nullptr && r->table.key() == table.key()) {
+      break;  // the table no longer has its name
+    }
+    if (s.op->in_function) continue;
+    if (const auto* add = s.as<AddColumn>();
+        added && add != nullptr && add->table.key() == table.key() && add->column.name == column) {
+      return true;
+    }
+    const auto* rename = s.as<RenameColumn>();
+    if (rename == nullptr || rename->table.key() != table.key()) continue;
+    if (rename->new_name == column) return true;
+    if (rename->column == column) break;  // the name is taken away, not given back
+  }
+  return false;
+}
+
+}  // namespace schemagate::rules
