@@ -30,4 +30,13 @@ bool column_name_given_back(std::span<const Step> steps, std::size_t at, const Q
   return false;
 }
 
+bool maybe_made_at_run_time(std::span<const Step> steps, const Step& step) {
+  if (!step.never_seen) return false;
+  for (const Step& s : steps) {
+    if (&s == &step) break;
+    if (s.phase == step.phase && s.op->is<Unanalyzable>()) return true;
+  }
+  return false;
+}
+
 }  // namespace schemagate::rules

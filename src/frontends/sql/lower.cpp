@@ -233,6 +233,8 @@ class Lowerer {
                               false,
                               std::nullopt});
     }
+    if (kind == "CreateFunctionStmt") return create_function(v);
+    if ((kind == "SelectStmt" || kind == "CallStmt") && calls_dynamic_function(v)) return;
     if (kind == "DropStmt") return drop(v);
     if (kind == "DropdbStmt") return emit(DropDatabase{std::string(json::str(v, "dbname"))});
     if (kind == "RenameStmt") return rename(v);
@@ -329,6 +331,86 @@ class Lowerer {
   }
 
  private:
+  // CREATE FUNCTION / PROCEDURE: a PL/pgSQL body with EXECUTE runs SQL built at run time, so
+  // a later call of it in the file changes what no one can see statically.
+  void create_function(element v) {
+    std::string_view language;
+    std::string_view body;
+    for (element a : json::list(v, "options")) {
+      auto d = json::as(a, "DefElem");
+      auto arg = d ? json::field(*d, "arg") : std::nullopt;
+      if (!arg) continue;
+      std::string_view name = json::str(*d, "defname");
+      if (name == "language") {
+        if (auto str = json::as(*arg, "String")) language = json::str(*str, "sval");
+      } else if (name == "as") {
+        auto list = json::as(*arg, "List");
+        std::vector<element> items = list ? json::list(*list, "items") : std::vector<element>{};
+        auto str = items.empty() ? std::nullopt : json::as(items[0], "String");
+        if (str) body = json::str(*str, "sval");
+      }
+    }
+    std::vector<std::string> name = json::strings(v, "funcname");
+    if (ctx_.dynamic_functions != nullptr && !name.empty() && language == "plpgsql" &&
+        runs_dynamic_sql(body)) {
+      ctx_.dynamic_functions->push_back(name.back());
+    }
+    other("CreateFunctionStmt");
+  }
+
+  // Does a PL/pgSQL body hold an EXECUTE statement?
+  static bool runs_dynamic_sql(std::string_view body) {
+    auto ident = [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$';
+    };
+    constexpr std::string_view kWord = "execute";
+    for (std::size_t i = 0; i + kWord.size() < body.size(); ++i) {
+      if (i > 0 && ident(body[i - 1])) continue;
+      std::size_t k = 0;
+      while (k < kWord.size() &&
+             std::tolower(static_cast<unsigned char>(body[i + k])) == kWord[k]) {
+        ++k;
+      }
+      if (k == kWord.size() && !ident(body[i + k])) return true;
+    }
+    return false;
+  }
+
+  // A SELECT or CALL of a function the file defined with EXECUTE: one opaque operation and
+  // a dynamic-sql finding, instead of a read that changes nothing.
+  bool calls_dynamic_function(element v) {
+    if (ctx_.dynamic_functions == nullptr || ctx_.dynamic_functions->empty()) return false;
+    std::vector<element> todo{v};
+    while (!todo.empty()) {
+      element e = todo.back();
+      todo.pop_back();
+      json::object o;
+      json::array a;
+      if (e.get(o) == simdjson::SUCCESS) {
+        for (auto [k, x] : o) {
+          if (k == "FuncCall") {
+            std::vector<std::string> name = json::strings(x, "funcname");
+            const std::vector<std::string>& known = *ctx_.dynamic_functions;
+            if (!name.empty() &&
+                std::find(known.begin(), known.end(), name.back()) != known.end()) {
+              std::string message = "calls " + name.back() +
+                                    "(), which this file defines with EXECUTE: the SQL it runs "
+                                    "is built at run time and can't be checked";
+              emit(Unanalyzable{message});
+              ctx_.issues.push_back({"dynamic-sql", ctx_.map(ctx_.range), std::move(message),
+                                     "review the statements it generates by hand"});
+              return true;
+            }
+          }
+          todo.push_back(x);
+        }
+      } else if (e.get(a) == simdjson::SUCCESS) {
+        for (element x : a) todo.push_back(x);
+      }
+    }
+    return false;
+  }
+
   // NULL, or NULL cast to a type (NULL::int, CAST(NULL AS int)).
   static bool is_null_constant(element e) {
     auto [kind, v] = json::node(e);

@@ -249,7 +249,7 @@ class FileLowerer {
       auto len = static_cast<std::size_t>(json::integer(s, "stmt_len"));
       std::size_t end = len == 0 ? limit : begin + len;
       ByteRange r = trim(sql_, begin, end);
-      StatementContext ctx{sql_, r, base, map_, options_, ops_, issues_};
+      StatementContext ctx{sql_, r, base, map_, options_, ops_, issues_, &dynamic_functions_};
       lower_statement(*stmt, ctx);
     }
     return true;
@@ -260,6 +260,7 @@ class FileLowerer {
   const LowerOptions& options_;
   std::vector<Operation>& ops_;
   std::vector<FrontendIssue>& issues_;
+  std::vector<std::string> dynamic_functions_;
 };
 
 }  // namespace

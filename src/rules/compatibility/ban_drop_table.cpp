@@ -7,7 +7,9 @@ namespace schemagate::rules {
 static void ban_drop_table(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<DropTable>();
-    if (op == nullptr || !on_existing_table(step)) continue;
+    if (op == nullptr || !on_existing_table(step) || maybe_made_at_run_time(ctx.steps(), step)) {
+      continue;
+    }
     std::string drop = alembic(ctx)
                            ? "op.drop_table(" + py_str(op->table.name) + py_schema(op->table) + ")"
                            : "DROP TABLE " + sql_table(op->table) + ";";

@@ -68,6 +68,7 @@ static void require_lock_timeout(RuleContext& ctx) {
     LockInfo lock = lock_of(step, ctx.settings().pg_version);
     std::string what;
     LockMode mode = LockMode::none;
+    if (maybe_made_at_run_time(ctx.steps(), step)) return false;
     if (on_existing_table(step) && lock.mode >= LockMode::share) {
       what = !lock.table.empty() ? lock.table : !lock.target.empty() ? lock.target : "the table";
       mode = lock.mode;

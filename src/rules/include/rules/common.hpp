@@ -55,6 +55,12 @@ inline bool on_existing_object(const Step& step) {
 bool column_name_given_back(std::span<const Step> steps, std::size_t at, const QualifiedName& table,
                             const std::string& column, bool added);
 
+// DROP TABLE / INDEX IF EXISTS of an object replay never saw, after SQL built at run time
+// earlier in the phase (a function of the migration that clones a schema with EXECUTE, then
+// drops the copies it doesn't need): the object may well be one that SQL just made. Not
+// known, so rules stay quiet about it.
+bool maybe_made_at_run_time(std::span<const Step> steps, const Step& step);
+
 // Did the frontend fail to parse part of the migration?
 inline bool has_syntax_error(const Migration& m) {
   for (const FrontendIssue& issue : m.issues) {

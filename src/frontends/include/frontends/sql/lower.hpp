@@ -17,6 +17,9 @@ struct StatementContext {
   const LowerOptions& options;
   std::vector<Operation>& ops;
   std::vector<FrontendIssue>& issues;
+  // Functions the file defined earlier whose body runs SQL built at run time (EXECUTE): a
+  // call of one changes what no one can see statically. Lower case, without schema.
+  std::vector<std::string>* dynamic_functions = nullptr;
 };
 
 void lower_statement(json::element stmt, const StatementContext& ctx);
