@@ -5,6 +5,9 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
+#include <string_view>
+#include <utility>
 
 namespace schemagate {
 
@@ -562,6 +565,71 @@ bool binary_coercible(const TypeName& from, const TypeName& to) {
   }
   if (to.name == "inet" && from.name == "cidr") return true;
   return from.name == to.name && from.modifiers == to.modifiers;
+}
+
+namespace {
+
+// The built-in types refused_without_using knows, by family: casts within a family exist (a
+// number to any other number, json to jsonb and back), across families only to strings
+// (every type converts to text, varchar and char by its output function) and between some
+// date and time types.
+enum class Family { string, number, boolean, datetime, uuid, json, bytes };
+
+std::optional<Family> family(const TypeName& t) {
+  if (t.array) return std::nullopt;
+  static const std::pair<std::string_view, Family> kTypes[] = {{"text", Family::string},
+                                                               {"varchar", Family::string},
+                                                               {"bpchar", Family::string},
+                                                               {"int2", Family::number},
+                                                               {"int4", Family::number},
+                                                               {"int8", Family::number},
+                                                               {"float4", Family::number},
+                                                               {"float8", Family::number},
+                                                               {"numeric", Family::number},
+                                                               {"bool", Family::boolean},
+                                                               {"date", Family::datetime},
+                                                               {"timestamp", Family::datetime},
+                                                               {"timestamptz", Family::datetime},
+                                                               {"time", Family::datetime},
+                                                               {"timetz", Family::datetime},
+                                                               {"interval", Family::datetime},
+                                                               {"uuid", Family::uuid},
+                                                               {"json", Family::json},
+                                                               {"jsonb", Family::json},
+                                                               {"bytea", Family::bytes}};
+  for (const auto& [name, f] : kTypes) {
+    if (t.name == name) return f;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<bool> refused_without_using(const TypeName& from, const TypeName& to) {
+  const std::optional<Family> a = family(from);
+  const std::optional<Family> b = family(to);
+  // An enum (Alembic's sa.Enum, whose own name the type doesn't carry): it converts to the
+  // strings only, and nothing converts to it but itself.
+  if (!from.array && !to.array && (from.name == "enum") != (to.name == "enum")) {
+    if (from.name == "enum" && b) return *b != Family::string;
+    if (to.name == "enum" && a) return true;
+  }
+  if (!a || !b) return std::nullopt;
+  if (*b == Family::string || from.name == to.name) return false;
+  if (*a == Family::string) return true;
+  if (*a != *b) return true;
+  if (*a != Family::datetime) return false;
+  // Between date and time types: the casts pg_cast has (implicit or assignment).
+  static const std::pair<std::string_view, std::string_view> kCasts[] = {
+      {"date", "timestamp"},   {"date", "timestamptz"},      {"timestamp", "date"},
+      {"timestamptz", "date"}, {"timestamp", "timestamptz"}, {"timestamptz", "timestamp"},
+      {"timestamp", "time"},   {"timestamptz", "time"},      {"timestamptz", "timetz"},
+      {"time", "timetz"},      {"timetz", "time"},           {"time", "interval"},
+      {"interval", "time"}};
+  for (const auto& [f, t] : kCasts) {
+    if (from.name == f && to.name == t) return false;
+  }
+  return true;
 }
 
 }  // namespace schemagate

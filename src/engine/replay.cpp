@@ -52,6 +52,8 @@ std::vector<Step> SchemaState::replay(const Migration& migration, Phase phase,
   const bool runner_tx_ends = !traits(migration.layout).versioned;
   bool utc = false;        // the session's TimeZone is UTC, set by the migration
   bool utc_local = false;  // by a SET LOCAL: until the transaction ends
+  // Tables truncated earlier in the transaction still open (Step::table_emptied).
+  std::vector<std::string> emptied;
   for (const Operation& op : ops) {
     Step step;
     step.op = &op;
@@ -78,6 +80,13 @@ std::vector<Step> SchemaState::replay(const Migration& migration, Phase phase,
         if (!op.in_function && (utc_local || tc->kind != TransactionKind::commit)) utc = false;
         if (runner_tx_ends && !op.in_function && !op.autocommit) runner_tx = false;
       }
+    }
+    if (!step.in_transaction || op.is<TransactionControl>()) emptied.clear();
+    if (const QualifiedName* t = target_table(op); t != nullptr && !emptied.empty()) {
+      step.table_emptied = std::find(emptied.begin(), emptied.end(), t->key()) != emptied.end();
+    }
+    if (const auto* truncate = op.as<Truncate>(); truncate != nullptr && step.in_transaction) {
+      for (const QualifiedName& t : truncate->tables) emptied.push_back(t.key());
     }
     relate(migration, op, step);
     apply(migration, op, step);

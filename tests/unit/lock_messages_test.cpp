@@ -191,3 +191,30 @@ TEST_CASE("constraint-missing-not-valid: in a string of several statements, only
   CHECK(h.find("op.execute('''") == std::string::npos);
   CHECK(h.find("VALIDATE CONSTRAINT ck_n") != std::string::npos);
 }
+
+TEST_CASE("changing-column-type: a change PostgreSQL refuses without USING is said to fail") {
+  const std::string first = "CREATE TABLE organizations (id varchar(255) PRIMARY KEY);\n";
+  const LintResult sql = sql_project(
+      first, "SET lock_timeout = '5s';\nALTER TABLE organizations ALTER COLUMN id TYPE integer;\n");
+  std::vector<const Diagnostic*> found = of_rule(sql, "changing-column-type");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0]->message.find("from varchar(255) to integer fails") != std::string::npos);
+  CHECK(found[0]->message.find("rewritten") == std::string::npos);
+  CHECK(found[0]->help.find("USING id::integer") != std::string::npos);
+  // Alembic's existing_type tells the old type: the help writes postgresql_using.
+  const LintResult alembic = alembic_project(
+      "    op.create_table(\"organizations\", sa.Column(\"id\", sa.String(255), "
+      "primary_key=True))\n",
+      "    op.execute(\"SET lock_timeout = '5s'\")\n"
+      "    op.alter_column(\"organizations\", \"id\", existing_type=sa.String(255), "
+      "type_=sa.Integer())\n");
+  found = of_rule(alembic, "changing-column-type");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0]->message.find("fails") != std::string::npos);
+  CHECK(found[0]->help.find("postgresql_using=\"id::integer\"") != std::string::npos);
+  // With the conversion written, the change is a rewrite, not a failure.
+  const LintResult cast = sql_project(first,
+                                      "SET lock_timeout = '5s';\nALTER TABLE organizations ALTER "
+                                      "COLUMN id TYPE integer USING id::integer;\n");
+  CHECK(message_of(cast, "changing-column-type").find("rewritten") != std::string::npos);
+}

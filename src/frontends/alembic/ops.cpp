@@ -461,7 +461,7 @@ class OpReader {
     std::optional<AlterColumnType> type_change;
     const bool using_given = !args_.keyword("postgresql_using").null();
     if (Arg n = args_.keyword("type_"); !n.null()) {
-      AlterColumnType a{t, column, std::nullopt, {}, false, std::nullopt};
+      AlterColumnType a{t, column, std::nullopt, {}, false, std::nullopt, using_given};
       a.to = sa_type(r, n.node).value_or(TypeName{});
       if (Arg e = args_.keyword("existing_type"); !e.null()) a.from = sa_type(r, e.node);
       if (Arg u = args_.keyword("postgresql_using"); !u.null()) {

@@ -821,13 +821,14 @@ class Lowerer {
       } else if (sub == "AT_DropColumn") {
         emit(DropColumn{table, name, missing_ok});
       } else if (sub == "AT_AlterColumnType" && def) {
-        AlterColumnType t{table, name, std::nullopt, {}, false, std::nullopt};
+        AlterColumnType t{table, name, std::nullopt, {}, false, std::nullopt, false};
         if (auto cd = json::as(*def, "ColumnDef")) {
           if (auto tn = json::field(*cd, "typeName")) t.to = type_name(*tn);
           // A USING of the column itself (cast to the new type) is the conversion
           // PostgreSQL makes without one.
           auto using_expr = json::field(*cd, "raw_default");
           t.has_using = using_expr && !using_is_column(*using_expr, name, t.to);
+          t.using_written = using_expr.has_value();
           t.range = column_range(*cd);
         }
         emit(std::move(t));

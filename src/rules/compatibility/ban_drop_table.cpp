@@ -7,7 +7,10 @@ namespace schemagate::rules {
 static void ban_drop_table(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<DropTable>();
-    if (op == nullptr || !on_existing_table(step) || maybe_made_at_run_time(ctx.steps(), step)) {
+    // A table truncated earlier in the transaction (Step::table_emptied) is still reported:
+    // running code loses it all the same.
+    if (op == nullptr || step.table_is_new || reverses_upgrade(step) ||
+        maybe_made_at_run_time(ctx.steps(), step)) {
       continue;
     }
     std::string drop = alembic(ctx)

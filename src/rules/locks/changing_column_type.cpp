@@ -1,4 +1,8 @@
 // changing-column-type: ALTER COLUMN TYPE that rewrites the table.
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "rules/common.hpp"
 #include "rules/rules.hpp"
 
@@ -7,13 +11,18 @@ namespace schemagate::rules {
 static void changing_column_type(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<AlterColumnType>();
-    if (op == nullptr || !on_existing_table(step)) continue;
+    if (op == nullptr) continue;
+    const std::optional<TypeName>& before = step.previous_type ? step.previous_type : op->from;
+    // No assignment cast from the old type: PostgreSQL refuses the statement, whatever the
+    // table (new, or a downgrade's reversal): the migration fails, it doesn't rewrite.
+    const bool refused =
+        before && !op->using_written && refused_without_using(*before, op->to).value_or(false);
+    if (!refused && !on_existing_table(step)) continue;
     // Binary-coercible: only the catalog changes (the lock model).
     const LockInfo lock = lock_of(step, ctx.settings().pg_version);
     if (step.previous_type && lock.work == Work::catalog) continue;
-    std::string change = step.previous_type
-                             ? "from " + step.previous_type->text + " to " + op->to.text
-                             : "to " + op->to.text;
+    std::string change =
+        before ? "from " + before->text + " to " + op->to.text : "to " + op->to.text;
     const std::string new_column = op->column + "_new";
     std::vector<std::string> code = {
         add_nullable_column(ctx, op->table, new_column, op->to),
@@ -27,6 +36,28 @@ static void changing_column_type(RuleContext& ctx) {
     } else {
       code.push_back("ALTER TABLE " + sql_table(op->table) + " DROP COLUMN " +
                      sql_ident(op->column) + ";");
+    }
+    if (refused) {
+      // An Alembic sa.Enum without name=: the type's name is not written.
+      const std::string cast = sql_ident(op->column) + "::" +
+                               (op->to.name == "enum" ? "<the enum type>" : sql_type(op->to));
+      const std::string using_clause =
+          alembic(ctx) ? "postgresql_using=" + py_str(cast) : "USING " + cast;
+      std::string help = "write the conversion (" + using_clause + ")";
+      if (on_existing_table(step)) {
+        help +=
+            "; it rewrites the table under ACCESS EXCLUSIVE, so for a large table add a "
+            "column of the new type and move to it instead:\n" +
+            lines(code);
+      }
+      ctx.report_at(step, op->range,
+                    "changing the type of " + quoted(op->table, op->column) + " " + change +
+                        " fails: PostgreSQL has no automatic conversion from " + before->text +
+                        " to " + op->to.text +
+                        " and refuses the statement (\"cannot be cast "
+                        "automatically\") unless it says how to convert",
+                    help);
+      continue;
     }
     if (lock.work == Work::scan && step.utc_session) {
       // timestamp <-> timestamptz in UTC: the rows are kept, the column's indexes rebuilt.

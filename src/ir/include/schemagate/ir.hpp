@@ -123,6 +123,9 @@ struct AlterColumnType {
   bool has_using = false;
   // SQL: the sub-command, from the column's name to the end of its clauses, when known.
   std::optional<ByteRange> range;
+  // A USING clause (Alembic: postgresql_using=) is written, even one that converts as none
+  // does (`USING price::numeric(12,2)`): PostgreSQL then never refuses for want of a cast.
+  bool using_written = false;
 };
 struct SetNotNull {
   QualifiedName table;

@@ -88,4 +88,12 @@ inline constexpr int kCheckedPgVersion = 15;
 // valid as they are (varchar(n) → varchar(m ≥ n) or text, numeric precision raised, ...).
 [[nodiscard]] bool binary_coercible(const TypeName& from, const TypeName& to);
 
+// ALTER COLUMN TYPE without USING converts the old values with the assignment cast from the
+// old type to the new one. Where there is none (varchar to integer, integer to boolean, text
+// to uuid, ...) PostgreSQL refuses the statement: "column ... cannot be cast automatically to
+// type ...". true: refused; false: it converts; nullopt: not known here (an enum, a domain, an
+// array, a type this list doesn't have). Checked against the server for every pair it knows
+// (tests/pg/type_change_test.cpp).
+[[nodiscard]] std::optional<bool> refused_without_using(const TypeName& from, const TypeName& to);
+
 }  // namespace schemagate

@@ -51,6 +51,11 @@ struct Step {
   // created by it: the running application, which knows it only by its old name, cannot use
   // it any more, and renaming-table reports that break once.
   bool table_renamed = false;
+  // The table was truncated earlier in the same transaction, which still holds ACCESS
+  // EXCLUSIVE on it: it holds only the rows the migration wrote since, and nobody else can
+  // reach it until the commit. Lock rules report the TRUNCATE's lock, not the statements
+  // after it (an index or constraint built on the empty table blocks no one further).
+  bool table_emptied = false;
   // The column, index or constraint the operation drops, renames or changes was created
   // earlier in this same migration (e.g. a downgrade undoing its own upgrade).
   bool object_is_new = false;

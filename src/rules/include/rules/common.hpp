@@ -32,10 +32,11 @@ inline std::string quoted(const QualifiedName& table, const std::string& column)
 // upgrade's own operation didn't: no compatibility or lock rule reports it.
 inline bool reverses_upgrade(const Step& step) { return step.reverses != nullptr; }
 
-// Lock and rewrite rules: the table existed before this migration, and the operation is not
-// a downgrade undoing its upgrade.
+// Lock and rewrite rules: the table existed before this migration, the operation is not a
+// downgrade undoing its upgrade, and the table was not truncated earlier in the same
+// transaction (then it is empty and already locked: Step::table_emptied).
 inline bool on_existing_table(const Step& step) {
-  return !step.table_is_new && !reverses_upgrade(step);
+  return !step.table_is_new && !reverses_upgrade(step) && !step.table_emptied;
 }
 
 // Destructive and compatibility rules: the table, column, index or constraint existed
