@@ -7,10 +7,11 @@
 
 namespace schemagate::rules {
 
-bool column_name_given_back(std::span<const Step> steps, std::size_t at, const QualifiedName& table,
-                            const std::string& column, bool added) {
+const Step* column_name_given_back(std::span<const Step> steps, std::size_t at,
+                                   const QualifiedName& table, const std::string& column,
+                                   bool added) {
   const Step& step = steps[at];
-  if (!step.in_transaction || step.op->in_function) return false;
+  if (!step.in_transaction || step.op->in_function) return nullptr;
   for (std::size_t i = at + 1; i < steps.size(); ++i) {
     const Step& s = steps[i];
     if (s.phase != step.phase || !s.in_transaction || s.op->is<TransactionControl>()) break;
@@ -20,14 +21,14 @@ bool column_name_given_back(std::span<const Step> steps, std::size_t at, const Q
     if (s.op->in_function) continue;
     if (const auto* add = s.as<AddColumn>();
         added && add != nullptr && add->table.key() == table.key() && add->column.name == column) {
-      return true;
+      return &s;
     }
     const auto* rename = s.as<RenameColumn>();
     if (rename == nullptr || rename->table.key() != table.key()) continue;
-    if (rename->new_name == column) return true;
+    if (rename->new_name == column) return &s;
     if (rename->column == column) break;  // the name is taken away, not given back
   }
-  return false;
+  return nullptr;
 }
 
 bool maybe_made_at_run_time(std::span<const Step> steps, const Step& step) {

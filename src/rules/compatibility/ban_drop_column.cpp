@@ -16,7 +16,7 @@ static void ban_drop_column(RuleContext& ctx) {
     if (op == nullptr || !on_existing_object(step)) continue;
     // A column rebuilt under its name (copy into x_new, drop x, rename x_new to x in one
     // transaction): running code still finds the column at commit.
-    if (column_name_given_back(steps, i, op->table, op->column, false)) continue;
+    if (column_name_given_back(steps, i, op->table, op->column, false) != nullptr) continue;
     std::string drop = alembic(ctx) ? "op.drop_column(" + py_str(op->table.name) + ", " +
                                           py_str(op->column) + py_schema(op->table) + ")"
                                     : "ALTER TABLE " + sql_table(op->table) + " DROP COLUMN " +

@@ -1,5 +1,6 @@
 // renaming-column: one-step column rename on an existing table.
 #include <array>
+#include <cctype>
 #include <cstddef>
 #include <span>
 #include <string_view>
@@ -52,6 +53,47 @@ std::optional<std::string> known_sa_type(const TypeName& t) {
   return std::nullopt;
 }
 
+// Does SQL text name `identifier` as a whole word (any case, quoted or not)?
+bool mentions_identifier(std::string_view text, std::string_view identifier) {
+  auto lower = [](unsigned char c) { return static_cast<char>(std::tolower(c)); };
+  auto word = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$';
+  };
+  if (identifier.empty() || text.size() < identifier.size()) return false;
+  for (std::size_t at = 0; at + identifier.size() <= text.size(); ++at) {
+    bool same = true;
+    for (std::size_t k = 0; k < identifier.size() && same; ++k) {
+      same = lower(static_cast<unsigned char>(text[at + k])) ==
+             lower(static_cast<unsigned char>(identifier[k]));
+    }
+    if (!same) continue;
+    const std::size_t end = at + identifier.size();
+    if ((at == 0 || !word(text[at - 1])) && (end == text.size() || !word(text[end]))) return true;
+  }
+  return false;
+}
+
+// After a column added under the old name (steps[at]), is it filled from the renamed column
+// before the commit: an UPDATE of the table that sets it (or whose SET list is not known), or
+// SQL that can't be read? Running code then finds the data under the name when it commits
+// (lemmy's newest_comment_time, fides' enum column moved row by row).
+bool filled_before_commit(std::span<const Step> steps, std::size_t at, const QualifiedName& table,
+                          const std::string& column) {
+  const Step& added = steps[at];
+  for (std::size_t i = at + 1; i < steps.size(); ++i) {
+    const Step& s = steps[i];
+    if (s.phase != added.phase || !s.in_transaction || s.op->is<TransactionControl>()) break;
+    if (s.op->is<Unanalyzable>()) return true;
+    const auto* change = s.as<DataChange>();
+    if (change == nullptr || change->kind != DataChangeKind::update ||
+        change->table.key() != table.key()) {
+      continue;
+    }
+    if (change->set_list.empty() || mentions_identifier(change->set_list, column)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 static void renaming_column(RuleContext& ctx) {
@@ -60,9 +102,31 @@ static void renaming_column(RuleContext& ctx) {
     const Step& step = steps[i];
     const auto* op = step.as<RenameColumn>();
     if (op == nullptr || !on_existing_object(step)) continue;
-    // The old name is given back in the same transaction (rename x to x_old, add a new x):
-    // running queries still find a column named x at commit.
-    if (column_name_given_back(steps, i, op->table, op->column, true)) continue;
+    // The old name is given back in the same transaction (rename x to x_old, add a new x, to
+    // move x to a new type): running queries still find a column named x at commit, but it
+    // holds other values. The hazard is the data they read and write, not a missing name.
+    if (const Step* back = column_name_given_back(steps, i, op->table, op->column, true)) {
+      const auto* other = back->as<RenameColumn>();
+      if (other == nullptr &&
+          filled_before_commit(steps, static_cast<std::size_t>(back - steps.data()), op->table,
+                               op->column)) {
+        continue;
+      }
+      const std::string now = other != nullptr
+                                  ? "the values of " + quoted(other->column) + ", renamed to it"
+                                  : "a new column (NULL or its default in every existing row)";
+      ctx.report(step,
+                 "renaming " + quoted(op->table, op->column) + " to " + quoted(op->new_name) +
+                     " and giving " + quoted(op->column) +
+                     " to another column in the same transaction: running code that uses " +
+                     quoted(op->column) + " now reads and writes " + now + ", not the data it had",
+                 "keep " + quoted(op->column) +
+                     " on its data until the application has moved: "
+                     "add the replacement under a new name, keep it in sync (trigger), backfill it "
+                     "in batches, switch the application to it, then drop " +
+                     quoted(op->column) + " in " + later_migration(ctx));
+      continue;
+    }
     // The new column is added nullable and without a default (catalog only), with the old
     // column's type when replay knows it.
     std::optional<TypeName> type;

@@ -49,12 +49,14 @@ inline bool on_existing_object(const Step& step) {
          !reverses_upgrade(step);
 }
 
-// Is the name `column` of `table` given back later in the same phase and transaction of
-// steps[at]: another column renamed to it (copy into x_new, drop x, rename x_new to x) or,
-// with `added`, a column added under it (rename x to x_old, add a new x)? Running code then
-// still finds a column of that name when the transaction commits.
-bool column_name_given_back(std::span<const Step> steps, std::size_t at, const QualifiedName& table,
-                            const std::string& column, bool added);
+// The step, later in the same phase and transaction as steps[at], that gives the name
+// `column` of `table` back: another column renamed to it (copy into x_new, drop x, rename
+// x_new to x) or, with `added`, a column added under it (rename x to x_old, add a new x).
+// Running code then still finds a column of that name when the transaction commits. Null
+// when there is none.
+const Step* column_name_given_back(std::span<const Step> steps, std::size_t at,
+                                   const QualifiedName& table, const std::string& column,
+                                   bool added);
 
 // DROP TABLE / INDEX IF EXISTS of an object replay never saw, after SQL built at run time
 // earlier in the phase (a function of the migration that clones a schema with EXECUTE, then
