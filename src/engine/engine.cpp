@@ -78,6 +78,37 @@ void release(T& value) {
   T().swap(value);
 }
 
+// The other half of a SQL migration when it is Go code beside it (concourse's
+// N_name.up.go next to N_name.down.sql, N_name.down.go next to N_name.up.sql): runners that
+// take Go migrations pair the two by name. `half` is "up" or "down", the half to look for.
+// Its file name, or empty when there is none.
+std::string go_half(const std::string& path, const std::string& half) {
+  std::filesystem::path p(path);
+  std::string name = p.filename().string();
+  std::size_t cut = 0;
+  if (name.ends_with(".up.sql")) {
+    cut = 7;
+  } else if (name.ends_with(".down.sql")) {
+    cut = 9;
+  } else {
+    return {};
+  }
+  std::string other = name.substr(0, name.size() - cut) + "." + half + ".go";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(p.parent_path() / other, ec)) other.clear();
+  return other;
+}
+
+// What a downgrade whose upgrade is Go code reverses: that code, unread.
+const Operation& go_upgrade() {
+  static const Operation* op = [] {
+    auto* o = new Operation;
+    o->kind = Unanalyzable{"an upgrade in Go code"};
+    return o;
+  }();
+  return *op;
+}
+
 // One file of a group, from discovery to its findings. Only what ordering needs stays
 // once it has been linted: its path and its migration's header.
 struct Unit {
@@ -94,6 +125,7 @@ struct Unit {
   bool not_revision = false;        // a Python file that is no migration: not even counted
   bool companion = false;           // a downgrade file, linted with its upgrade
   bool downgrade_only = false;      // a downgrade file whose upgrade is missing
+  std::string upgrade_in_go;        // downgrade_only: its upgrade is this Go file beside it
   bool headed = false;              // its header was read first (Alembic): it keeps those ids
   Unit* down = nullptr;             // the downgrade file paired with this upgrade
   std::optional<std::string> text;  // lint_text: the text instead of the file's
@@ -423,6 +455,17 @@ class ProjectLinter {
         m.downgrade = std::move(m.upgrade);
         m.upgrade.clear();
         m.downgrade_kind = DowngradeKind::real;
+        u.upgrade_in_go = go_half(u.file.path, "up");
+      } else if (u.down == nullptr && u.ref.kind == SourceKind::sql) {
+        // The downgrade is Go code beside the file: there, but not readable here.
+        if (std::string go = go_half(u.file.path, "down"); !go.empty()) {
+          Migration& m = u.migration;
+          Operation op;
+          op.kind = Unanalyzable{"the downgrade is Go code (" + go + ")"};
+          op.range = m.downgrade_range;
+          m.downgrade.push_back(std::move(op));
+          m.downgrade_kind = DowngradeKind::real;
+        }
       }
       emit_issues(u);
       // A downgrade file only matters when it is reported on: history and context files
@@ -665,6 +708,13 @@ class ProjectLinter {
       if (step.phase != Phase::downgrade || m.downgrade.empty()) continue;
       auto i = static_cast<std::size_t>(step.op - m.downgrade.data());
       if (i < reversals.reverses.size()) step.reverses = reversals.reverses[i];
+    }
+    if (!f.upgrade_in_go.empty()) {
+      // The upgrade is Go code: any statement of the downgrade may undo it. Which one is not
+      // known, so no rule judges them as changes to the running application's schema.
+      for (Step& step : steps) {
+        if (step.phase == Phase::downgrade) step.reverses = &go_upgrade();
+      }
     }
     if (options_.checklist.active() && f.reported && !f.ref.role.down) {
       f.needs = checklist::needs_of(steps, options_.settings.pg_version);

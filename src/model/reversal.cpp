@@ -835,6 +835,15 @@ class Finder {
               const std::string& n = o.name;
               if (n.empty()) {
                 runtime_constraint_drops_.insert(t);
+                // A name looked up at run time (superset's generic_find_uq_constraint_name)
+                // may well be a constraint the upgrade added to the table: the drop is taken as
+                // its reversal, and no rule reports it.
+                for (Change& c : changes_) {
+                  if (c.live && c.made && c.kind == Kind::constraint && c.table == t) {
+                    undo(c, i, true);
+                    break;
+                  }
+                }
                 return;
               }
               bool found = undo_named(i, n, [&](const Change& c) {

@@ -2,8 +2,10 @@
 #include <array>
 #include <cctype>
 #include <cstddef>
+#include <set>
 #include <span>
 #include <string_view>
+#include <tuple>
 
 #include "rules/common.hpp"
 #include "rules/rules.hpp"
@@ -98,10 +100,14 @@ bool filled_before_commit(std::span<const Step> steps, std::size_t at, const Qua
 
 static void renaming_column(RuleContext& ctx) {
   const std::span<const Step> steps = ctx.steps();
+  // Renames already reported, per phase: the same rename again (superset retries it in an
+  // `except` branch after dropping a MySQL check) is the same hazard.
+  std::set<std::tuple<Phase, std::string, std::string, std::string>> seen;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const Step& step = steps[i];
     const auto* op = step.as<RenameColumn>();
     if (op == nullptr || !on_existing_object(step)) continue;
+    if (!seen.emplace(step.phase, op->table.key(), op->column, op->new_name).second) continue;
     // The old name is given back in the same transaction (rename x to x_old, add a new x, to
     // move x to a new type): running queries still find a column named x at commit, but it
     // holds other values. The hazard is the data they read and write, not a missing name.

@@ -1,15 +1,45 @@
 // adding-required-field: ADD COLUMN NOT NULL without a default on an existing table.
+#include <cstddef>
+#include <span>
+
 #include "rules/common.hpp"
 #include "rules/rules.hpp"
 
 namespace schemagate::rules {
 
+namespace {
+
+// Were all rows of `table` deleted (DELETE without WHERE or join) earlier in the transaction
+// of steps[at]? The column is then added to a table with no row the transaction sees.
+bool rows_deleted_before(std::span<const Step> steps, std::size_t at, const QualifiedName& table) {
+  const Step& step = steps[at];
+  if (!step.in_transaction) return false;
+  for (std::size_t i = at; i-- > 0;) {
+    const Step& s = steps[i];
+    if (s.phase != step.phase || !s.in_transaction || s.op->is<TransactionControl>()) break;
+    const auto* del = s.as<DataChange>();
+    if (del != nullptr && del->kind == DataChangeKind::delete_ && !del->has_where && !del->joins &&
+        !s.op->in_function && del->table.key() == table.key()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 static void adding_required_field(RuleContext& ctx) {
-  for (const Step& step : ctx.steps()) {
+  const std::span<const Step> steps = ctx.steps();
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const Step& step = steps[i];
     const auto* op = step.as<AddColumn>();
     if (op == nullptr || !on_existing_table(step)) continue;
     const ColumnDef& c = op->column;
     if (!c.not_null || c.default_value || c.generated || c.identity || c.serial) continue;
+    // A downgrade putting a column back on a table it emptied first (lemmy's
+    // DELETE FROM password_reset_request): nothing can fail, and the application it restores
+    // is the one that writes the column.
+    if (step.phase == Phase::downgrade && rows_deleted_before(steps, i, op->table)) continue;
     std::vector<std::string> code = {
         add_nullable_column(ctx, op->table, c.name, c.type),
         comment(ctx, "backfill it in batches and make the application write it, then, in " +

@@ -1,11 +1,38 @@
 // require-concurrent-reindex: REINDEX without CONCURRENTLY on an existing table or index.
+#include <cstddef>
 #include <set>
+#include <span>
 
 #include "rules/common.hpp"
 #include "rules/fixes.hpp"
 #include "rules/rules.hpp"
+#include "schemagate/locks.hpp"
 
 namespace schemagate::rules {
+
+namespace {
+
+// Does an earlier statement of the transaction of steps[at] hold ACCESS EXCLUSIVE on `table`
+// (an ALTER TABLE of it)? The REINDEX then blocks nobody that isn't blocked already, until
+// the same commit (lemmy's REINDEX after changing a column's type, or after a bulk UPDATE
+// with the table's indexes switched off).
+bool already_locked(std::span<const Step> steps, std::size_t at, const QualifiedName& table,
+                    int pg) {
+  const Step& step = steps[at];
+  if (!step.in_transaction) return false;
+  for (std::size_t i = at; i-- > 0;) {
+    const Step& s = steps[i];
+    if (s.phase != step.phase || !s.in_transaction || s.op->is<TransactionControl>()) break;
+    const QualifiedName* t = target_table(*s.op);
+    if (t != nullptr && t->key() == table.key() && !s.op->in_function &&
+        lock_of(s, pg).mode == LockMode::access_exclusive) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
 
 static void require_concurrent_reindex(RuleContext& ctx) {
   const int pg = ctx.settings().pg_version;
@@ -14,7 +41,9 @@ static void require_concurrent_reindex(RuleContext& ctx) {
   std::set<std::string> new_tables;
   std::set<std::string> new_indexes;
   Phase phase = Phase::upgrade;
-  for (const Step& step : ctx.steps()) {
+  const std::span<const Step> steps = ctx.steps();
+  for (std::size_t at = 0; at < steps.size(); ++at) {
+    const Step& step = steps[at];
     if (step.phase != phase) {
       phase = step.phase;
       new_tables.clear();
@@ -30,6 +59,11 @@ static void require_concurrent_reindex(RuleContext& ctx) {
     if (op == nullptr || op->concurrently) continue;
     if (op->target_kind == "table" && new_tables.contains(op->name.key())) continue;
     if (op->target_kind == "index" && new_indexes.contains(op->name.key())) continue;
+    if (op->target_kind == "table" && already_locked(steps, at, op->name, pg)) continue;
+    if (op->target_kind == "index" && step.index_table &&
+        already_locked(steps, at, *step.index_table, pg)) {
+      continue;
+    }
     std::string kind = op->target_kind;
     for (char& c : kind) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     std::string what = "REINDEX " + kind + (op->name.empty() ? "" : " " + op->name.display());
