@@ -8,6 +8,7 @@
 #include "schemagate/engine.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <exception>
 #include <filesystem>
 #include <memory>
@@ -250,6 +251,8 @@ class ProjectLinter {
   // named path, the migrations found through it (reported, excluded, or unreadable) and the
   // named files left out as no migrations.
   void count(std::vector<std::size_t>* found = nullptr) {
+    hand_over(reported_, result_.diagnostics);
+    hand_over(suppressed_, result_.suppressed);
     for (const auto& u : units_) {
       if (!u) continue;
       if (u->io_problem) add_io_error(result_, u->ref.path, *u->io_problem);
@@ -569,12 +572,23 @@ class ProjectLinter {
     }
     if (u.reported) {
       for (Diagnostic& d : u.diagnostics) {
-        (d.suppressed ? result_.suppressed : result_.diagnostics).push_back(std::move(d));
+        (d.suppressed ? suppressed_ : reported_).push_back(std::move(d));
       }
     }
     release(u.diagnostics);
     release(u.pending);
     drop(u);
+  }
+
+  // Moves the findings kept in `from` to the end of `to`, in order. `to` grows once for
+  // them: a vector that doubled as the findings came would, for a moment, hold its old and
+  // its new copy of them, at the peak of the run's memory (the schema replayed to the last
+  // migration, every file's header).
+  static void hand_over(std::deque<Diagnostic>& from, std::vector<Diagnostic>& to) {
+    if (std::size_t needed = to.size() + from.size(); needed > to.capacity()) {
+      to.reserve(std::max(needed, 2 * to.capacity()));
+    }
+    for (; !from.empty(); from.pop_front()) to.push_back(std::move(from.front()));
   }
 
   // Drops a file's text and operations (its header stays).
@@ -744,6 +758,10 @@ class ProjectLinter {
   std::vector<ExplainRow>* explain_ = nullptr;
   RunnerEnvironment runner_;
   std::vector<std::unique_ptr<Unit>> units_;  // per file of the group, made when needed
+  // The findings of finished files, reported or suppressed, in the order they were finished,
+  // until count() hands them over to the result.
+  std::deque<Diagnostic> reported_;
+  std::deque<Diagnostic> suppressed_;
 };
 
 void sort(LintResult& result) {
