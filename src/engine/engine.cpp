@@ -82,8 +82,9 @@ void release(T& value) {
 // One file of a group, from discovery to its findings. Only what ordering needs stays
 // once it has been linted: its path and its migration's header.
 struct Unit {
-  SourceRef ref;
-  SourceFile file;                 // the path; the text while the file is loaded
+  const SourceRef& ref;        // the group's own (SourceGroup::files), which outlives the linter
+  std::size_t file_index = 0;  // its index in SourceGroup::files
+  SourceFile file;             // the path; the text while the file is loaded
   std::optional<LineIndex> lines;  // while loaded
   Migration migration;             // the header (id, parents) always, the rest while loaded
   bool reported = true;            // false for context files and --start-after history
@@ -105,7 +106,7 @@ struct Unit {
   // The checklist's inputs, read while the file is loaded (reported upgrades only).
   std::optional<checklist::Block> block;
   checklist::Needs needs;
-  explicit Unit(SourceRef r) : ref(std::move(r)) {
+  Unit(const SourceRef& r, std::size_t index) : ref(r), file_index(index) {
     file.path = ref.path;
     reported = !ref.context_only;
     migration.file = &file;
@@ -123,7 +124,8 @@ class ProjectLinter {
         result_(result),
         workers_(workers),
         project_root_(group.project_root),
-        units_(group.files.size()) {}
+        units_(group.files.size()),
+        outcomes_(group.files.size()) {}
 
   // The file's text is `text` (an editor's unsaved buffer, lint_text) instead of the disk's.
   void give_text(std::size_t file, std::string text) { unit(file).text = std::move(text); }
@@ -139,6 +141,9 @@ class ProjectLinter {
     Plan plan = make_plan(group_, headers(), options_);
     result_.start_after_found = result_.start_after_found || plan.start_after_found;
     release(plan.headers);  // a copy of every file's header, only planning reads it
+    // The plan places every file once: a linted file is not needed again (count() needs only
+    // its outcome).
+    retire_ = true;
     for (Sequence& seq : plan.sequences) {
       std::vector<Unit*> order;
       order.reserve(seq.migrations.size());
@@ -253,22 +258,52 @@ class ProjectLinter {
   void count(std::vector<std::size_t>* found = nullptr) {
     hand_over(reported_, result_.diagnostics);
     hand_over(suppressed_, result_.suppressed);
-    for (const auto& u : units_) {
-      if (!u) continue;
-      if (u->io_problem) add_io_error(result_, u->ref.path, *u->io_problem);
-      bool counts =
-          u->not_revision ? u->ref.explicit_path : u->reported || u->ref.excluded || u->history;
-      if (found != nullptr && counts && u->ref.arg < found->size()) ++(*found)[u->ref.arg];
-      if (!u->reported || u->not_revision) continue;
+    for (std::size_t i = 0; i < units_.size(); ++i) {
+      Outcome o;
+      if (units_[i]) {
+        o = outcome(*units_[i]);
+      } else if (outcomes_[i]) {
+        o = std::move(*outcomes_[i]);
+      } else {
+        continue;
+      }
+      const SourceRef& ref = group_.files[i];
+      if (o.io_problem) add_io_error(result_, ref.path, *o.io_problem);
+      bool counts = o.not_revision ? ref.explicit_path : o.reported || ref.excluded || o.history;
+      if (found != nullptr && counts && ref.arg < found->size()) ++(*found)[ref.arg];
+      if (!o.reported || o.not_revision) continue;
       ++result_.files;
-      result_.paths.push_back(u->ref.path);
+      result_.paths.push_back(ref.path);
     }
   }
 
  private:
   Unit& unit(std::size_t file) {
-    if (!units_[file]) units_[file] = std::make_unique<Unit>(group_.files[file]);
+    if (!units_[file]) units_[file] = std::make_unique<Unit>(group_.files[file], file);
     return *units_[file];
+  }
+
+  // What count() needs of a file once it has been linted.
+  struct Outcome {
+    bool reported = false;
+    bool history = false;
+    bool not_revision = false;
+    std::optional<std::string> io_problem;
+  };
+  static Outcome outcome(const Unit& u) {
+    return {u.reported, u.history, u.not_revision, u.io_problem};
+  }
+
+  // Frees a finished file (and its downgrade file), keeping its outcome: by the last migration
+  // of a long history, the files linted before it would otherwise hold most of the memory.
+  void retire(Unit& u) {
+    Unit* down = u.down;
+    for (Unit* r : {&u, down}) {
+      if (r == nullptr) continue;
+      std::size_t i = r->file_index;
+      outcomes_[i] = outcome(*r);
+      units_[i].reset();
+    }
   }
 
   // The unit of a planned migration, set up as the plan says (its downgrade file, history,
@@ -515,6 +550,7 @@ class ProjectLinter {
           if (u.block) settle_checklist(u);
           finish(u);
           if (u.down != nullptr) finish(*u.down);
+          if (retire_) retire(u);
         });
   }
 
@@ -758,6 +794,9 @@ class ProjectLinter {
   std::vector<ExplainRow>* explain_ = nullptr;
   RunnerEnvironment runner_;
   std::vector<std::unique_ptr<Unit>> units_;  // per file of the group, made when needed
+  // Per file of the group: the outcome of a linted file whose unit is freed (lint_all).
+  std::vector<std::optional<Outcome>> outcomes_;
+  bool retire_ = false;
   // The findings of finished files, reported or suppressed, in the order they were finished,
   // until count() hands them over to the result.
   std::deque<Diagnostic> reported_;
