@@ -297,13 +297,19 @@ void Interp::execute_value(const Value& v, const Arg& sql, py::Node call, Frame&
       // Statements are what the server parses: a comment after the last `;` is none.
       std::size_t statements = 0;
       bool content = false;
-      (void)sql::scan_tokens(bound.text, [&](const sql::Token& t) {
-        if (t.kind == sql::TokenKind::comment) return;
-        bool end = t.kind == sql::TokenKind::other && t.range.end == t.range.begin + 1 &&
-                   bound.text[t.range.begin] == ';';
+      // A token (not a comment); a one-byte `;` is the separator (a string holds quotes).
+      auto token = [&](ByteRange r) {
+        bool end = r.end == r.begin + 1 && bound.text[r.begin] == ';';
         if (end && content) ++statements;
         content = !end;
-      });
+      };
+      if (auto quick = sql::quick_token_ranges(bound.text)) {
+        for (ByteRange r : *quick) token(r);
+      } else {
+        (void)sql::scan_tokens(bound.text, [&](const sql::Token& t) {
+          if (t.kind != sql::TokenKind::comment) token(t.range);
+        });
+      }
       if (content) ++statements;
       if (statements < 2) return;
       for (std::size_t i = first; i < f.ops->size(); ++i) (*f.ops)[i].shares_query = true;
