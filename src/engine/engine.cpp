@@ -724,14 +724,12 @@ class ProjectLinter {
     explain(f, steps);
     RuleContext ctx(m, steps, options_.settings, runner_);
     auto run = [&](const RuleInfo& rule) {
-      if (rule.check == nullptr || !rule_enabled(rule, options_)) return;
       ctx.begin_rule(rule.id);
       if (auto failure = guarded(rule.id, ctx.findings(), [&] { rule.check(ctx); })) {
         emit(f, "internal-error", {0, 0}, *failure, kBugHelp);
       }
     };
-    for (const RuleInfo& rule : all_rules()) run(rule);
-    for (const RuleInfo& rule : options_.extra_rules) run(rule);
+    for (const RuleInfo* rule : checks()) run(*rule);
     // Code that both the upgrade and the downgrade run (an Alembic helper function called
     // from both) is one place: the same finding of both phases is reported once.
     std::vector<RawFinding>& raw = ctx.findings();
@@ -768,6 +766,20 @@ class ProjectLinter {
     }
   }
 
+  // The rules that check each migration and are switched on: the registered ones, then the
+  // extra ones, in that order. Worked out once (the options do not change during a run).
+  const std::vector<const RuleInfo*>& checks() {
+    if (!checks_) {
+      checks_.emplace();
+      auto add = [&](const RuleInfo& rule) {
+        if (rule.check != nullptr && rule_enabled(rule, options_)) checks_->push_back(&rule);
+      };
+      for (const RuleInfo& rule : all_rules()) add(rule);
+      for (const RuleInfo& rule : options_.extra_rules) add(rule);
+    }
+    return *checks_;
+  }
+
   // Records the operations of a linted migration for `schemagate explain`.
   void explain(const Unit& f, const std::vector<Step>& steps) {
     if (explain_ == nullptr || !f.reported) return;
@@ -793,7 +805,8 @@ class ProjectLinter {
   std::string project_root_;
   std::vector<ExplainRow>* explain_ = nullptr;
   RunnerEnvironment runner_;
-  std::vector<std::unique_ptr<Unit>> units_;  // per file of the group, made when needed
+  std::vector<std::unique_ptr<Unit>> units_;            // per file of the group, made when needed
+  std::optional<std::vector<const RuleInfo*>> checks_;  // checks(), once worked out
   // Per file of the group: the outcome of a linted file whose unit is freed (lint_all).
   std::vector<std::optional<Outcome>> outcomes_;
   bool retire_ = false;
