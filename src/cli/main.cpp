@@ -245,8 +245,14 @@ int run_lint(const std::vector<std::string>& paths, const Output& output, const 
       failed = true;
       if (junit) failures.diagnostics.push_back(d);
     }
-    std::move(part.diagnostics.begin(), part.diagnostics.end(),
-              std::back_inserter(result.diagnostics));
+    // The first run's findings are taken as they are: copied one by one, the vector would
+    // double as it filled, beside the run's own.
+    if (result.diagnostics.empty()) {
+      result.diagnostics = std::move(part.diagnostics);
+    } else {
+      std::move(part.diagnostics.begin(), part.diagnostics.end(),
+                std::back_inserter(result.diagnostics));
+    }
     std::move(part.suppressed.begin(), part.suppressed.end(),
               std::back_inserter(result.suppressed));
     std::move(part.paths.begin(), part.paths.end(), std::back_inserter(result.paths));

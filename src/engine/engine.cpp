@@ -8,6 +8,7 @@
 #include "schemagate/engine.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <exception>
 #include <filesystem>
 #include <memory>
@@ -112,8 +113,9 @@ const Operation& go_upgrade() {
 // One file of a group, from discovery to its findings. Only what ordering needs stays
 // once it has been linted: its path and its migration's header.
 struct Unit {
-  SourceRef ref;
-  SourceFile file;                 // the path; the text while the file is loaded
+  const SourceRef& ref;        // the group's own (SourceGroup::files), which outlives the linter
+  std::size_t file_index = 0;  // its index in SourceGroup::files
+  SourceFile file;             // the path; the text while the file is loaded
   std::optional<LineIndex> lines;  // while loaded
   Migration migration;             // the header (id, parents) always, the rest while loaded
   bool reported = true;            // false for context files and --start-after history
@@ -136,7 +138,7 @@ struct Unit {
   // The checklist's inputs, read while the file is loaded (reported upgrades only).
   std::optional<checklist::Block> block;
   checklist::Needs needs;
-  explicit Unit(SourceRef r) : ref(std::move(r)) {
+  Unit(const SourceRef& r, std::size_t index) : ref(r), file_index(index) {
     file.path = ref.path;
     reported = !ref.context_only;
     migration.file = &file;
@@ -154,7 +156,8 @@ class ProjectLinter {
         result_(result),
         workers_(workers),
         project_root_(group.project_root),
-        units_(group.files.size()) {}
+        units_(group.files.size()),
+        outcomes_(group.files.size()) {}
 
   // The file's text is `text` (an editor's unsaved buffer, lint_text) instead of the disk's.
   void give_text(std::size_t file, std::string text) { unit(file).text = std::move(text); }
@@ -170,6 +173,9 @@ class ProjectLinter {
     Plan plan = make_plan(group_, headers(), options_);
     result_.start_after_found = result_.start_after_found || plan.start_after_found;
     release(plan.headers);  // a copy of every file's header, only planning reads it
+    // The plan places every file once: a linted file is not needed again (count() needs only
+    // its outcome).
+    retire_ = true;
     for (Sequence& seq : plan.sequences) {
       std::vector<Unit*> order;
       order.reserve(seq.migrations.size());
@@ -282,22 +288,54 @@ class ProjectLinter {
   // named path, the migrations found through it (reported, excluded, or unreadable) and the
   // named files left out as no migrations.
   void count(std::vector<std::size_t>* found = nullptr) {
-    for (const auto& u : units_) {
-      if (!u) continue;
-      if (u->io_problem) add_io_error(result_, u->ref.path, *u->io_problem);
-      bool counts =
-          u->not_revision ? u->ref.explicit_path : u->reported || u->ref.excluded || u->history;
-      if (found != nullptr && counts && u->ref.arg < found->size()) ++(*found)[u->ref.arg];
-      if (!u->reported || u->not_revision) continue;
+    hand_over(reported_, result_.diagnostics);
+    hand_over(suppressed_, result_.suppressed);
+    for (std::size_t i = 0; i < units_.size(); ++i) {
+      Outcome o;
+      if (units_[i]) {
+        o = outcome(*units_[i]);
+      } else if (outcomes_[i]) {
+        o = std::move(*outcomes_[i]);
+      } else {
+        continue;
+      }
+      const SourceRef& ref = group_.files[i];
+      if (o.io_problem) add_io_error(result_, ref.path, *o.io_problem);
+      bool counts = o.not_revision ? ref.explicit_path : o.reported || ref.excluded || o.history;
+      if (found != nullptr && counts && ref.arg < found->size()) ++(*found)[ref.arg];
+      if (!o.reported || o.not_revision) continue;
       ++result_.files;
-      result_.paths.push_back(u->ref.path);
+      result_.paths.push_back(ref.path);
     }
   }
 
  private:
   Unit& unit(std::size_t file) {
-    if (!units_[file]) units_[file] = std::make_unique<Unit>(group_.files[file]);
+    if (!units_[file]) units_[file] = std::make_unique<Unit>(group_.files[file], file);
     return *units_[file];
+  }
+
+  // What count() needs of a file once it has been linted.
+  struct Outcome {
+    bool reported = false;
+    bool history = false;
+    bool not_revision = false;
+    std::optional<std::string> io_problem;
+  };
+  static Outcome outcome(const Unit& u) {
+    return {u.reported, u.history, u.not_revision, u.io_problem};
+  }
+
+  // Frees a finished file (and its downgrade file), keeping its outcome: by the last migration
+  // of a long history, the files linted before it would otherwise hold most of the memory.
+  void retire(Unit& u) {
+    Unit* down = u.down;
+    for (Unit* r : {&u, down}) {
+      if (r == nullptr) continue;
+      std::size_t i = r->file_index;
+      outcomes_[i] = outcome(*r);
+      units_[i].reset();
+    }
   }
 
   // The unit of a planned migration, set up as the plan says (its downgrade file, history,
@@ -555,6 +593,7 @@ class ProjectLinter {
           if (u.block) settle_checklist(u);
           finish(u);
           if (u.down != nullptr) finish(*u.down);
+          if (retire_) retire(u);
         });
   }
 
@@ -612,12 +651,23 @@ class ProjectLinter {
     }
     if (u.reported) {
       for (Diagnostic& d : u.diagnostics) {
-        (d.suppressed ? result_.suppressed : result_.diagnostics).push_back(std::move(d));
+        (d.suppressed ? suppressed_ : reported_).push_back(std::move(d));
       }
     }
     release(u.diagnostics);
     release(u.pending);
     drop(u);
+  }
+
+  // Moves the findings kept in `from` to the end of `to`, in order. `to` grows once for
+  // them: a vector that doubled as the findings came would, for a moment, hold its old and
+  // its new copy of them, at the peak of the run's memory (the schema replayed to the last
+  // migration, every file's header).
+  static void hand_over(std::deque<Diagnostic>& from, std::vector<Diagnostic>& to) {
+    if (std::size_t needed = to.size() + from.size(); needed > to.capacity()) {
+      to.reserve(std::max(needed, 2 * to.capacity()));
+    }
+    for (; !from.empty(); from.pop_front()) to.push_back(std::move(from.front()));
   }
 
   // Drops a file's text and operations (its header stays).
@@ -724,14 +774,12 @@ class ProjectLinter {
     explain(f, steps);
     RuleContext ctx(m, steps, options_.settings, runner_);
     auto run = [&](const RuleInfo& rule) {
-      if (rule.check == nullptr || !rule_enabled(rule, options_)) return;
       ctx.begin_rule(rule.id);
       if (auto failure = guarded(rule.id, ctx.findings(), [&] { rule.check(ctx); })) {
         emit(f, "internal-error", {0, 0}, *failure, kBugHelp);
       }
     };
-    for (const RuleInfo& rule : all_rules()) run(rule);
-    for (const RuleInfo& rule : options_.extra_rules) run(rule);
+    for (const RuleInfo* rule : checks()) run(*rule);
     // Code that both the upgrade and the downgrade run (an Alembic helper function called
     // from both) is one place: the same finding of both phases is reported once.
     std::vector<RawFinding>& raw = ctx.findings();
@@ -768,6 +816,20 @@ class ProjectLinter {
     }
   }
 
+  // The rules that check each migration and are switched on: the registered ones, then the
+  // extra ones, in that order. Worked out once (the options do not change during a run).
+  const std::vector<const RuleInfo*>& checks() {
+    if (!checks_) {
+      checks_.emplace();
+      auto add = [&](const RuleInfo& rule) {
+        if (rule.check != nullptr && rule_enabled(rule, options_)) checks_->push_back(&rule);
+      };
+      for (const RuleInfo& rule : all_rules()) add(rule);
+      for (const RuleInfo& rule : options_.extra_rules) add(rule);
+    }
+    return *checks_;
+  }
+
   // Records the operations of a linted migration for `schemagate explain`.
   void explain(const Unit& f, const std::vector<Step>& steps) {
     if (explain_ == nullptr || !f.reported) return;
@@ -793,7 +855,15 @@ class ProjectLinter {
   std::string project_root_;
   std::vector<ExplainRow>* explain_ = nullptr;
   RunnerEnvironment runner_;
-  std::vector<std::unique_ptr<Unit>> units_;  // per file of the group, made when needed
+  std::vector<std::unique_ptr<Unit>> units_;            // per file of the group, made when needed
+  std::optional<std::vector<const RuleInfo*>> checks_;  // checks(), once worked out
+  // Per file of the group: the outcome of a linted file whose unit is freed (lint_all).
+  std::vector<std::optional<Outcome>> outcomes_;
+  bool retire_ = false;
+  // The findings of finished files, reported or suppressed, in the order they were finished,
+  // until count() hands them over to the result.
+  std::deque<Diagnostic> reported_;
+  std::deque<Diagnostic> suppressed_;
 };
 
 void sort(LintResult& result) {

@@ -149,14 +149,24 @@ std::vector<std::vector<const Migration*>> separate_histories(
   // Each revision's folder, absolute: a file named on the command line ("versions/x.py") and
   // the project's files found around it (absolute paths) share their folders.
   std::vector<std::string> folder(migrations.size());
+  // Files spelled in one folder (their paths alike up to their last `/`, included) have the
+  // same one: worked out once per folder.
+  std::unordered_map<std::string_view, std::string> folder_of;
   for (std::size_t i = 0; i < migrations.size(); ++i) {
     const Migration& m = *migrations[i];
     if (!m.id.empty()) by_id[m.id].push_back(i);
     if (m.file != nullptr && !m.file->path.empty()) {
-      std::error_code ec;
-      std::filesystem::path path = std::filesystem::absolute(m.file->path, ec);
-      if (ec) path = m.file->path;
-      folder[i] = path.lexically_normal().parent_path().generic_string();
+      std::string_view spelled = m.file->path;
+      std::size_t slash = spelled.rfind('/');
+      spelled = slash == std::string_view::npos ? std::string_view() : spelled.substr(0, slash + 1);
+      auto [known, added] = folder_of.try_emplace(spelled);
+      if (added) {
+        std::error_code ec;
+        std::filesystem::path path = std::filesystem::absolute(m.file->path, ec);
+        if (ec) path = m.file->path;
+        known->second = path.lexically_normal().parent_path().generic_string();
+      }
+      folder[i] = known->second;
     }
     if (auto [it, added] = by_folder.emplace(folder[i], i); !added) join(i, it->second);
   }

@@ -63,8 +63,6 @@ class BindValues {
     if (binds_ == Binds::raw || sql_.find_first_of(marks) == std::string_view::npos) {
       return {std::string(sql_), {}, {}};
     }
-    auto failed = sql::scan_tokens(sql_, [&](const sql::Token& t) { tokens_.push_back(t); });
-    code_end_ = failed ? failed->at : sql_.size();
     if (binds_ == Binds::text) {
       text_binds();
     } else {
@@ -97,12 +95,22 @@ class BindValues {
            k == sql::TokenKind::quoted_identifier;
   }
 
+  // Scans the SQL's tokens, once, when a place that may hold a placeholder is first asked
+  // about: most SQL has none (its colons are casts, or inside words and literals).
+  void scan() {
+    if (scanned_) return;
+    scanned_ = true;
+    auto failed = sql::scan_tokens(sql_, [&](const sql::Token& t) { tokens_.push_back(t); });
+    code_end_ = failed ? failed->at : sql_.size();
+  }
   // Moves the token cursor to the first token that ends after `i` (calls come in text order).
   void seek(std::size_t i) {
+    scan();
     while (t_ < tokens_.size() && tokens_[t_].range.end <= i) ++t_;
   }
   // Is `i` in code (not in a literal, a quoted identifier or a comment)?
   [[nodiscard]] bool code(std::size_t i) {
+    scan();
     if (i >= code_end_) return false;
     seek(i);
     return t_ >= tokens_.size() || tokens_[t_].range.begin > i || !quoted(tokens_[t_].kind);
@@ -224,6 +232,7 @@ class BindValues {
   std::string_view sql_;
   Binds binds_;
   std::vector<sql::Token> tokens_;
+  bool scanned_ = false;
   std::size_t t_ = 0;
   std::size_t code_end_ = 0;
   std::vector<Edit> edits_;
@@ -288,13 +297,19 @@ void Interp::execute_value(const Value& v, const Arg& sql, py::Node call, Frame&
       // Statements are what the server parses: a comment after the last `;` is none.
       std::size_t statements = 0;
       bool content = false;
-      (void)sql::scan_tokens(bound.text, [&](const sql::Token& t) {
-        if (t.kind == sql::TokenKind::comment) return;
-        bool end = t.kind == sql::TokenKind::other && t.range.end == t.range.begin + 1 &&
-                   bound.text[t.range.begin] == ';';
+      // A token (not a comment); a one-byte `;` is the separator (a string holds quotes).
+      auto token = [&](ByteRange r) {
+        bool end = r.end == r.begin + 1 && bound.text[r.begin] == ';';
         if (end && content) ++statements;
         content = !end;
-      });
+      };
+      if (auto quick = sql::quick_token_ranges(bound.text)) {
+        for (ByteRange r : *quick) token(r);
+      } else {
+        (void)sql::scan_tokens(bound.text, [&](const sql::Token& t) {
+          if (t.kind != sql::TokenKind::comment) token(t.range);
+        });
+      }
       if (content) ++statements;
       if (statements < 2) return;
       for (std::size_t i = first; i < f.ops->size(); ++i) (*f.ops)[i].shares_query = true;

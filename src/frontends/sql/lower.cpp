@@ -73,18 +73,21 @@ class Lowerer {
   // A position of ctx_.sql in the source.
   std::size_t to_file(std::size_t p) const { return ctx_.map({p, p}).begin; }
 
-  // The statement's tokens, comments left out (ranges of ctx_.sql), scanned once, only for
-  // the statements that have edit points.
-  const std::vector<Token>& tokens() {
+  // Where the statement's tokens are, comments left out (ranges of ctx_.sql), scanned once,
+  // only for the statements that have edit points: by the quick lexer, else the scanner.
+  const std::vector<ByteRange>& tokens() {
     if (!tokens_) {
-      tokens_.emplace();
       std::size_t base = ctx_.range.begin;
       std::string_view stmt = ctx_.sql.substr(base, ctx_.range.end - base);
-      (void)scan_tokens(stmt, [&](const Token& t) {
-        if (t.kind != TokenKind::comment) {
-          tokens_->push_back({{t.range.begin + base, t.range.end + base}, t.kind});
-        }
-      });
+      if (auto quick = quick_token_ranges(stmt)) {
+        tokens_ = std::move(*quick);
+      } else {
+        tokens_.emplace();
+        (void)scan_tokens(stmt, [&](const Token& t) {
+          if (t.kind != TokenKind::comment) tokens_->push_back(t.range);
+        });
+      }
+      for (ByteRange& r : *tokens_) r = {r.begin + base, r.end + base};
     }
     return *tokens_;
   }
@@ -95,7 +98,7 @@ class Lowerer {
     const auto& t = tokens();
     return static_cast<std::size_t>(
         std::partition_point(t.begin(), t.end(),
-                             [&](const Token& token) { return token.range.begin < at; }) -
+                             [&](const ByteRange& token) { return token.begin < at; }) -
         t.begin());
   }
 
@@ -103,7 +106,7 @@ class Lowerer {
   bool word_is(std::size_t i, std::string_view kw) {
     const auto& t = tokens();
     if (i >= t.size()) return false;
-    std::string_view w = ctx_.sql.substr(t[i].range.begin, t[i].range.end - t[i].range.begin);
+    std::string_view w = ctx_.sql.substr(t[i].begin, t[i].end - t[i].begin);
     if (w.size() != kw.size()) return false;
     for (std::size_t k = 0; k < w.size(); ++k) {
       if (std::toupper(static_cast<unsigned char>(w[k])) != kw[k]) return false;
@@ -126,7 +129,7 @@ class Lowerer {
   std::optional<std::size_t> concurrently_point(std::size_t after) {
     if (ctx_.options.in_function || after >= tokens().size()) return std::nullopt;
     if (word_is(after, "CONCURRENTLY")) return std::nullopt;
-    return to_file(tokens()[after].range.begin);
+    return to_file(tokens()[after].begin);
   }
 
   // The end of a table element (column definition, constraint) whose first token starts at
@@ -135,16 +138,16 @@ class Lowerer {
   std::optional<std::size_t> element_end(std::size_t start) {
     const auto& t = tokens();
     std::size_t i = first_token_at(start);
-    if (i >= t.size() || t[i].range.begin != start) return std::nullopt;
+    if (i >= t.size() || t[i].begin != start) return std::nullopt;
     int depth = 0;
     std::optional<std::size_t> end;
     for (; i < t.size(); ++i) {
-      char c = ctx_.sql[t[i].range.begin];
-      bool punctuation = t[i].range.end == t[i].range.begin + 1;
+      char c = ctx_.sql[t[i].begin];
+      bool punctuation = t[i].end == t[i].begin + 1;
       if (punctuation && c == '(') ++depth;
       if (punctuation && c == ')' && --depth < 0) break;
       if (punctuation && depth == 0 && (c == ',' || c == ';')) break;
-      end = t[i].range.end;
+      end = t[i].end;
     }
     return end;
   }
@@ -171,7 +174,7 @@ class Lowerer {
         std::size_t next =
             ctx_.base + static_cast<std::size_t>(json::integer(constraints[i + 1], "location"));
         // The last token before the next constraint.
-        if (std::size_t k = first_token_at(next); k > 0) end = to_file(tokens()[k - 1].range.end);
+        if (std::size_t k = first_token_at(next); k > 0) end = to_file(tokens()[k - 1].end);
       } else {
         end = constraint_end(location);
       }
@@ -201,10 +204,10 @@ class Lowerer {
   // The index of the first token after the keywords of `REINDEX [( ... )] KIND`, or none.
   std::optional<std::size_t> after_reindex_kind() {
     std::size_t i = 1;
-    if (i < tokens().size() && ctx_.sql[tokens()[i].range.begin] == '(') {
+    if (i < tokens().size() && ctx_.sql[tokens()[i].begin] == '(') {
       int depth = 0;
       for (; i < tokens().size(); ++i) {
-        char c = ctx_.sql[tokens()[i].range.begin];
+        char c = ctx_.sql[tokens()[i].begin];
         if (c == '(') ++depth;
         if (c == ')' && --depth == 0) break;
       }
@@ -875,9 +878,9 @@ class Lowerer {
     for (std::size_t i = 0; i + 2 < t.size(); ++i) {
       if (!word_is(i, "DETACH") || !word_is(i + 1, "PARTITION")) continue;
       std::size_t name = i + 2;
-      while (name + 2 < t.size() && ctx_.sql[t[name + 1].range.begin] == '.') name += 2;
-      if (name + 1 < t.size() && ctx_.sql[t[name + 1].range.begin] != ';') return std::nullopt;
-      return to_file(t[name].range.end);
+      while (name + 2 < t.size() && ctx_.sql[t[name + 1].begin] == '.') name += 2;
+      if (name + 1 < t.size() && ctx_.sql[t[name + 1].begin] != ';') return std::nullopt;
+      return to_file(t[name].end);
     }
     return std::nullopt;
   }
@@ -945,43 +948,43 @@ class Lowerer {
     std::optional<std::size_t> set_at;
     std::optional<std::size_t> where_at;
     std::optional<std::size_t> set_end;
-    std::size_t end = t.empty() ? 0 : t.back().range.end;
+    std::size_t end = t.empty() ? 0 : t.back().end;
     std::optional<std::size_t> where_end;
     // The table as written, with ONLY and its alias (`builds b`).
     std::optional<std::size_t> target_at;
     std::optional<std::size_t> target_end;
     int depth = 0;
     for (std::size_t i = 0; i < t.size(); ++i) {
-      char c = ctx_.sql[t[i].range.begin];
-      bool punctuation = t[i].range.end == t[i].range.begin + 1;
+      char c = ctx_.sql[t[i].begin];
+      bool punctuation = t[i].end == t[i].begin + 1;
       if (punctuation && (c == '(' || c == '[')) ++depth;
       if (punctuation && (c == ')' || c == ']')) --depth;
       if (depth != 0) continue;
       if (punctuation && c == ';') {
-        end = t[i].range.begin;
+        end = t[i].begin;
         break;
       }
       if (!target_at && d.kind == DataChangeKind::update && word_is(i, "UPDATE")) {
-        target_at = t[i].range.end;
+        target_at = t[i].end;
       } else if (!target_at && d.kind != DataChangeKind::update && word_is(i, "DELETE") &&
                  word_is(i + 1, "FROM")) {
-        target_at = t[++i].range.end;
+        target_at = t[++i].end;
       } else if (word_is(i, "SET") && !set_at) {
-        if (target_at && !target_end) target_end = t[i].range.begin;
-        set_at = t[i].range.end;
+        if (target_at && !target_end) target_end = t[i].begin;
+        set_at = t[i].end;
       } else if ((word_is(i, "FROM") || word_is(i, "USING")) &&
                  (set_at || d.kind != DataChangeKind::update)) {
         d.joins = d.joins || word_is(i, "USING") || set_at.has_value();
-        if (set_at && !set_end) set_end = t[i].range.begin;
-        if (target_at && !target_end) target_end = t[i].range.begin;
+        if (set_at && !set_end) set_end = t[i].begin;
+        if (target_at && !target_end) target_end = t[i].begin;
       } else if (word_is(i, "WHERE") && !where_at) {
-        if (set_at && !set_end) set_end = t[i].range.begin;
-        if (target_at && !target_end) target_end = t[i].range.begin;
-        where_at = t[i].range.end;
+        if (set_at && !set_end) set_end = t[i].begin;
+        if (target_at && !target_end) target_end = t[i].begin;
+        where_at = t[i].end;
       } else if (word_is(i, "RETURNING")) {
-        if (target_at && !target_end) target_end = t[i].range.begin;
-        if (set_at && !set_end) set_end = t[i].range.begin;
-        if (where_at && !where_end) where_end = t[i].range.begin;
+        if (target_at && !target_end) target_end = t[i].begin;
+        if (set_at && !set_end) set_end = t[i].begin;
+        if (where_at && !where_end) where_end = t[i].begin;
       }
     }
     auto text = [&](std::size_t b, std::size_t e) {
@@ -1096,7 +1099,7 @@ class Lowerer {
   }
 
   const StatementContext& ctx_;
-  std::optional<std::vector<Token>> tokens_;
+  std::optional<std::vector<ByteRange>> tokens_;
 };
 
 }  // namespace

@@ -571,6 +571,134 @@ std::optional<ScanError> scan_tokens(std::string_view sql,
   });
 }
 
+std::optional<std::vector<ByteRange>> quick_token_ranges(std::string_view sql) {
+  if (sql.size() > kWindowBytes) return std::nullopt;  // scan_tokens' windows decide there
+  auto at = [&](std::size_t i, std::string_view p) { return sql.substr(i, p.size()) == p; };
+  auto word_start = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  };
+  auto word_char = [&](char c) { return word_start(c) || (c >= '0' && c <= '9') || c == '$'; };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto op_char = [](char c) {
+    return std::string_view("~!@#^&|`?+-*/%<>=").find(c) != std::string_view::npos;
+  };
+  // After a quoted string: white space up to another quote (or a comment, which may hide
+  // one) continues the string on the next line, as one token. Left to the scanner.
+  auto continues = [&](std::size_t i) {
+    while (i < sql.size() && (sql[i] == ' ' || sql[i] == '\t' || sql[i] == '\n' || sql[i] == '\r' ||
+                              sql[i] == '\f')) {
+      ++i;
+    }
+    return i < sql.size() && (sql[i] == '\'' || at(i, "--") || at(i, "/*"));
+  };
+  std::vector<ByteRange> out;
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    const std::size_t begin = i;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+      ++i;
+      continue;
+    }
+    if (at(i, "--")) {
+      while (i < sql.size() && sql[i] != '\n' && sql[i] != '\r') ++i;
+      continue;
+    }
+    if (at(i, "/*")) {
+      int depth = 0;
+      while (i < sql.size()) {
+        if (at(i, "/*")) {
+          ++depth;
+          i += 2;
+        } else if (at(i, "*/")) {
+          i += 2;
+          if (--depth == 0) break;
+        } else {
+          ++i;
+        }
+      }
+      if (depth != 0) return std::nullopt;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      // Doubled quotes stay inside; no backslash escapes (no E prefix: see words).
+      ++i;
+      bool closed = false;
+      while (i < sql.size()) {
+        if (sql[i++] != c) continue;
+        if (i < sql.size() && sql[i] == c) {
+          ++i;
+          continue;
+        }
+        closed = true;
+        break;
+      }
+      if (!closed || (c == '"' && i == begin + 2) || (c == '\'' && continues(i))) {
+        return std::nullopt;
+      }
+    } else if (c == '$') {
+      ++i;
+      if (i < sql.size() && digit(sql[i])) {  // a parameter: $1
+        while (i < sql.size() && digit(sql[i])) ++i;
+        if (i < sql.size() && word_char(sql[i])) return std::nullopt;
+      } else {  // a dollar-quoted string: $tag$ ... $tag$
+        if (i < sql.size() && word_start(sql[i])) {
+          while (i < sql.size() && word_char(sql[i]) && sql[i] != '$') ++i;
+        }
+        if (i >= sql.size() || sql[i] != '$') return std::nullopt;
+        ++i;
+        std::string_view delimiter = sql.substr(begin, i - begin);
+        std::size_t close = sql.find(delimiter, i);
+        if (close == std::string_view::npos) return std::nullopt;
+        i = close + delimiter.size();
+      }
+    } else if (word_start(c)) {
+      while (i < sql.size() && word_char(sql[i])) ++i;
+      // A prefixed string or identifier (E'', B'', X'', N'', U&'', U&""): the scanner's.
+      if (i < sql.size() && (sql[i] == '\'' || sql[i] == '"' || sql[i] == '&')) {
+        return std::nullopt;
+      }
+    } else if (digit(c) || (c == '.' && i + 1 < sql.size() && digit(sql[i + 1]))) {
+      // A number: 12, 1.5, .5, 1. (1..2 is an integer before `..`). An exponent, trailing
+      // junk (12abc) or another dot after a fraction is the scanner's.
+      while (i < sql.size() && digit(sql[i])) ++i;
+      if (i < sql.size() && sql[i] == '.' && !at(i, "..")) {
+        ++i;
+        while (i < sql.size() && digit(sql[i])) ++i;
+        if (i < sql.size() && sql[i] == '.') return std::nullopt;
+      }
+      if (i < sql.size() && word_char(sql[i])) return std::nullopt;
+    } else if (c == '.') {
+      i += at(i, "..") ? 2 : 1;
+    } else if (c == ':') {
+      i += at(i, "::") || at(i, ":=") ? 2 : 1;
+    } else if (c == '(' || c == ')' || c == '[' || c == ']' || c == ',' || c == ';') {
+      ++i;
+    } else if (op_char(c)) {
+      // The scanner's operator rule: the longest run of operator characters, cut before a
+      // comment start; a multi-character operator does not end in + or - unless it holds a
+      // character that no SQL operator has (`=-` is two operators, `?-` one).
+      while (i < sql.size() && op_char(sql[i])) ++i;
+      std::string_view run = sql.substr(begin, i - begin);
+      std::size_t n = std::min(run.find("/*"), run.find("--"));
+      if (n == std::string_view::npos) n = run.size();
+      if (n > 1 && (run[n - 1] == '+' || run[n - 1] == '-') &&
+          run.substr(0, n - 1).find_first_of("~!@#^&|`?%") == std::string_view::npos) {
+        do {
+          --n;
+        } while (n > 1 && (run[n - 1] == '+' || run[n - 1] == '-'));
+      }
+      if (n == 0) return std::nullopt;  // a comment start: handled above, never here
+      i = begin + n;
+    } else {
+      return std::nullopt;
+    }
+    out.push_back({begin, i});
+  }
+  return out;
+}
+
 std::size_t statement_nesting(std::string_view sql) {
   std::size_t deepest = 0;
   auto error =
