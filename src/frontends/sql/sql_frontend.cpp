@@ -175,10 +175,95 @@ class FileLowerer {
       if (parsed.result.error != nullptr) {
         std::size_t at = char_offset(r.begin, r.end, parsed.result.error->cursorpos);
         report_syntax_error(parsed.result.error->message, at, r.end);
+        salvage_create_table(r);
         continue;
       }
       lower_tree(parsed.result.parse_tree, r.begin, r.end);
     }
+  }
+
+  // A CREATE TABLE the parser rejects (a newer release's syntax: PostgreSQL 18's
+  // `CONSTRAINT c NOT NULL col`) still creates its table when the migration runs: its name,
+  // read from the statement's head, tells replay that the table is new, so that the
+  // statements after it on that table are not taken for changes to an existing one (lemmy's
+  // post_read, built again and indexed in a downgrade). Its columns stay unknown.
+  void salvage_create_table(ByteRange r) {
+    std::string_view text = sql_.substr(r.begin, r.end - r.begin);
+    std::size_t at = 0;
+    auto skip = [&] {
+      while (at < text.size()) {
+        if (std::isspace(static_cast<unsigned char>(text[at])) != 0) {
+          ++at;
+        } else if (text.substr(at, 2) == "--") {
+          at = text.find('\n', at);
+          if (at == std::string_view::npos) at = text.size();
+        } else if (text.substr(at, 2) == "/*") {
+          at = text.find("*/", at + 2);
+          at = at == std::string_view::npos ? text.size() : at + 2;
+        } else {
+          break;
+        }
+      }
+    };
+    // The next word, lower-cased, or a quoted identifier as written; empty when neither.
+    auto word = [&] {
+      skip();
+      std::string out;
+      if (at < text.size() && text[at] == '"') {
+        for (++at; at < text.size(); ++at) {
+          if (text[at] == '"') {
+            if (at + 1 < text.size() && text[at + 1] == '"') {
+              out += '"';
+              ++at;
+              continue;
+            }
+            ++at;
+            return out;
+          }
+          out += text[at];
+        }
+        return std::string();
+      }
+      while (at < text.size() && (std::isalnum(static_cast<unsigned char>(text[at])) != 0 ||
+                                  text[at] == '_' || text[at] == '$')) {
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(text[at])));
+        ++at;
+      }
+      return out;
+    };
+    if (word() != "create") return;
+    std::string w = word();
+    if (w == "global" || w == "local") w = word();
+    if (w == "temp" || w == "temporary") return;  // gone at the end of the session
+    if (w == "unlogged") w = word();
+    if (w != "table") return;
+    CreateTable create;
+    w = word();
+    if (w == "if") {
+      if (word() != "not" || word() != "exists") return;
+      create.if_not_exists = true;
+      w = word();
+    }
+    if (w.empty()) return;
+    skip();
+    if (at < text.size() && text[at] == '.') {
+      ++at;
+      std::string name = word();
+      if (name.empty()) return;
+      create.table.schema = std::move(w);
+      create.table.name = std::move(name);
+    } else {
+      create.table.name = std::move(w);
+    }
+    skip();
+    if (at >= text.size() || text[at] != '(') return;
+    Operation op;
+    op.kind = std::move(create);
+    op.range = map_(r);
+    op.in_loop = options_.in_loop;
+    op.in_function = options_.in_function;
+    op.autocommit = options_.autocommit;
+    ops_.push_back(std::move(op));
   }
 
   // A statement that is not analysed: reported, and an operation nobody can see through.
