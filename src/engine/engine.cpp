@@ -23,6 +23,7 @@
 #include "engine/replay.hpp"
 #include "engine/suppress.hpp"
 #include "frontends/alembic/alembic_frontend.hpp"
+#include "frontends/layouts/layout_spec.hpp"
 #include "frontends/sql/sql_frontend.hpp"
 #include "platform/platform.hpp"
 #include "schemagate/graph.hpp"
@@ -86,15 +87,9 @@ void release(T& value) {
 std::string go_half(const std::string& path, const std::string& half) {
   std::filesystem::path p(path);
   std::string name = p.filename().string();
-  std::size_t cut = 0;
-  if (name.ends_with(".up.sql")) {
-    cut = 7;
-  } else if (name.ends_with(".down.sql")) {
-    cut = 9;
-  } else {
-    return {};
-  }
-  std::string other = name.substr(0, name.size() - cut) + "." + half + ".go";
+  auto stem = layouts::up_down(name);
+  if (!stem) return {};
+  std::string other = std::string(stem->first) + "." + half + ".go";
   std::error_code ec;
   if (!std::filesystem::is_regular_file(p.parent_path() / other, ec)) other.clear();
   return other;

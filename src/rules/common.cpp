@@ -14,7 +14,7 @@ const Step* column_name_given_back(std::span<const Step> steps, std::size_t at,
   if (!step.in_transaction || step.op->in_function) return nullptr;
   for (std::size_t i = at + 1; i < steps.size(); ++i) {
     const Step& s = steps[i];
-    if (s.phase != step.phase || !s.in_transaction || s.op->is<TransactionControl>()) break;
+    if (!same_transaction(step, s)) break;
     if (const auto* r = s.as<RenameTable>(); r != nullptr && r->table.key() == table.key()) {
       break;  // the table no longer has its name
     }

@@ -189,76 +189,72 @@ class FileLowerer {
   // post_read, built again and indexed in a downgrade). Its columns stay unknown.
   void salvage_create_table(ByteRange r) {
     std::string_view text = sql_.substr(r.begin, r.end - r.begin);
-    std::size_t at = 0;
-    auto skip = [&] {
-      while (at < text.size()) {
-        if (std::isspace(static_cast<unsigned char>(text[at])) != 0) {
-          ++at;
-        } else if (text.substr(at, 2) == "--") {
-          at = text.find('\n', at);
-          if (at == std::string_view::npos) at = text.size();
-        } else if (text.substr(at, 2) == "/*") {
-          at = text.find("*/", at + 2);
-          at = at == std::string_view::npos ? text.size() : at + 2;
+    // The statement's first tokens, comments left out: keywords and bare names lower-cased,
+    // quoted identifiers as written.
+    struct Word {
+      std::string text;
+      TokenKind kind;
+    };
+    std::vector<Word> words;
+    (void)scan_tokens(text, [&](const Token& t) {
+      if (t.kind == TokenKind::comment || words.size() > 10) return;
+      std::string w(text.substr(t.range.begin, t.range.end - t.range.begin));
+      if (t.kind == TokenKind::quoted_identifier) {
+        if (w.size() < 2 || w.front() != '"') {
+          w.clear();  // U&"...": not read
         } else {
-          break;
-        }
-      }
-    };
-    // The next word, lower-cased, or a quoted identifier as written; empty when neither.
-    auto word = [&] {
-      skip();
-      std::string out;
-      if (at < text.size() && text[at] == '"') {
-        for (++at; at < text.size(); ++at) {
-          if (text[at] == '"') {
-            if (at + 1 < text.size() && text[at + 1] == '"') {
-              out += '"';
-              ++at;
-              continue;
-            }
-            ++at;
-            return out;
+          std::string name;
+          for (std::size_t i = 1; i + 1 < w.size(); ++i) {
+            name += w[i];
+            if (w[i] == '"') ++i;  // "" stands for one "
           }
-          out += text[at];
+          w = std::move(name);
         }
-        return std::string();
+      } else {
+        for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       }
-      while (at < text.size() && (std::isalnum(static_cast<unsigned char>(text[at])) != 0 ||
-                                  text[at] == '_' || text[at] == '$')) {
-        out += static_cast<char>(std::tolower(static_cast<unsigned char>(text[at])));
-        ++at;
-      }
-      return out;
+      words.push_back({std::move(w), t.kind});
+    });
+    std::size_t at = 0;
+    auto next = [&]() -> const Word* { return at < words.size() ? &words[at++] : nullptr; };
+    auto is = [&](const Word* w, std::string_view keyword) {
+      return w != nullptr && w->kind != TokenKind::quoted_identifier && w->text == keyword;
     };
-    if (word() != "create") return;
-    std::string w = word();
-    if (w == "global" || w == "local") w = word();
-    if (w == "temp" || w == "temporary") return;  // gone at the end of the session
-    if (w == "unlogged") w = word();
-    if (w != "table") return;
+    auto identifier = [](const Word* w) {
+      return w != nullptr && !w->text.empty() &&
+             (w->kind == TokenKind::name || w->kind == TokenKind::quoted_identifier);
+    };
+    if (!is(next(), "create")) return;
+    const Word* w = next();
+    if (is(w, "global") || is(w, "local")) w = next();
+    if (is(w, "temp") || is(w, "temporary")) return;  // gone at the end of the session
+    if (is(w, "unlogged")) w = next();
+    if (!is(w, "table")) return;
     CreateTable create;
-    w = word();
-    if (w == "if") {
-      if (word() != "not" || word() != "exists") return;
+    w = next();
+    if (is(w, "if")) {
+      if (!is(next(), "not") || !is(next(), "exists")) return;
       create.if_not_exists = true;
-      w = word();
+      w = next();
     }
-    if (w.empty()) return;
-    skip();
-    if (at < text.size() && text[at] == '.') {
-      ++at;
-      std::string name = word();
-      if (name.empty()) return;
-      create.table.schema = std::move(w);
-      create.table.name = std::move(name);
-    } else {
-      create.table.name = std::move(w);
+    if (!identifier(w)) return;
+    create.table.name = w->text;
+    w = next();
+    if (is(w, ".")) {
+      w = next();
+      if (!identifier(w)) return;
+      create.table.schema = std::move(create.table.name);
+      create.table.name = w->text;
+      w = next();
     }
-    skip();
-    if (at >= text.size() || text[at] != '(') return;
+    if (!is(w, "(")) return;
+    push(std::move(create), r);
+  }
+
+  // An operation of the statement at `r`, with the options' context.
+  void push(OperationKind kind, ByteRange r) {
     Operation op;
-    op.kind = std::move(create);
+    op.kind = std::move(kind);
     op.range = map_(r);
     op.in_loop = options_.in_loop;
     op.in_function = options_.in_function;
@@ -269,13 +265,7 @@ class FileLowerer {
   // A statement that is not analysed: reported, and an operation nobody can see through.
   void not_checked(ByteRange r, std::string message) {
     ByteRange where = map_(token_at(sql_, r.begin, r.end));
-    Operation op;
-    op.kind = Unanalyzable{message};
-    op.range = map_(r);
-    op.in_loop = options_.in_loop;
-    op.in_function = options_.in_function;
-    op.autocommit = options_.autocommit;
-    ops_.push_back(std::move(op));
+    push(Unanalyzable{message}, r);
     issues_.push_back({"unsupported-operation", where, std::move(message),
                        "split the statement into smaller ones, or check it by hand"});
   }

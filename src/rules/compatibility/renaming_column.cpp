@@ -84,7 +84,7 @@ bool filled_before_commit(std::span<const Step> steps, std::size_t at, const Qua
   const Step& added = steps[at];
   for (std::size_t i = at + 1; i < steps.size(); ++i) {
     const Step& s = steps[i];
-    if (s.phase != added.phase || !s.in_transaction || s.op->is<TransactionControl>()) break;
+    if (!same_transaction(added, s)) break;
     if (s.op->is<Unanalyzable>()) return true;
     const auto* change = s.as<DataChange>();
     if (change == nullptr || change->kind != DataChangeKind::update ||

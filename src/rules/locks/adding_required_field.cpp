@@ -16,7 +16,7 @@ bool rows_deleted_before(std::span<const Step> steps, std::size_t at, const Qual
   if (!step.in_transaction) return false;
   for (std::size_t i = at; i-- > 0;) {
     const Step& s = steps[i];
-    if (s.phase != step.phase || !s.in_transaction || s.op->is<TransactionControl>()) break;
+    if (!same_transaction(step, s)) break;
     const auto* del = s.as<DataChange>();
     if (del != nullptr && del->kind == DataChangeKind::delete_ && !del->has_where && !del->joins &&
         !s.op->in_function && del->table.key() == table.key()) {

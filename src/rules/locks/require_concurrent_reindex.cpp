@@ -22,7 +22,7 @@ bool already_locked(std::span<const Step> steps, std::size_t at, const Qualified
   if (!step.in_transaction) return false;
   for (std::size_t i = at; i-- > 0;) {
     const Step& s = steps[i];
-    if (s.phase != step.phase || !s.in_transaction || s.op->is<TransactionControl>()) break;
+    if (!same_transaction(step, s)) break;
     const QualifiedName* t = target_table(*s.op);
     if (t != nullptr && t->key() == table.key() && !s.op->in_function &&
         lock_of(s, pg).mode == LockMode::access_exclusive) {

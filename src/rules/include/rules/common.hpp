@@ -49,6 +49,12 @@ inline bool on_existing_object(const Step& step) {
          !reverses_upgrade(step);
 }
 
+// Is `s`, a step after or before `from` with none of these between, in the same phase and
+// the same open transaction as `from` (no BEGIN, COMMIT or autocommit step)?
+inline bool same_transaction(const Step& from, const Step& s) {
+  return s.phase == from.phase && s.in_transaction && !s.op->is<TransactionControl>();
+}
+
 // The step, later in the same phase and transaction as steps[at], that gives the name
 // `column` of `table` back: another column renamed to it (copy into x_new, drop x, rename
 // x_new to x) or, with `added`, a column added under it (rename x to x_old, add a new x).
