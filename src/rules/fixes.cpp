@@ -493,17 +493,17 @@ Proposal not_valid(const RuleContext& ctx, const Step& step, const AddConstraint
   if (op.name.empty() && !o.points.constraint_end && alembic(ctx)) name.reset();
   std::string validate;
   if (name) {
-    validate = comment(ctx, "then, in " + later_migration(ctx) + ":") + "\n" +
+    validate = comment(ctx, "then, in " + later_migration(ctx, step) + ":") + "\n" +
                execute(ctx, "ALTER TABLE " + op.table.display() + " VALIDATE CONSTRAINT " + *name);
   } else {
-    validate = comment(ctx, "then, in " + later_migration(ctx) +
+    validate = comment(ctx, "then, in " + later_migration(ctx, step) +
                                 ", VALIDATE CONSTRAINT under the name the constraint gets");
   }
   if (!edit) {
     out.help =
         "add the constraint as NOT VALID (only new and changed rows are checked), then "
         "VALIDATE CONSTRAINT in " +
-        later_migration(ctx) + ", which checks the existing rows without blocking writes";
+        later_migration(ctx, step) + ", which checks the existing rows without blocking writes";
     if (name) {
       out.help += ": " + execute(ctx, "ALTER TABLE " + op.table.display() +
                                           " VALIDATE CONSTRAINT " + *name);

@@ -256,3 +256,111 @@ TEST_CASE("ban-drop-column: a NOT NULL column without a default is made nullable
           "op.drop_column(\"jobs\", \"name\")");
   }
 }
+
+// A rollback runs no later migration: the helps of findings in a downgrade say what works
+// inside the downgrade (after it commits, or in the downgrade itself), never "in a later
+// migration".
+TEST_CASE("helps in a downgrade don't send the change to a later migration") {
+  const std::string create =
+      "CREATE TABLE teams (id bigint PRIMARY KEY);\n"
+      "CREATE TABLE jobs (id bigint PRIMARY KEY, team_id bigint, config text NOT NULL, "
+      "seen timestamp, legacy text);\n";
+  SECTION("SQL") {
+    TempDir dir("helps-rollback-sql");
+    write(dir.path() / "000001_create.up.sql", create);
+    write(dir.path() / "000001_create.down.sql", "DROP TABLE jobs;\nDROP TABLE teams;\n");
+    write(dir.path() / "000002_change.up.sql",
+          "SET lock_timeout = '5s';\n"
+          "ALTER TABLE jobs ALTER COLUMN config DROP NOT NULL;\n"
+          "ALTER TABLE jobs ALTER COLUMN seen TYPE timestamptz;\n");
+    write(dir.path() / "000002_change.down.sql",
+          "SET lock_timeout = '5s';\n"
+          "ALTER TABLE jobs ALTER COLUMN config SET NOT NULL;\n"
+          "ALTER TABLE jobs ALTER COLUMN seen TYPE timestamp;\n"
+          "ALTER TABLE jobs ADD CONSTRAINT jobs_team_fkey FOREIGN KEY (team_id) "
+          "REFERENCES teams (id);\n"
+          "ALTER TABLE jobs ADD COLUMN owner bigint NOT NULL;\n"
+          "ALTER TABLE jobs DROP COLUMN legacy;\n"
+          "ALTER TABLE teams RENAME TO squads;\n");
+    const LintResult r = lint_paths({dir.path().string()}, LintOptions{});
+    std::vector<std::string> rules;
+    for (const Diagnostic& d : r.diagnostics) {
+      if (d.path.find("000002_change.down.sql") == std::string::npos) continue;
+      rules.push_back(d.rule);
+      INFO(d.rule << ": " << d.help);
+      CHECK(d.help.find("later migration") == std::string::npos);
+      CHECK(d.help.find("later revision") == std::string::npos);
+    }
+    std::sort(rules.begin(), rules.end());
+    CHECK(rules == std::vector<std::string>{"adding-foreign-key-constraint",
+                                            "adding-not-nullable-field", "adding-required-field",
+                                            "ban-drop-column", "changing-column-type",
+                                            "renaming-table"});
+    for (const Diagnostic& d : r.diagnostics) {
+      if (d.path.find("000002_change.down.sql") == std::string::npos) continue;
+      if (d.rule == "adding-not-nullable-field" || d.rule == "adding-foreign-key-constraint") {
+        CHECK(d.help.find("once this down migration has committed") != std::string::npos);
+      } else {
+        CHECK(d.help.find("a rollback") != std::string::npos);
+      }
+    }
+  }
+  SECTION("Alembic") {
+    TempDir dir("helps-rollback-alembic");
+    write(dir.path() / "alembic.ini", "[alembic]\nscript_location = %(here)s/migrations\n");
+    write(dir.path() / "migrations" / "versions" / "a1_create.py",
+          revision("a1", "",
+                   "    op.execute(\"" + create.substr(0, create.find('\n')) +
+                       "\")\n    op.execute(\"" +
+                       create.substr(create.find('\n') + 1, create.size() - create.find('\n') - 2) +
+                       "\")\n"));
+    write(dir.path() / "migrations" / "versions" / "b2_change.py",
+          "from alembic import op\nimport sqlalchemy as sa\n\nrevision = \"b2\"\n"
+          "down_revision = \"a1\"\n\n\ndef upgrade():\n"
+          "    op.execute(\"SET lock_timeout = '5s'\")\n"
+          "    op.alter_column(\"jobs\", \"config\", nullable=True)\n\n\n"
+          "def downgrade():\n"
+          "    op.execute(\"SET lock_timeout = '5s'\")\n"
+          "    op.alter_column(\"jobs\", \"config\", nullable=False)\n"
+          "    op.create_foreign_key(\"jobs_team_fkey\", \"jobs\", \"teams\", [\"team_id\"], "
+          "[\"id\"])\n");
+    const LintResult r = lint_paths({dir.path().string()}, LintOptions{});
+    std::vector<std::string> rules;
+    for (const Diagnostic& d : r.diagnostics) {
+      // The upgrade's DROP NOT NULL is reported as usual.
+      if (d.path.find("b2_change.py") == std::string::npos || d.rule == "ban-drop-not-null") {
+        continue;
+      }
+      rules.push_back(d.rule);
+      INFO(d.rule << ": " << d.help);
+      CHECK(d.help.find("later revision") == std::string::npos);
+      CHECK(d.help.find("autocommit_block") != std::string::npos);
+    }
+    std::sort(rules.begin(), rules.end());
+    CHECK(rules ==
+          std::vector<std::string>{"adding-foreign-key-constraint", "adding-not-nullable-field"});
+  }
+}
+
+// The compatibility view keeps the columns renamed before it under their old names, and this
+// migration's downgrade drops it before renaming the table back.
+TEST_CASE("renaming-table: the view keeps renamed columns and the downgrade drops it") {
+  TempDir dir("helps-rename-table");
+  write(dir.path() / "000001_create.up.sql",
+        "CREATE TABLE post_tag (post_id bigint, tag_id bigint);\n");
+  write(dir.path() / "000001_create.down.sql", "DROP TABLE post_tag;\n");
+  write(dir.path() / "000002_rename.up.sql",
+        "SET lock_timeout = '5s';\n"
+        "ALTER TABLE post_tag RENAME COLUMN tag_id TO community_tag_id;\n"
+        "ALTER TABLE post_tag RENAME TO post_community_tag;\n");
+  write(dir.path() / "000002_rename.down.sql",
+        "SET lock_timeout = '5s';\n"
+        "ALTER TABLE post_community_tag RENAME TO post_tag;\n"
+        "ALTER TABLE post_tag RENAME COLUMN community_tag_id TO tag_id;\n");
+  const LintResult r = lint_paths({dir.path().string()}, LintOptions{});
+  const std::string help = help_of(r, "renaming-table");
+  CHECK(help.find("CREATE VIEW post_tag AS SELECT *, community_tag_id AS tag_id FROM "
+                  "post_community_tag;") != std::string::npos);
+  CHECK(help.find("-- and in this migration's downgrade, before renaming back:\n"
+                  "DROP VIEW IF EXISTS post_tag;") != std::string::npos);
+}

@@ -18,12 +18,20 @@ static void ban_drop_table(RuleContext& ctx) {
                            : "DROP TABLE " + sql_table(op->table) + ";";
     // A table named at run time has no name to write in the commands.
     const bool named = !op->table.name.empty();
-    ctx.report(step,
-               "dropping table " + quoted(op->table) +
-                   " breaks running code that still uses it, and loses its data",
-               "stop using the table in the application and deploy, back it up (pg_dump" +
-                   (named ? " -t " + sql_table(op->table) : std::string()) + "), then drop it in " +
-                   later_migration(ctx) + (named ? ": " + drop : ""));
+    const std::string message = "dropping table " + quoted(op->table) +
+                                " breaks running code that still uses it, and loses its data";
+    const std::string dump = "pg_dump" + (named ? " -t " + sql_table(op->table) : std::string());
+    if (step.phase == Phase::downgrade) {
+      ctx.report(step, message,
+                 rollback_help("the table",
+                               "leave it in place in the downgrade (if it must go, "
+                               "back it up first: " +
+                                   dump + ")"));
+      continue;
+    }
+    ctx.report(step, message,
+               "stop using the table in the application and deploy, back it up (" + dump + ")" +
+                   ", then drop it in " + later_migration(ctx, step) + (named ? ": " + drop : ""));
   }
 }
 

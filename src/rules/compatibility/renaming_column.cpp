@@ -126,11 +126,23 @@ static void renaming_column(RuleContext& ctx) {
                      " and giving " + quoted(op->column) +
                      " to another column in the same transaction: running code that uses " +
                      quoted(op->column) + " now reads and writes " + now + ", not the data it had",
-                 "keep " + quoted(op->column) +
-                     " on its data until the application has moved: "
-                     "add the replacement under a new name, keep it in sync (trigger), backfill it "
-                     "in batches, switch the application to it, then drop " +
-                     quoted(op->column) + " in " + later_migration(ctx));
+                 step.phase == Phase::downgrade
+                     ? rollback_help(quoted(op->column),
+                                     "keep it on its data in the downgrade and give the new "
+                                     "column another name")
+                     : "keep " + quoted(op->column) +
+                           " on its data until the application has moved: add the replacement "
+                           "under a new name, keep it in sync (trigger), backfill it in batches, "
+                           "switch the application to it, then drop " +
+                           quoted(op->column) + " in " + later_migration(ctx, step));
+      continue;
+    }
+    const std::string message = "renaming " + quoted(op->table, op->column) + " to " +
+                                quoted(op->new_name) +
+                                " breaks every running query that still uses the old name";
+    if (step.phase == Phase::downgrade) {
+      ctx.report(step, message,
+                 rollback_help("the name " + quoted(op->column), "keep it in the downgrade"));
       continue;
     }
     // The new column is added nullable and without a default (catalog only), with the old
@@ -140,7 +152,7 @@ static void renaming_column(RuleContext& ctx) {
     const std::string then =
         "write to both, backfill in batches, switch the application, then, "
         "in " +
-        later_migration(ctx) + ":";
+        later_migration(ctx, step) + ":";
     std::string add;
     if (alembic(ctx)) {
       std::optional<std::string> sa = type ? known_sa_type(*type) : std::nullopt;
@@ -167,10 +179,7 @@ static void renaming_column(RuleContext& ctx) {
                                       py_str(op->column) + py_schema(op->table) + ")"
                                 : "ALTER TABLE " + sql_table(op->table) + " DROP COLUMN " +
                                       sql_ident(op->column) + ";");
-    ctx.report(step,
-               "renaming " + quoted(op->table, op->column) + " to " + quoted(op->new_name) +
-                   " breaks every running query that still uses the old name",
-               "rename in phases:\n" + lines(code));
+    ctx.report(step, message, "rename in phases:\n" + lines(code));
   }
 }
 

@@ -52,12 +52,13 @@ static void renaming_enum_value(RuleContext& ctx) {
              " in batches (see unbatched-backfill), then " + app;
     } else if (alembic(ctx)) {
       updates.insert(updates.begin(), "bind = op.get_bind()");
-      help =
-          "add the new value instead, move the rows to it in a later revision (PostgreSQL "
-          "refuses a new value in the transaction that added it), in batches of each "
-          "table's key (id here), each committed on its own, then " +
-          app + ":\n" + add + "\n" + comment(ctx, "then, in " + later_migration(ctx) + ":") + "\n" +
-          autocommit_block(updates);
+      help = "add the new value instead, move the rows to it in " + later_migration(ctx, step) +
+             " (PostgreSQL "
+             "refuses a new value in the transaction that added it), in batches of each "
+             "table's key (id here), each committed on its own, then " +
+             app + ":\n" + add + "\n" +
+             comment(ctx, "then, in " + later_migration(ctx, step) + ":") + "\n" +
+             autocommit_block(updates);
     } else {
       help =
           "add the new value instead, move the rows to it once it has committed (PostgreSQL "

@@ -75,7 +75,7 @@ static void adding_field_with_default(RuleContext& ctx) {
       help =
           "add the column without a default, set the default (it then applies to new rows "
           "only), and fill the existing rows in batches in " +
-          later_migration(ctx) + ":\n" +
+          later_migration(ctx, step) + ":\n" +
           add_nullable_column(ctx, op->table, c.name, plain_type(c.type)) + "\n" +
           attach_default(ctx, op->table, c);
     }

@@ -43,10 +43,12 @@ Proposal separate_foreign_key(const RuleContext& ctx, const Step& step, const Ad
     out.help = alembic(ctx) ? "add " + col +
                                   " without its ForeignKey, then add the foreign key with "
                                   "op.create_foreign_key(..., postgresql_not_valid=True) and "
-                                  "VALIDATE CONSTRAINT it in a later revision"
+                                  "VALIDATE CONSTRAINT it in " +
+                                  later_migration(ctx, step)
                             : "add " + col +
                                   " without its REFERENCES clause, then add the foreign key as "
-                                  "NOT VALID and VALIDATE CONSTRAINT it in a later migration";
+                                  "NOT VALID and VALIDATE CONSTRAINT it in " +
+                                  later_migration(ctx, step);
     return out;
   }
   std::string_view written = text.substr(clause->begin, clause->end - clause->begin);
@@ -80,8 +82,8 @@ Proposal separate_foreign_key(const RuleContext& ctx, const Step& step, const Ad
   out.shown = ByteRange{op.range.begin, *op.points.statement_end};
   out.help = preview(text, *out.shown, edits);
   if (name) {
-    out.after = "-- then, in a later migration:\nALTER TABLE " + add.table.display() +
-                " VALIDATE CONSTRAINT " + *name + ";";
+    out.after = "-- then, in " + later_migration(ctx, step) + ":\nALTER TABLE " +
+                add.table.display() + " VALIDATE CONSTRAINT " + *name + ";";
     out.help += "\n" + out.after;
   }
   return out;

@@ -14,14 +14,15 @@ static void adding_not_nullable_field(RuleContext& ctx) {
     if (step.unchanged) continue;
     std::string help =
         ctx.settings().pg_version >= 12
-            ? "add a CHECK NOT VALID and validate it in a later migration; SET NOT NULL then "
-              "skips the scan:\n"
+            ? "add a CHECK NOT VALID and validate it in " + later_migration(ctx, step) +
+                  "; SET NOT NULL then skips the scan:\n"
             : "before PostgreSQL 12 SET NOT NULL always scans; use a CHECK NOT VALID, validated "
-              "in a later migration, instead:\n";
+              "in " +
+                  later_migration(ctx, step) + ", instead:\n";
     ctx.report(step,
                "SET NOT NULL on " + quoted(op->table, op->column) + ": " +
                    lock_description(ctx, step) + " to check that no row is NULL",
-               help + lines(not_null_plan(ctx, op->table, op->column)));
+               help + lines(not_null_plan(ctx, step, op->table, op->column)));
   }
 }
 

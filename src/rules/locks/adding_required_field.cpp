@@ -40,18 +40,28 @@ static void adding_required_field(RuleContext& ctx) {
     // DELETE FROM password_reset_request): nothing can fail, and the application it restores
     // is the one that writes the column.
     if (step.phase == Phase::downgrade && rows_deleted_before(steps, i, op->table)) continue;
+    const std::string message = "adding NOT NULL column " + quoted(c.name) +
+                                " without a default to " + quoted(op->table) +
+                                " fails if the table has rows, and breaks running code that "
+                                "inserts without it";
+    if (step.phase == Phase::downgrade) {
+      // A rollback can't backfill over releases; the code it returns to is the one that
+      // wrote the column.
+      ctx.report_at(step, c.range, message,
+                    "a rollback can't add it in steps over releases: add it as nullable in the "
+                    "downgrade (or give it a constant default):\n" +
+                        add_nullable_column(ctx, op->table, c.name, c.type));
+      continue;
+    }
     std::vector<std::string> code = {
         add_nullable_column(ctx, op->table, c.name, c.type),
         comment(ctx, "backfill it in batches and make the application write it, then, in " +
-                         later_migration(ctx) + ":")};
-    for (std::string& line : not_null_plan(ctx, op->table, c.name)) code.push_back(line);
-    ctx.report_at(
-        step, c.range,
-        "adding NOT NULL column " + quoted(c.name) + " without a default to " + quoted(op->table) +
-            " fails if the table has rows, and breaks running code that inserts without it",
-        "add it as nullable, backfill it, then enforce NOT NULL without a long lock (or "
-        "give it a constant default):\n" +
-            lines(code));
+                         later_migration(ctx, step) + ":")};
+    for (std::string& line : not_null_plan(ctx, step, op->table, c.name)) code.push_back(line);
+    ctx.report_at(step, c.range, message,
+                  "add it as nullable, backfill it, then enforce NOT NULL without a long lock (or "
+                  "give it a constant default):\n" +
+                      lines(code));
   }
 }
 

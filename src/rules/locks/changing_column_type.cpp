@@ -8,6 +8,13 @@
 
 namespace schemagate::rules {
 
+// In a downgrade, moving to a new column over releases is no option.
+static std::string rollback_lock_help() {
+  return "a rollback can't move to a new column over releases: leave the column's type as it "
+         "is in the downgrade if the code a rollback returns to works with it, or plan the "
+         "rollback for the time the lock lasts";
+}
+
 static void changing_column_type(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<AlterColumnType>();
@@ -29,7 +36,7 @@ static void changing_column_type(RuleContext& ctx) {
         comment(ctx,
                 "keep it in sync (trigger), backfill it in batches, switch the application "
                 "to it, then, in " +
-                    later_migration(ctx) + ":")};
+                    later_migration(ctx, step) + ":")};
     if (alembic(ctx)) {
       code.push_back("op.drop_column(" + py_str(op->table.name) + ", " + py_str(op->column) +
                      py_schema(op->table) + ")");
@@ -61,14 +68,17 @@ static void changing_column_type(RuleContext& ctx) {
     }
     if (lock.work == Work::scan && step.utc_session) {
       // timestamp <-> timestamptz in UTC: the rows are kept, the column's indexes rebuilt.
-      ctx.report_at(step, op->range,
-                    "changing the type of " + quoted(op->table, op->column) + " " + change + ": " +
-                        lock.describe() +
-                        ": the session's TimeZone is UTC, so the rows are kept, but every index "
-                        "on the column is rebuilt under the lock",
-                    "if the column has no index, nothing is rebuilt; otherwise, for a large table, "
-                    "add a column of the new type and move to it:\n" +
-                        lines(code));
+      ctx.report_at(
+          step, op->range,
+          "changing the type of " + quoted(op->table, op->column) + " " + change + ": " +
+              lock.describe() +
+              ": the session's TimeZone is UTC, so the rows are kept, but every index "
+              "on the column is rebuilt under the lock",
+          step.phase == Phase::downgrade
+              ? "if the column has no index, nothing is rebuilt; otherwise " + rollback_lock_help()
+              : "if the column has no index, nothing is rebuilt; otherwise, for a large "
+                "table, add a column of the new type and move to it:\n" +
+                    lines(code));
       continue;
     }
     // The old type unknown (made by a migration outside the ones linted): the rewrite is what
@@ -82,9 +92,11 @@ static void changing_column_type(RuleContext& ctx) {
                                  "converts to " +
                                      op->to.text + " without a rewrite)"
                                : ""),
-                  "add a column of the new type and move to it (widening varchar or numeric, and "
-                  "varchar to text, need no rewrite):\n" +
-                      lines(code));
+                  step.phase == Phase::downgrade
+                      ? rollback_lock_help()
+                      : "add a column of the new type and move to it (widening varchar or "
+                        "numeric, and varchar to text, need no rewrite):\n" +
+                            lines(code));
   }
 }
 

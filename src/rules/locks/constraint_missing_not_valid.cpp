@@ -98,9 +98,11 @@ static void constraint_missing_not_valid(RuleContext& ctx) {
                      " (ACCESS EXCLUSIVE, or SHARE ROW EXCLUSIVE for a foreign key) is still "
                      "held while every row is checked",
                  alembic ? "move op.execute(\"ALTER TABLE " + v->table.display() +
-                               " VALIDATE CONSTRAINT " + v->name + "\") to a later revision"
+                               " VALIDATE CONSTRAINT " + v->name + "\") to " +
+                               later_migration(ctx, step)
                          : "move `ALTER TABLE " + v->table.display() + " VALIDATE CONSTRAINT " +
-                               v->name + ";` to a later migration (or after a COMMIT)");
+                               v->name + ";` to " + later_migration(ctx, step) +
+                               (step.phase == Phase::upgrade ? " (or after a COMMIT)" : ""));
     }
   }
   flush();

@@ -106,6 +106,8 @@ void check(RuleContext& ctx, const Step& step, std::string_view kind, std::strin
   }
   if (name.size() <= kMaxIdentifierBytes) return;
   std::string kept = truncated(name);
+  const std::size_t cut = name.size() - kept.size();
+  const std::string shorter = std::to_string(cut) + (cut == 1 ? " byte" : " bytes") + " shorter";
   std::string bytes = std::to_string(name.size()) + " bytes";
   if (std::size_t chars = characters(name); chars != name.size()) {
     bytes += " (" + std::to_string(chars) + " characters)";
@@ -123,10 +125,12 @@ void check(RuleContext& ctx, const Step& step, std::string_view kind, std::strin
   ctx.report_at(step, at,
                 std::string(kind) + " name " + quoted(name) + " is " + bytes +
                     ": PostgreSQL silently truncates it to 63 bytes, " + quoted(kept) +
-                    ", so code and later migrations using the full name don't find it, and names "
-                    "that share those bytes collide",
-                "choose a " + std::string(kind) + " name of at most 63 bytes (" +
-                    std::to_string(name.size() - kept.size()) + " bytes shorter)");
+                    ": SQL that writes the full name still finds it (it is cut the same way), "
+                    "but code that compares the name as text (catalog queries, ORM "
+                    "reflection and autogenerate, errors matched by constraint name) does not, "
+                    "and names that share those 63 bytes collide",
+                std::string(kind == "index" ? "choose an " : "choose a ") + std::string(kind) +
+                    " name of at most 63 bytes (" + shorter + ")");
 }
 
 }  // namespace

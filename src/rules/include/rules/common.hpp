@@ -151,9 +151,29 @@ inline std::string comment(const RuleContext& ctx, const std::string& text) {
   return (alembic(ctx) ? "# " : "-- ") + text;
 }
 
-// "a later revision" / "a later migration".
-inline std::string later_migration(const RuleContext& ctx) {
+// Where the second half of a change goes, once the first half has committed: "a later
+// revision" / "a later migration" in an upgrade. A downgrade has no later migration (a
+// rollback runs none): there it is the end of the downgrade, outside its transaction.
+inline std::string later_migration(const RuleContext& ctx, Phase phase) {
+  if (phase == Phase::downgrade) {
+    return alembic(ctx) ? "`with op.get_context().autocommit_block():` at the end of downgrade() "
+                          "(it commits what comes before)"
+                        : "a transaction of its own once this down migration has committed";
+  }
   return alembic(ctx) ? "a later revision" : "a later migration";
+}
+inline std::string later_migration(const RuleContext& ctx, const Step& step) {
+  return later_migration(ctx, step.phase);
+}
+
+// The help of a compatibility finding in a downgrade, where moving the application first
+// and finishing in a later migration is no option: a rollback returns to code already
+// released and can't wait for another release. `what` is the object ("the column"),
+// `otherwise` what to do if that code uses it.
+inline std::string rollback_help(const std::string& what, const std::string& otherwise) {
+  return "a rollback returns to code already released and can't wait for another release: "
+         "make sure that code no longer uses " +
+         what + ", or " + otherwise;
 }
 
 // Lines of code, one per line.
@@ -249,7 +269,8 @@ inline std::string add_nullable_column(const RuleContext& ctx, const QualifiedNa
 // Making `column` NOT NULL without holding ACCESS EXCLUSIVE through a scan: a CHECK added
 // NOT VALID, validated in a later migration, then (from PostgreSQL 12) SET NOT NULL proven by
 // the check without a scan. One line of code each, with comments where a migration ends.
-inline std::vector<std::string> not_null_plan(const RuleContext& ctx, const QualifiedName& table,
+inline std::vector<std::string> not_null_plan(const RuleContext& ctx, const Step& step,
+                                              const QualifiedName& table,
                                               const std::string& column) {
   const std::string check = table.name + "_" + column + "_not_null";
   const std::string t = sql_table(table);
@@ -263,7 +284,7 @@ inline std::vector<std::string> not_null_plan(const RuleContext& ctx, const Qual
     out.push_back("ALTER TABLE " + t + " ADD CONSTRAINT " + sql_ident(check) + " CHECK (" +
                   sql_ident(column) + " IS NOT NULL) NOT VALID;");
   }
-  out.push_back(comment(ctx, "then, in " + later_migration(ctx) + ":"));
+  out.push_back(comment(ctx, "then, in " + later_migration(ctx, step) + ":"));
   out.push_back(execute(ctx, validate));
   if (ctx.settings().pg_version < 12) return out;  // SET NOT NULL would scan again
   if (alembic(ctx)) {
