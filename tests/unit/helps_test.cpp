@@ -364,3 +364,36 @@ TEST_CASE("renaming-table: the view keeps renamed columns and the downgrade drop
   CHECK(help.find("-- and in this migration's downgrade, before renaming back:\n"
                   "DROP VIEW IF EXISTS post_tag;") != std::string::npos);
 }
+
+// A backfill that a later schema change of its table needs runs before that change: in a
+// migration of its own before this one, or in a rollback before the change.
+TEST_CASE("unbatched-backfill: the batches run before the schema change that needs them") {
+  TempDir dir("helps-backfill-order");
+  write(dir.path() / "000001_create.up.sql",
+        "CREATE TABLE jobs (id bigint PRIMARY KEY, config text, note text);\n");
+  write(dir.path() / "000001_create.down.sql", "DROP TABLE jobs;\n");
+  write(dir.path() / "000002_change.up.sql",
+        "SET lock_timeout = '5s';\n"
+        "UPDATE jobs SET config = '{}' WHERE config IS NULL;\n"
+        "ALTER TABLE jobs ALTER COLUMN config SET NOT NULL;\n"
+        "UPDATE jobs SET note = '' WHERE note IS NULL;\n");
+  write(dir.path() / "000002_change.down.sql",
+        "SET lock_timeout = '5s';\n"
+        "ALTER TABLE jobs ALTER COLUMN config DROP NOT NULL;\n"
+        "UPDATE jobs SET note = NULL WHERE note = '';\n"
+        "ALTER TABLE jobs ALTER COLUMN note SET NOT NULL;\n");
+  const LintResult r = lint_paths({dir.path().string()}, LintOptions{});
+  std::vector<std::string> helps;
+  for (const Diagnostic& d : r.diagnostics) {
+    if (d.rule == "unbatched-backfill") helps.push_back(d.help);
+  }
+  REQUIRE(helps.size() == 3);
+  std::sort(helps.begin(), helps.end());
+  const auto has = [&](const std::string& words) {
+    return std::count_if(helps.begin(), helps.end(),
+                         [&](const std::string& h) { return h.find(words) != std::string::npos; });
+  };
+  CHECK(has("in a migration of its own before this one (the SET NOT NULL after it") == 1);
+  CHECK(has("from a script or job after this migration") == 1);
+  CHECK(has("in the down migration before the SET NOT NULL that follows it") == 1);
+}
