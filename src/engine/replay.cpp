@@ -630,6 +630,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
               // PostgreSQL skips SET NOT NULL of a column that is NOT NULL already: no scan
               // (the lock is still taken). A dropped primary key leaves its columns NOT NULL.
               step.unchanged = c->second.not_null == true;
+              step.object_is_new = c->second.created_by == &migration;
               c->second.not_null = true;
             }
           },

@@ -40,4 +40,20 @@ bool maybe_made_at_run_time(std::span<const Step> steps, const Step& step) {
   return false;
 }
 
+bool already_locked(std::span<const Step> steps, std::size_t at, const QualifiedName& table,
+                    int pg_version) {
+  const Step& step = steps[at];
+  if (!step.in_transaction) return false;
+  for (std::size_t i = at; i-- > 0;) {
+    const Step& s = steps[i];
+    if (!same_transaction(step, s)) break;
+    const QualifiedName* t = target_table(*s.op);
+    if (t != nullptr && t->key() == table.key() && !s.op->in_function &&
+        lock_of(s, pg_version).mode == LockMode::access_exclusive) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace schemagate::rules

@@ -175,11 +175,72 @@ class FileLowerer {
       if (parsed.result.error != nullptr) {
         std::size_t at = char_offset(r.begin, r.end, parsed.result.error->cursorpos);
         report_syntax_error(parsed.result.error->message, at, r.end);
-        salvage_create_table(r);
+        if (!lower_without_named_not_null(r)) salvage_create_table(r);
         continue;
       }
       lower_tree(parsed.result.parse_tree, r.begin, r.end);
     }
+  }
+
+  // PostgreSQL 18's named NOT NULL constraints (`CONSTRAINT c NOT NULL col` in a CREATE
+  // TABLE, `ADD CONSTRAINT c NOT NULL col` in an ALTER TABLE), which the PostgreSQL 15 parser
+  // rejects: with those elements (and a comma next to each) blanked out, the rest of the
+  // statement is lowered as written, at the same offsets, so that replay knows the columns
+  // and tables it creates (lemmy rebuilds tables and columns this way in its downgrades).
+  // The syntax error stays reported. False when there is no such element or the statement
+  // still does not parse.
+  bool lower_without_named_not_null(ByteRange r) {
+    std::string text(sql_.substr(r.begin, r.end - r.begin));
+    struct Word {
+      ByteRange range;
+      std::string lower;
+      TokenKind kind;
+    };
+    std::vector<Word> words;
+    (void)scan_tokens(text, [&](const Token& t) {
+      if (t.kind == TokenKind::comment) return;
+      std::string w = text.substr(t.range.begin, t.range.end - t.range.begin);
+      if (t.kind != TokenKind::quoted_identifier) {
+        for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      words.push_back({t.range, std::move(w), t.kind});
+    });
+    auto is = [&](std::size_t i, std::string_view keyword) {
+      return i < words.size() && words[i].kind != TokenKind::quoted_identifier &&
+             words[i].lower == keyword;
+    };
+    auto identifier = [&](std::size_t i) {
+      return i < words.size() &&
+             (words[i].kind == TokenKind::name || words[i].kind == TokenKind::quoted_identifier);
+    };
+    auto blank = [&](std::size_t from, std::size_t to) {
+      for (std::size_t k = from; k < to; ++k) {
+        if (text[k] != '\n' && text[k] != '\r') text[k] = ' ';
+      }
+    };
+    bool changed = false;
+    for (std::size_t i = 0; i + 4 < words.size(); ++i) {
+      if (!is(i, "constraint") || !identifier(i + 1) || !is(i + 2, "not") || !is(i + 3, "null") ||
+          !identifier(i + 4)) {
+        continue;
+      }
+      std::size_t first = i > 0 && is(i - 1, "add") ? i - 1 : i;
+      std::size_t last = i + 4;
+      if (is(last + 1, ",")) {
+        ++last;
+      } else if (first > 0 && is(first - 1, ",")) {
+        --first;
+      } else {
+        continue;  // the statement's only element: nothing is left to lower
+      }
+      blank(words[first].range.begin, words[last].range.end);
+      changed = true;
+      i = last;
+    }
+    if (!changed) return false;
+    ParseResult parsed(text);
+    if (parsed.result.error != nullptr) return false;
+    return lower_tree(parsed.result.parse_tree, r.begin, r.end);
   }
 
   // A CREATE TABLE the parser rejects (a newer release's syntax: PostgreSQL 18's

@@ -57,7 +57,7 @@ static void adding_required_field(RuleContext& ctx) {
         add_nullable_column(ctx, op->table, c.name, c.type),
         comment(ctx, "backfill it in batches and make the application write it, then, in " +
                          later_migration(ctx, step) + ":")};
-    for (std::string& line : not_null_plan(ctx, step, op->table, c.name)) code.push_back(line);
+    for (std::string& line : not_null_plan(ctx, step, op->table, {c.name})) code.push_back(line);
     ctx.report_at(step, c.range, message,
                   "add it as nullable, backfill it, then enforce NOT NULL without a long lock (or "
                   "give it a constant default):\n" +

@@ -10,30 +10,6 @@
 
 namespace schemagate::rules {
 
-namespace {
-
-// Does an earlier statement of the transaction of steps[at] hold ACCESS EXCLUSIVE on `table`
-// (an ALTER TABLE of it)? The REINDEX then blocks nobody that isn't blocked already, until
-// the same commit (lemmy's REINDEX after changing a column's type, or after a bulk UPDATE
-// with the table's indexes switched off).
-bool already_locked(std::span<const Step> steps, std::size_t at, const QualifiedName& table,
-                    int pg) {
-  const Step& step = steps[at];
-  if (!step.in_transaction) return false;
-  for (std::size_t i = at; i-- > 0;) {
-    const Step& s = steps[i];
-    if (!same_transaction(step, s)) break;
-    const QualifiedName* t = target_table(*s.op);
-    if (t != nullptr && t->key() == table.key() && !s.op->in_function &&
-        lock_of(s, pg).mode == LockMode::access_exclusive) {
-      return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace
-
 static void require_concurrent_reindex(RuleContext& ctx) {
   const int pg = ctx.settings().pg_version;
   // Tables and indexes created earlier in this migration (per phase): rebuilding them
@@ -59,6 +35,10 @@ static void require_concurrent_reindex(RuleContext& ctx) {
     if (op == nullptr || op->concurrently) continue;
     if (op->target_kind == "table" && new_tables.contains(op->name.key())) continue;
     if (op->target_kind == "index" && new_indexes.contains(op->name.key())) continue;
+    // An earlier statement of the transaction holds ACCESS EXCLUSIVE on the table (an ALTER
+    // TABLE of it): the REINDEX blocks nobody that isn't blocked already, until the same
+    // commit (lemmy's REINDEX after changing a column's type, or after a bulk UPDATE with the
+    // table's indexes switched off).
     if (op->target_kind == "table" && already_locked(steps, at, op->name, pg)) continue;
     if (op->target_kind == "index" && step.index_table &&
         already_locked(steps, at, *step.index_table, pg)) {

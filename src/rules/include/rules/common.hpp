@@ -271,32 +271,49 @@ inline std::string add_nullable_column(const RuleContext& ctx, const QualifiedNa
 // the check without a scan. One line of code each, with comments where a migration ends.
 inline std::vector<std::string> not_null_plan(const RuleContext& ctx, const Step& step,
                                               const QualifiedName& table,
-                                              const std::string& column) {
-  const std::string check = table.name + "_" + column + "_not_null";
+                                              const std::vector<std::string>& columns) {
   const std::string t = sql_table(table);
-  const std::string validate = "ALTER TABLE " + t + " VALIDATE CONSTRAINT " + sql_ident(check);
+  auto check_of = [&](const std::string& column) {
+    return table.name + "_" + column + "_not_null";
+  };
   std::vector<std::string> out;
-  if (alembic(ctx)) {
-    out.push_back("op.create_check_constraint(" + py_str(check) + ", " + py_str(table.name) + ", " +
-                  py_str(sql_ident(column) + " IS NOT NULL") + py_schema(table) +
-                  ", postgresql_not_valid=True)");
-  } else {
-    out.push_back("ALTER TABLE " + t + " ADD CONSTRAINT " + sql_ident(check) + " CHECK (" +
-                  sql_ident(column) + " IS NOT NULL) NOT VALID;");
+  for (const std::string& column : columns) {
+    const std::string check = check_of(column);
+    if (alembic(ctx)) {
+      out.push_back("op.create_check_constraint(" + py_str(check) + ", " + py_str(table.name) +
+                    ", " + py_str(sql_ident(column) + " IS NOT NULL") + py_schema(table) +
+                    ", postgresql_not_valid=True)");
+    } else {
+      out.push_back("ALTER TABLE " + t + " ADD CONSTRAINT " + sql_ident(check) + " CHECK (" +
+                    sql_ident(column) + " IS NOT NULL) NOT VALID;");
+    }
   }
   out.push_back(comment(ctx, "then, in " + later_migration(ctx, step) + ":"));
-  out.push_back(execute(ctx, validate));
+  for (const std::string& column : columns) {
+    out.push_back(
+        execute(ctx, "ALTER TABLE " + t + " VALIDATE CONSTRAINT " + sql_ident(check_of(column))));
+  }
   if (ctx.settings().pg_version < 12) return out;  // SET NOT NULL would scan again
-  if (alembic(ctx)) {
-    out.push_back("op.alter_column(" + py_str(table.name) + ", " + py_str(column) +
-                  ", nullable=False" + py_schema(table) + ")");
-    out.push_back("op.drop_constraint(" + py_str(check) + ", " + py_str(table.name) +
-                  py_schema(table) + ")");
-  } else {
-    out.push_back("ALTER TABLE " + t + " ALTER COLUMN " + sql_ident(column) + " SET NOT NULL;");
-    out.push_back("ALTER TABLE " + t + " DROP CONSTRAINT " + sql_ident(check) + ";");
+  for (const std::string& column : columns) {
+    if (alembic(ctx)) {
+      out.push_back("op.alter_column(" + py_str(table.name) + ", " + py_str(column) +
+                    ", nullable=False" + py_schema(table) + ")");
+    } else {
+      out.push_back("ALTER TABLE " + t + " ALTER COLUMN " + sql_ident(column) + " SET NOT NULL;");
+    }
+  }
+  for (const std::string& column : columns) {
+    const std::string check = check_of(column);
+    out.push_back(alembic(ctx) ? "op.drop_constraint(" + py_str(check) + ", " + py_str(table.name) +
+                                     py_schema(table) + ")"
+                               : "ALTER TABLE " + t + " DROP CONSTRAINT " + sql_ident(check) + ";");
   }
   return out;
 }
+
+// Whether an earlier step of the same transaction as steps[at] holds ACCESS EXCLUSIVE on
+// `table` (not from inside a function body): what steps[at] locks is locked already.
+bool already_locked(std::span<const Step> steps, std::size_t at, const QualifiedName& table,
+                    int pg_version);
 
 }  // namespace schemagate::rules
