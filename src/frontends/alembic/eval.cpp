@@ -426,6 +426,26 @@ Value Interp::call_named(std::string_view name, py::Node call, const Args& args,
       if (name == "text" || name == "TextClause") v.text_clause = true;
       return v;
     }
+    if (name == "repr" && v.kind == ValueKind::string && v.literal && !v.literal->dynamic()) {
+      // repr() of a known string: Python quotes it with ' (with " when it holds a ' and no
+      // "); anything it would escape (\, control or non-ASCII characters, both quotes) stays
+      // unknown.
+      const std::string& s = v.literal->value;
+      const bool plain = std::all_of(s.begin(), s.end(),
+                                     [](char c) { return c >= 0x20 && c < 0x7f && c != '\\'; });
+      const bool single = s.find('\'') != std::string::npos;
+      if (plain && !(single && s.find('"') != std::string::npos)) {
+        const char q = single ? '"' : '\'';
+        py::Literal lit;
+        lit.whole = py::range(call);
+        lit.value = q + s + q;
+        lit.source.assign(lit.value.size(), lit.whole);
+        Value r = make(ValueKind::string, call, f);
+        r.literal = std::make_shared<const py::Literal>(std::move(lit));
+        return r;
+      }
+      return unknown_at(call, f.file);
+    }
     if (v.kind == ValueKind::url && (name == "str" || name == "repr")) {
       v.kind = ValueKind::dialect_name;  // str(bind.engine.url): "postgresql+psycopg2://..."
       v.text = "url";
