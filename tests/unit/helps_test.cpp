@@ -370,18 +370,19 @@ TEST_CASE("renaming-table: the view keeps renamed columns and the downgrade drop
 TEST_CASE("unbatched-backfill: the batches run before the schema change that needs them") {
   TempDir dir("helps-backfill-order");
   write(dir.path() / "000001_create.up.sql",
-        "CREATE TABLE jobs (id bigint PRIMARY KEY, config text, note text);\n");
-  write(dir.path() / "000001_create.down.sql", "DROP TABLE jobs;\n");
+        "CREATE TABLE jobs (id bigint PRIMARY KEY, config text, note text);\n"
+        "CREATE TABLE notes (id bigint PRIMARY KEY, body text);\n");
+  write(dir.path() / "000001_create.down.sql", "DROP TABLE notes;\nDROP TABLE jobs;\n");
   write(dir.path() / "000002_change.up.sql",
         "SET lock_timeout = '5s';\n"
         "UPDATE jobs SET config = '{}' WHERE config IS NULL;\n"
         "ALTER TABLE jobs ALTER COLUMN config SET NOT NULL;\n"
-        "UPDATE jobs SET note = '' WHERE note IS NULL;\n");
+        "UPDATE notes SET body = '' WHERE body IS NULL;\n");
   write(dir.path() / "000002_change.down.sql",
         "SET lock_timeout = '5s';\n"
-        "ALTER TABLE jobs ALTER COLUMN config DROP NOT NULL;\n"
         "UPDATE jobs SET note = NULL WHERE note = '';\n"
-        "ALTER TABLE jobs ALTER COLUMN note SET NOT NULL;\n");
+        "ALTER TABLE jobs ALTER COLUMN note SET NOT NULL;\n"
+        "ALTER TABLE jobs ALTER COLUMN config DROP NOT NULL;\n");
   const LintResult r = lint_paths({dir.path().string()}, LintOptions{});
   std::vector<std::string> helps;
   for (const Diagnostic& d : r.diagnostics) {

@@ -109,6 +109,10 @@ static void unbatched_backfill(RuleContext& ctx) {
     if (op == nullptr || !on_existing_table(step)) continue;
     if (op->kind != DataChangeKind::update && op->kind != DataChangeKind::delete_) continue;
     if (system_catalog(op->table)) continue;
+    // An earlier statement of the transaction holds ACCESS EXCLUSIVE on the table (an ALTER
+    // TABLE of it): nobody else can reach its rows until the commit, so the row locks block
+    // no one further; mixed-schema-and-data reports the change made under that lock.
+    if (already_locked(steps, i, op->table, ctx.settings().pg_version)) continue;
     const std::string verb = operation_name(*step.op);
     const std::string help =
         batched(ctx, step, *op, where_to_run(ctx, step, schema_change_after(steps, i, op->table)));
