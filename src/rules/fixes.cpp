@@ -368,10 +368,19 @@ std::string leave_transaction_words(const RuleContext& ctx, const Step& step) {
       return std::string("add `transaction:false` to the file's `-- migrate:") +
              (step.phase == Phase::upgrade ? "up" : "down") + "` line";
     case Layout::diesel:
-      return "put it in a migration of its own with `run_in_transaction = false` in its "
-             "metadata.toml";
+      // A rollback runs no other migration, and the setting covers up.sql too.
+      return step.phase == Phase::downgrade
+                 ? "set `run_in_transaction = false` in this migration's metadata.toml (it "
+                   "covers up.sql too), or run it by hand once the rollback has committed (a "
+                   "rollback runs no other migration)"
+                 : "put it in a migration of its own with `run_in_transaction = false` in its "
+                   "metadata.toml";
     default:
-      return "run it outside a transaction";
+      return step.phase == Phase::downgrade
+                 ? "run it outside a transaction: alone in the down migration if the runner "
+                   "allows, else by hand once the rollback has committed (a rollback runs no "
+                   "other migration)"
+                 : "run it outside a transaction";
   }
 }
 

@@ -281,7 +281,8 @@ TEST_CASE("helps in a downgrade don't send the change to a later migration") {
           "REFERENCES teams (id);\n"
           "ALTER TABLE jobs ADD COLUMN owner bigint NOT NULL;\n"
           "ALTER TABLE jobs DROP COLUMN legacy;\n"
-          "ALTER TABLE teams RENAME TO squads;\n");
+          "ALTER TABLE teams RENAME TO squads;\n"
+          "CREATE INDEX jobs_team_idx ON jobs (team_id);\n");
     const LintResult r = lint_paths({dir.path().string()}, LintOptions{});
     std::vector<std::string> rules;
     for (const Diagnostic& d : r.diagnostics) {
@@ -295,11 +296,13 @@ TEST_CASE("helps in a downgrade don't send the change to a later migration") {
     CHECK(rules == std::vector<std::string>{"adding-foreign-key-constraint",
                                             "adding-not-nullable-field", "adding-required-field",
                                             "ban-drop-column", "changing-column-type",
-                                            "renaming-table"});
+                                            "renaming-table", "require-concurrent-index-creation"});
     for (const Diagnostic& d : r.diagnostics) {
       if (d.path.find("000002_change.down.sql") == std::string::npos) continue;
       if (d.rule == "adding-not-nullable-field" || d.rule == "adding-foreign-key-constraint") {
         CHECK(d.help.find("once this down migration has committed") != std::string::npos);
+      } else if (d.rule == "require-concurrent-index-creation") {
+        CHECK(d.help.find("a rollback runs no other migration") != std::string::npos);
       } else {
         CHECK(d.help.find("a rollback") != std::string::npos);
       }

@@ -100,7 +100,7 @@ TEST_CASE("one hazard: the constraints of one statement are one finding with one
   const Diagnostic& unique = only(r, "disallowed-unique-constraint");
   CHECK(unique.help ==
         "CREATE UNIQUE INDEX CONCURRENTLY r_code_key ON returns (code); CREATE UNIQUE INDEX "
-        "CONCURRENTLY r_ref_key ON returns (ref); (outside a transaction) then ALTER TABLE "
+        "CONCURRENTLY r_ref_key ON returns (ref); (run it outside a transaction) then ALTER TABLE "
         "returns ADD CONSTRAINT r_code_key UNIQUE USING INDEX r_code_key, ADD CONSTRAINT "
         "r_ref_key UNIQUE USING INDEX r_ref_key;");
   // Unnamed: the index gets the name PostgreSQL would give the constraint, from all its
@@ -113,7 +113,8 @@ TEST_CASE("one hazard: the constraints of one statement are one finding with one
   CHECK(only(unnamed, "disallowed-unique-constraint").help ==
         "CREATE UNIQUE INDEX CONCURRENTLY returns_shop_id_code_key ON returns (shop_id, code); "
         "CREATE UNIQUE INDEX CONCURRENTLY returns_shop_id_code_key1 ON returns (shop_id, code); "
-        "(outside a transaction) then ALTER TABLE returns ADD CONSTRAINT returns_shop_id_code_key "
+        "(run it outside a transaction) then ALTER TABLE returns ADD CONSTRAINT "
+        "returns_shop_id_code_key "
         "UNIQUE USING INDEX returns_shop_id_code_key, ADD CONSTRAINT returns_shop_id_code_key1 "
         "UNIQUE USING INDEX returns_shop_id_code_key1;");
 

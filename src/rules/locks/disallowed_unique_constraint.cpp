@@ -3,6 +3,7 @@
 #include <iterator>
 
 #include "rules/common.hpp"
+#include "rules/fixes.hpp"
 #include "rules/rules.hpp"
 #include "schemagate/names.hpp"
 
@@ -27,7 +28,9 @@ struct Found {
   std::vector<std::pair<std::string, std::vector<std::string>>> indexes;  // name, columns
 };
 
-std::string help_for(const Found& f, bool alembic) {
+std::string help_for(const RuleContext& ctx, const Found& f, bool alembic) {
+  // Where the concurrent build runs: outside the transaction, as the layout allows it.
+  const std::string outside = "(" + leave_transaction_words(ctx, *f.step) + ")";
   std::string t = f.table.display();
   // A table, name or column only known at run time (a model's __tablename__, an f-string, an
   // expression): the statements can't be written out.
@@ -37,9 +40,9 @@ std::string help_for(const Found& f, bool alembic) {
     for (const std::string& c : columns) known = known && !c.empty() && c.front() != '(';
   }
   if (!known) {
-    return "build the unique index first with CREATE UNIQUE INDEX CONCURRENTLY (outside a "
-           "transaction), then add the constraint on it with ADD CONSTRAINT and UNIQUE USING "
-           "INDEX, which only takes a short lock";
+    return "build the unique index first with CREATE UNIQUE INDEX CONCURRENTLY " + outside +
+           ", then add the constraint on it with ADD CONSTRAINT and UNIQUE USING INDEX, which "
+           "only takes a short lock";
   }
   std::string build;
   std::string attach;
@@ -57,7 +60,7 @@ std::string help_for(const Found& f, bool alembic) {
     }
   }
   if (alembic) return "with op.get_context().autocommit_block():" + build + "\nthen " + attach;
-  return build + "(outside a transaction) then " + attach + ";";
+  return build + outside + " then " + attach + ";";
 }
 
 }  // namespace
@@ -105,7 +108,7 @@ static void disallowed_unique_constraint(RuleContext& ctx) {
                "ADD UNIQUE builds a unique index on " + quoted(f.table) +
                    " under an ACCESS EXCLUSIVE lock, blocking all reads and writes until the "
                    "whole table is indexed",
-               help_for(f, alembic));
+               help_for(ctx, f, alembic));
   }
 }
 
