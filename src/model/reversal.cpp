@@ -817,6 +817,23 @@ class Finder {
               }
               bool found = undo_named(
                   i, n, [&](const Change& c) { return c.made && c.kind == Kind::index; });
+              if (!found) {
+                // An index the upgrade made with op.create_index(None, ...), named by the
+                // metadata's naming convention, which this method can't always spell (indico's
+                // `ix_%(unique_index)s...`): the drop of a name that holds its table's name
+                // undoes it.
+                for (Change& c : changes_) {
+                  if (!c.live || !c.made || c.kind != Kind::index || !c.name.maybe_convention) {
+                    continue;
+                  }
+                  const std::string table = c.table.substr(c.table.rfind('.') + 1);
+                  if (!table.empty() && n.find(table) != std::string::npos) {
+                    undo(c, i, true);
+                    found = true;
+                    break;
+                  }
+                }
+              }
               if (!found) loose_index_drop_ = true;
             },
             [&](const CreateIndex& o) {
