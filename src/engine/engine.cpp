@@ -11,6 +11,7 @@
 #include <deque>
 #include <exception>
 #include <filesystem>
+#include <iterator>
 #include <memory>
 #include <set>
 #include <unordered_map>
@@ -735,7 +736,8 @@ class ProjectLinter {
     // The downgrade runs against the state after the upgrade, but later migrations build on
     // the upgrade: its changes are undone.
     std::vector<Step> down = state.replay_and_undo(m, Phase::downgrade, m.downgrade);
-    steps.insert(steps.end(), down.begin(), down.end());
+    steps.insert(steps.end(), std::make_move_iterator(down.begin()),
+                 std::make_move_iterator(down.end()));
     const auto& large = options_.settings.large_tables;
     if (!large.empty()) {
       for (Step& step : steps) {
