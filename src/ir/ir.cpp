@@ -7,7 +7,12 @@
 namespace schemagate {
 
 std::string QualifiedName::key() const {
-  return (schema.empty() ? std::string("public") : schema) + "." + name;
+  // One allocation: keys are made for every lookup of replay and reversal pairing.
+  std::string_view s = schema.empty() ? std::string_view("public") : std::string_view(schema);
+  std::string out;
+  out.reserve(s.size() + 1 + name.size());
+  out.append(s).append(1, '.').append(name);
+  return out;
 }
 
 std::string QualifiedName::display() const { return schema.empty() ? name : schema + "." + name; }
