@@ -193,9 +193,14 @@ void plan_sql_project(const SourceGroup& group, Plan& plan, const LintOptions& o
     h.layout = role.layout;
     (role.down ? downs : ups).push_back(i);
   }
-  std::stable_sort(ups.begin(), ups.end(), [&](std::size_t a, std::size_t b) {
+  auto before = [&](std::size_t a, std::size_t b) {
     return runs_before(group.files[a].role, group.files[b].role);
-  });
+  };
+  // Discovery lists a folder's files by name, most often their run order already: one pass
+  // tells, where sorting compares each file's version with a dozen others.
+  if (!std::is_sorted(ups.begin(), ups.end(), before)) {
+    std::stable_sort(ups.begin(), ups.end(), before);
+  }
   std::set<std::size_t> paired;
   std::unordered_map<std::size_t, std::size_t> down_of;
   std::vector<std::size_t> orphans;
