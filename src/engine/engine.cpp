@@ -769,7 +769,7 @@ class ProjectLinter {
                                       m.revision.header_range);
     }
     explain(f, steps);
-    RuleContext ctx(m, steps, options_.settings, runner_);
+    RuleContext ctx(m, steps, reversals, options_.settings, runner_);
     auto run = [&](const RuleInfo& rule) {
       ctx.begin_rule(rule.id);
       if (auto failure = guarded(rule.id, ctx.findings(), [&] { rule.check(ctx); })) {
