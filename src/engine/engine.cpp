@@ -11,6 +11,7 @@
 #include <deque>
 #include <exception>
 #include <filesystem>
+#include <iterator>
 #include <memory>
 #include <set>
 #include <unordered_map>
@@ -735,7 +736,8 @@ class ProjectLinter {
     // The downgrade runs against the state after the upgrade, but later migrations build on
     // the upgrade: its changes are undone.
     std::vector<Step> down = state.replay_and_undo(m, Phase::downgrade, m.downgrade);
-    steps.insert(steps.end(), down.begin(), down.end());
+    steps.insert(steps.end(), std::make_move_iterator(down.begin()),
+                 std::make_move_iterator(down.end()));
     const auto& large = options_.settings.large_tables;
     if (!large.empty()) {
       for (Step& step : steps) {
@@ -767,7 +769,7 @@ class ProjectLinter {
                                       m.revision.header_range);
     }
     explain(f, steps);
-    RuleContext ctx(m, steps, options_.settings, runner_);
+    RuleContext ctx(m, steps, reversals, options_.settings, runner_);
     auto run = [&](const RuleInfo& rule) {
       ctx.begin_rule(rule.id);
       if (auto failure = guarded(rule.id, ctx.findings(), [&] { rule.check(ctx); })) {

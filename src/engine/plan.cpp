@@ -4,6 +4,7 @@
 #include <cctype>
 #include <exception>
 #include <filesystem>
+#include <iterator>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -155,10 +156,11 @@ void plan_alembic(const SourceGroup& group, Plan& plan, const LintOptions& optio
 
 // The upgrade a downgrade file undoes: same version (and name, among duplicates), not yet
 // paired. `ups` is in run order, repeatable migrations last. A Sqitch revert script undoes
-// the deploy script of the same change (names are unique among a plan's scripts).
+// the deploy script of the same change (names are unique among a plan's scripts). `hint`:
+// where in `ups` the previous downgrade's version starts, plus one; updated.
 std::optional<std::size_t> pair_of(const SourceGroup& group, std::size_t down,
                                    const std::vector<std::size_t>& ups,
-                                   const std::set<std::size_t>& paired) {
+                                   const std::set<std::size_t>& paired, std::size_t& hint) {
   const SqlRole& role = group.files[down].role;
   if (traits(role.layout).pairing == Pairing::name) {
     for (std::size_t up : ups) {
@@ -166,10 +168,18 @@ std::optional<std::size_t> pair_of(const SourceGroup& group, std::size_t down,
     }
     return std::nullopt;
   }
-  auto first = std::partition_point(ups.begin(), ups.end(), [&](std::size_t up) {
+  auto earlier = [&](std::size_t up) {
     const SqlRole& r = group.files[up].role;
     return !r.repeatable && compare_versions(r.version, role.version) < 0;
-  });
+  };
+  // Downgrade files come in their upgrades' order, most often: where the previous one's
+  // version started, plus one, is tried before a binary search.
+  auto first = ups.begin() + static_cast<std::ptrdiff_t>(std::min(hint, ups.size()));
+  if ((first != ups.begin() && !earlier(*std::prev(first))) ||
+      (first != ups.end() && earlier(*first))) {
+    first = std::partition_point(ups.begin(), ups.end(), earlier);
+  }
+  hint = static_cast<std::size_t>(first - ups.begin()) + 1;
   std::optional<std::size_t> found;
   for (auto it = first; it != ups.end(); ++it) {
     const SqlRole& up = group.files[*it].role;
@@ -193,14 +203,20 @@ void plan_sql_project(const SourceGroup& group, Plan& plan, const LintOptions& o
     h.layout = role.layout;
     (role.down ? downs : ups).push_back(i);
   }
-  std::stable_sort(ups.begin(), ups.end(), [&](std::size_t a, std::size_t b) {
+  auto before = [&](std::size_t a, std::size_t b) {
     return runs_before(group.files[a].role, group.files[b].role);
-  });
+  };
+  // Discovery lists a folder's files by name, most often their run order already: one pass
+  // tells, where sorting compares each file's version with a dozen others.
+  if (!std::is_sorted(ups.begin(), ups.end(), before)) {
+    std::stable_sort(ups.begin(), ups.end(), before);
+  }
   std::set<std::size_t> paired;
   std::unordered_map<std::size_t, std::size_t> down_of;
   std::vector<std::size_t> orphans;
+  std::size_t hint = 0;
   for (std::size_t d : downs) {
-    if (auto up = pair_of(group, d, ups, paired)) {
+    if (auto up = pair_of(group, d, ups, paired, hint)) {
       paired.insert(*up);
       down_of[*up] = d;
     } else {

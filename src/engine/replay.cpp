@@ -138,6 +138,18 @@ void SchemaState::touch_table(const std::string& key) {
   save_once(journaling_, tables_, saved_tables_, key);
 }
 
+void SchemaState::erase_table(const std::string& key) {
+  auto it = tables_.find(key);
+  if (it == tables_.end()) {
+    touch_table(key);
+    return;
+  }
+  // The value goes away: what the undo needs is moved, not copied.
+  if (journaling_ && !saved_tables_.contains(key))
+    saved_tables_.emplace(key, std::move(it->second));
+  tables_.erase(it);
+}
+
 void SchemaState::touch_index(const std::string& key) {
   save_once(journaling_, indexes_, saved_indexes_, key);
 }
@@ -416,19 +428,14 @@ void SchemaState::relate(const Migration& migration, const Operation& op, Step& 
 }
 
 void SchemaState::apply(const Migration& migration, const Operation& op, Step& step) {
-  auto is_new = [&](const QualifiedName& t) {
-    auto it = tables_.find(t.key());
-    return it != tables_.end() && it->second.created_by == &migration;
-  };
-  // Renamed earlier in this same phase of the migration (not created by it).
-  auto is_renamed = [&](const QualifiedName& t) {
-    auto it = tables_.find(t.key());
-    return it != tables_.end() && it->second.created_by != &migration &&
-           it->second.named_by == &migration && it->second.renamed_in == step.phase;
-  };
   if (const QualifiedName* t = target_table(op)) {
-    step.table_is_new = is_new(*t);
-    step.table_renamed = is_renamed(*t);
+    if (auto it = tables_.find(t->key()); it != tables_.end()) {
+      const Table& table = it->second;
+      step.table_is_new = table.created_by == &migration;
+      // Renamed earlier in this same phase of the migration (not created by it).
+      step.table_renamed = table.created_by != &migration && table.named_by == &migration &&
+                           table.renamed_in == step.phase;
+    }
   }
 
   auto column_is_new = [&](const Table& t, const std::string& name) {
@@ -441,9 +448,11 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
   };
   // The same, for an operation that changes the table.
   auto find_to_change = [&](const QualifiedName& t) -> Table* {
-    if (find(t) == nullptr) return nullptr;
-    touch_table(t.key());
-    return find(t);
+    const std::string key = t.key();
+    auto it = tables_.find(key);
+    if (it == tables_.end()) return nullptr;
+    touch_table(key);  // keeps a copy elsewhere: `it` stays valid
+    return &it->second;
   };
   std::visit(
       overloaded{
@@ -488,10 +497,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             for (const Related& r : step.related) {
               if (o.cascade && r.why.starts_with("a view over")) gone.push_back(r.table.key());
             }
-            for (const std::string& g : gone) {
-              touch_table(g);
-              tables_.erase(g);
-            }
+            for (const std::string& g : gone) erase_table(g);
             if (!o.cascade) return;
             for (auto& [k, t] : tables_) {
               bool refers =
@@ -755,8 +761,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
               tables_[o.table.key()] = std::move(view);
               step.table_is_new = true;
             } else if (o.what == "DROP VIEW") {
-              touch_table(o.table.key());
-              tables_.erase(o.table.key());
+              erase_table(o.table.key());
             }
             if (o.what == "CREATE MATERIALIZED VIEW") {
               touch_table(o.table.key());
@@ -765,8 +770,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
               view.named_by = &migration;
               tables_[o.table.key()] = std::move(view);
             } else if (o.what == "DROP MATERIALIZED VIEW") {
-              touch_table(o.table.key());
-              tables_.erase(o.table.key());
+              erase_table(o.table.key());
             }
             if (o.what.ends_with("VIEW") && o.what.starts_with("CREATE")) {
               if (Table* v = find_to_change(o.table)) {
@@ -855,10 +859,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             for (const auto& [k, t] : tables_) {
               if (k.starts_with(o.name + ".")) keys.push_back(k);
             }
-            for (const std::string& k : keys) {
-              touch_table(k);
-              tables_.erase(k);
-            }
+            for (const std::string& k : keys) erase_table(k);
           },
           [](const auto&) {},
       },

@@ -7,7 +7,12 @@
 namespace schemagate {
 
 std::string QualifiedName::key() const {
-  return (schema.empty() ? std::string("public") : schema) + "." + name;
+  // One allocation: keys are made for every lookup of replay and reversal pairing.
+  std::string_view s = schema.empty() ? std::string_view("public") : std::string_view(schema);
+  std::string out;
+  out.reserve(s.size() + 1 + name.size());
+  out.append(s).append(1, '.').append(name);
+  return out;
 }
 
 std::string QualifiedName::display() const { return schema.empty() ? name : schema + "." + name; }
@@ -228,27 +233,30 @@ std::string operation_name(const Operation& op) {
 }
 
 int compare_versions(std::string_view a, std::string_view b) {
-  auto parts = [](std::string_view v) {
-    std::vector<std::string_view> out;
-    std::size_t start = 0;
-    for (std::size_t i = 0; i <= v.size(); ++i) {
-      if (i == v.size() || v[i] == '.' || v[i] == '_' || v[i] == '-') {
-        out.push_back(v.substr(start, i - start));
-        start = i + 1;
-      }
+  // Cuts the next part (parts are separated by '.', '_' and '-') off `v`; `more` is false
+  // once the last part is taken. A version with fewer parts compares as if followed by "0"s.
+  auto next = [](std::string_view& v, bool& more) -> std::string_view {
+    if (!more) return "0";
+    std::size_t end = v.find_first_of("._-");
+    std::string_view part = v.substr(0, end);
+    if (end == std::string_view::npos) {
+      more = false;
+      v = {};
+    } else {
+      v.remove_prefix(end + 1);
     }
-    return out;
+    return part;
   };
   auto digits = [](std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
       return std::isdigit(static_cast<unsigned char>(c));
     });
   };
-  auto pa = parts(a);
-  auto pb = parts(b);
-  for (std::size_t i = 0; i < std::max(pa.size(), pb.size()); ++i) {
-    std::string_view x = i < pa.size() ? pa[i] : "0";
-    std::string_view y = i < pb.size() ? pb[i] : "0";
+  bool more_a = true;
+  bool more_b = true;
+  while (more_a || more_b) {
+    std::string_view x = next(a, more_a);
+    std::string_view y = next(b, more_b);
     if (digits(x) && digits(y)) {
       x.remove_prefix(std::min(x.find_first_not_of('0'), x.size()));
       y.remove_prefix(std::min(y.find_first_not_of('0'), y.size()));

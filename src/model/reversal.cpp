@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include "schemagate/names.hpp"
@@ -252,9 +253,12 @@ bool has_predicate(const Migration& m, Phase phase, const Operation& op) {
   if (file == nullptr || op.range.end > file->text.size() || op.range.begin >= op.range.end) {
     return false;
   }
-  std::string text = file->text.substr(op.range.begin, op.range.end - op.range.begin);
-  for (char& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return text.find("where") != std::string::npos;
+  std::string_view text =
+      std::string_view(file->text).substr(op.range.begin, op.range.end - op.range.begin);
+  constexpr std::string_view where = "where";
+  return std::search(text.begin(), text.end(), where.begin(), where.end(), [](char ch, char w) {
+           return std::tolower(static_cast<unsigned char>(ch)) == w;
+         }) != text.end();
 }
 
 class Finder {
@@ -372,8 +376,8 @@ class Finder {
                 children_[t] = {ids_.table(*o.parent), o.partition};
               }
               Change c{.kind = Kind::table, .up = i, .table = t};
-              record(c, "creates table " + quoted(o.table.display()) +
-                            " but the downgrade never drops it");
+              record(std::move(c), "creates table " + quoted(o.table.display()) +
+                                       " but the downgrade never drops it");
             },
             [&](const DropTable& o) {
               std::string t = ids_.table(o.table);
@@ -386,8 +390,8 @@ class Finder {
               // recreates can't be told either.
               if (mine || o.table.name.empty()) return;
               Change c{.kind = Kind::table, .up = i, .made = false, .table = t};
-              record(c, "drops table " + quoted(o.table.display()) +
-                            " but the downgrade never recreates it");
+              record(std::move(c), "drops table " + quoted(o.table.display()) +
+                                       " but the downgrade never recreates it");
             },
             [&](const RenameTable& o) {
               std::string t = ids_.table(o.table);
@@ -398,8 +402,8 @@ class Finder {
               // Renamed back to its name before the migration: nothing left to undo.
               if (to.key() == t) return;
               Change c{.kind = Kind::table_name, .up = i, .table = t};
-              record(c, "renames table " + quoted(o.table.display()) + " to " + o.new_name +
-                            " but the downgrade never renames it back");
+              record(std::move(c), "renames table " + quoted(o.table.display()) + " to " +
+                                       o.new_name + " but the downgrade never renames it back");
             },
             [&](const AddColumn& o) {
               std::string t = ids_.table(o.table);
@@ -408,10 +412,11 @@ class Finder {
               if (o.column.not_null) {
                 Change nn = c;
                 nn.kind = Kind::not_null;
-                changes_.push_back(nn);
+                changes_.push_back(std::move(nn));
               }
-              record(c, "adds column " + quoted(o.table.display() + "." + o.column.name) +
-                            " but the downgrade never drops it");
+              record(std::move(c), "adds column " +
+                                       quoted(o.table.display() + "." + o.column.name) +
+                                       " but the downgrade never drops it");
             },
             [&](const DropColumn& o) {
               std::string t = ids_.table(o.table);
@@ -433,8 +438,8 @@ class Finder {
               }
               if (created_here(t) || added_here) return;
               Change c{.kind = Kind::column, .up = i, .made = false, .table = t, .column = col};
-              record(c, "drops column " + quoted(o.table.display() + "." + o.column) +
-                            " but the downgrade never recreates it");
+              record(std::move(c), "drops column " + quoted(o.table.display() + "." + o.column) +
+                                       " but the downgrade never recreates it");
             },
             [&](const RenameColumn& o) {
               std::string t = ids_.table(o.table);
@@ -470,8 +475,9 @@ class Finder {
                        .table = t,
                        .column = col,
                        .value = o.new_name};
-              record(c, "renames column " + quoted(o.table.display() + "." + o.column) + " to " +
-                            o.new_name + " but the downgrade never renames it back");
+              record(std::move(c), "renames column " + quoted(o.table.display() + "." + o.column) +
+                                       " to " + o.new_name +
+                                       " but the downgrade never renames it back");
             },
             [&](const SetNotNull& o) {
               std::string t = ids_.table(o.table);
@@ -480,7 +486,7 @@ class Finder {
               // downgrade's DROP NOT NULL reverses it.
               Change c{
                   .kind = Kind::not_null, .up = i, .table = t, .column = ids_.column(t, o.column)};
-              changes_.push_back(c);
+              changes_.push_back(std::move(c));
             },
             [&](const SetDefault& o) {
               std::string t = ids_.table(o.table);
@@ -489,7 +495,7 @@ class Finder {
                        .up = i,
                        .table = t,
                        .column = ids_.column(t, o.column)};
-              changes_.push_back(c);
+              changes_.push_back(std::move(c));
             },
             [&](const CreateIndex& o) {
               std::string t = ids_.table(o.table);
@@ -512,7 +518,7 @@ class Finder {
               std::string shown = c.name.known() && !c.name.maybe_convention
                                       ? " " + quoted(c.name.display())
                                       : " on " + quoted(o.table.display());
-              record(c, "creates index" + shown + " but the downgrade never drops it");
+              record(std::move(c), "creates index" + shown + " but the downgrade never drops it");
             },
             [&](const DropIndex& o) {
               const std::string& n = o.index.name;
@@ -521,8 +527,8 @@ class Finder {
               }
               Change c{.kind = Kind::index, .up = i, .made = false};
               c.name.exact = n;
-              record(c, "drops index " + quoted(o.index.display()) +
-                            " but the downgrade never recreates it");
+              record(std::move(c), "drops index " + quoted(o.index.display()) +
+                                       " but the downgrade never recreates it");
             },
             [&](const AddConstraint& o) {
               std::string t = ids_.table(o.table);
@@ -552,7 +558,7 @@ class Finder {
               std::string shown = c.name.known() && !c.name.maybe_convention
                                       ? " " + quoted(c.name.display())
                                       : " on " + quoted(o.table.display());
-              record(c, "adds constraint" + shown + " but the downgrade never drops it");
+              record(std::move(c), "adds constraint" + shown + " but the downgrade never drops it");
             },
             [&](const DropConstraint& o) {
               std::string t = ids_.table(o.table);
@@ -564,7 +570,8 @@ class Finder {
               if (n.empty()) return;
               Change c{.kind = Kind::constraint, .up = i, .made = false, .table = t};
               c.name.exact = n;
-              record(c, "drops constraint " + quoted(n) + " but the downgrade never recreates it");
+              record(std::move(c),
+                     "drops constraint " + quoted(n) + " but the downgrade never recreates it");
             },
             [&](const TableCommand& o) {
               note_view(o);
@@ -574,7 +581,7 @@ class Finder {
               if (!o.rename) return;
               Change c{.kind = Kind::enum_value, .up = i};
               c.value = o.name.key() + "\n" + o.new_value + "\n" + o.old_value;
-              changes_.push_back(c);
+              changes_.push_back(std::move(c));
             },
             [](const auto&) {},
         },

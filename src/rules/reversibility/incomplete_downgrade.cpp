@@ -12,7 +12,7 @@ static void incomplete_downgrade(RuleContext& ctx) {
   // Which downgrade operation undoes which upgrade operation, following renames, automatic
   // names and implicit drops; a downgrade that runs SQL we can't see may undo anything, and a
   // name only known at run time is not guessed (Undo::unknown).
-  Reversals reversals = find_reversals(m);
+  const Reversals& reversals = ctx.reversals();
   // A DROP ... IF EXISTS of something no migration made: nothing to put back.
   std::vector<bool> never_seen(m.upgrade.size(), false);
   for (const Step& step : ctx.steps()) {

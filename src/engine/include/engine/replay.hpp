@@ -88,6 +88,8 @@ class SchemaState {
   // Before a table or index changes: keeps its value for replay_and_undo (when journaling).
   void touch_table(const std::string& key);
   void touch_index(const std::string& key);
+  // Removes a table (touched first, as above).
+  void erase_table(const std::string& key);
 
   std::unordered_map<std::string, Table> tables_;
   std::unordered_map<std::string, Index> indexes_;

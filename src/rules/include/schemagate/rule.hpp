@@ -13,6 +13,7 @@
 
 #include "schemagate/diagnostic.hpp"
 #include "schemagate/ir.hpp"
+#include "schemagate/reversal.hpp"
 #include "schemagate/step.hpp"
 
 namespace schemagate {
@@ -47,12 +48,19 @@ struct RawFinding {
 
 class RuleContext {
  public:
-  RuleContext(const Migration& migration, std::span<const Step> steps, const LintSettings& settings,
-              const RunnerEnvironment& runner)
-      : migration_(migration), steps_(steps), settings_(settings), runner_(runner) {}
+  RuleContext(const Migration& migration, std::span<const Step> steps, const Reversals& reversals,
+              const LintSettings& settings, const RunnerEnvironment& runner)
+      : migration_(migration),
+        steps_(steps),
+        reversals_(reversals),
+        settings_(settings),
+        runner_(runner) {}
 
   [[nodiscard]] const Migration& migration() const { return migration_; }
   [[nodiscard]] std::span<const Step> steps() const { return steps_; }
+  // Which downgrade operation reverses which upgrade operation (find_reversals of the
+  // migration, which the steps' `reverses` come from).
+  [[nodiscard]] const Reversals& reversals() const { return reversals_; }
   [[nodiscard]] const LintSettings& settings() const { return settings_; }
   // What the project's runner does around every migration (Alembic: its env.py).
   [[nodiscard]] const RunnerEnvironment& runner() const { return runner_; }
@@ -92,6 +100,7 @@ class RuleContext {
  private:
   const Migration& migration_;
   std::span<const Step> steps_;
+  const Reversals& reversals_;
   const LintSettings& settings_;
   const RunnerEnvironment& runner_;
   std::string_view rule_;
