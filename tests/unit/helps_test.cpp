@@ -397,3 +397,37 @@ TEST_CASE("unbatched-backfill: the batches run before the schema change that nee
   CHECK(has("from a script or job after this migration") == 1);
   CHECK(has("in the down migration before the SET NOT NULL that follows it") == 1);
 }
+
+TEST_CASE(
+    "adding-serial-primary-key-field: the index gets a name that is free, the ALTER keeps "
+    "its other sub-commands") {
+  SECTION("the key replaces a serial key in the same ALTER TABLE: its name is still taken") {
+    LintResult r = sql_project(
+        "CREATE TABLE ib (id serial PRIMARY KEY, person_id int NOT NULL, instance_id int NOT "
+        "NULL, UNIQUE (person_id, instance_id));\n",
+        "ALTER TABLE ib DROP COLUMN id, ADD PRIMARY KEY (person_id, instance_id), DROP "
+        "CONSTRAINT ib_person_id_instance_id_key;\n");
+    CHECK(help_of(r, "adding-serial-primary-key-field") ==
+          "CREATE UNIQUE INDEX CONCURRENTLY ib_pkey_new ON ib (person_id, instance_id); (outside "
+          "a transaction) then, in this ALTER TABLE, ADD CONSTRAINT ib_pkey PRIMARY KEY USING "
+          "INDEX ib_pkey_new in place of ADD PRIMARY KEY (person_id, instance_id): its other "
+          "sub-commands (DROP COLUMN id, DROP CONSTRAINT ib_person_id_instance_id_key) stay, in "
+          "their order");
+  }
+  SECTION("a table without a key: the key's own name") {
+    LintResult r =
+        sql_project("CREATE TABLE ev (a int NOT NULL);\n", "ALTER TABLE ev ADD PRIMARY KEY (a);\n");
+    CHECK(help_of(r, "adding-serial-primary-key-field") ==
+          "CREATE UNIQUE INDEX CONCURRENTLY ev_pkey ON ev (a); (outside a transaction) then ALTER "
+          "TABLE ev ADD CONSTRAINT ev_pkey PRIMARY KEY USING INDEX ev_pkey;");
+  }
+  SECTION("an index has the key's name, and the first free one") {
+    LintResult r = sql_project(
+        "CREATE TABLE ev (a int NOT NULL);\nCREATE INDEX ev_pkey ON ev (a);\n"
+        "CREATE INDEX ev_pkey_new ON ev (a);\n",
+        "ALTER TABLE ev ADD PRIMARY KEY (a);\n");
+    CHECK(help_of(r, "adding-serial-primary-key-field") ==
+          "CREATE UNIQUE INDEX CONCURRENTLY ev_pkey_new1 ON ev (a); (outside a transaction) then "
+          "ALTER TABLE ev ADD CONSTRAINT ev_pkey PRIMARY KEY USING INDEX ev_pkey_new1;");
+  }
+}

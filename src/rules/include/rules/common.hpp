@@ -55,6 +55,16 @@ inline bool same_transaction(const Step& from, const Step& s) {
   return s.phase == from.phase && s.in_transaction && !s.op->is<TransactionControl>();
 }
 
+// The steps of the statement that steps[at] is a sub-command of (ALTER TABLE t DROP COLUMN id,
+// ADD PRIMARY KEY (a, b), ...), in their order, steps[at] among them: the steps of the same
+// phase written at the same place, not the statements of one query string
+// (Operation::shares_query). Just steps[at] for a statement of one sub-command.
+std::span<const Step> statement_of(std::span<const Step> steps, std::size_t at);
+
+// A sub-command in words, for helps that name the statement's others: "DROP COLUMN id",
+// "DROP CONSTRAINT t_a_key", "ADD PRIMARY KEY (a, b)", "ADD COLUMN c".
+std::string subcommand_words(const Operation& op);
+
 // The step, later in the same phase and transaction as steps[at], that gives the name
 // `column` of `table` back: another column renamed to it (copy into x_new, drop x, rename
 // x_new to x) or, with `added`, a column added under it (rename x to x_old, add a new x).
