@@ -602,6 +602,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             t->columns.erase(o.column);
             if (std::find(t->primary_key.begin(), t->primary_key.end(), o.column) !=
                 t->primary_key.end()) {
+              step.column_in_primary_key = true;
               t->primary_key.clear();
             }
             t->sequences.erase(o.column);

@@ -431,3 +431,29 @@ TEST_CASE(
           "ALTER TABLE ev ADD CONSTRAINT ev_pkey PRIMARY KEY USING INDEX ev_pkey_new1;");
   }
 }
+
+TEST_CASE("ban-drop-column: a key column's drop moves with what needs it") {
+  SECTION("in an ALTER TABLE that adds the new key: the whole statement") {
+    LintResult r = sql_project(
+        "CREATE TABLE pf (id serial PRIMARY KEY, a int NOT NULL, b int NOT NULL, UNIQUE (a, "
+        "b));\n",
+        "ALTER TABLE pf DROP COLUMN id, ADD PRIMARY KEY (a, b), DROP CONSTRAINT pf_a_b_key;\n");
+    CHECK(help_of(r, "ban-drop-column") ==
+          "stop using the column in the application (and in its ORM models) and deploy, then "
+          "drop it in a later migration, moving there the whole ALTER TABLE pf statement, all its "
+          "sub-commands together (DROP COLUMN id, ADD PRIMARY KEY (a, b), DROP CONSTRAINT "
+          "pf_a_b_key), as they may depend on the drop: id is part of the table's primary key, "
+          "which the table keeps until the drop, so a new primary key can only be added after "
+          "it");
+  }
+  SECTION("a key added by a later statement moves too") {
+    LintResult r =
+        sql_project("CREATE TABLE pf (id serial PRIMARY KEY, a int NOT NULL, b int NOT NULL);\n",
+                    "ALTER TABLE pf DROP COLUMN id;\nALTER TABLE pf ADD PRIMARY KEY (a, b);\n");
+    CHECK(help_of(r, "ban-drop-column") ==
+          "stop using the column in the application (and in its ORM models) and deploy, then "
+          "drop it in a later migration, and the ADD PRIMARY KEY (a, b) after it in this "
+          "migration there too, after the drop (id is part of the table's primary key, which the "
+          "table keeps until the drop): ALTER TABLE pf DROP COLUMN id;");
+  }
+}
