@@ -96,15 +96,28 @@ inline bool alembic(const RuleContext& ctx) {
 }
 
 // Alembic runs all pending revisions in one transaction (its default, env.py not saying
-// otherwise).
+// otherwise: neither transaction_per_migration=True nor transactional_ddl=False).
 inline bool alembic_one_transaction(const RuleContext& ctx) {
-  return alembic(ctx) && ctx.runner().transaction_per_migration == false;
+  return alembic(ctx) && ctx.runner().transaction_per_migration == false &&
+         ctx.runner().transactional_ddl == true;
+}
+
+// env.py configures Alembic with transactional_ddl=False: no transaction around all pending
+// revisions.
+inline bool alembic_no_transactional_ddl(const RuleContext& ctx) {
+  return alembic(ctx) && ctx.runner().transactional_ddl == false;
 }
 
 // The transaction Alembic runs the revision in, as env.py sets it up.
 inline std::string alembic_transaction(const RuleContext& ctx) {
+  if (alembic_no_transactional_ddl(ctx)) {
+    return "the transaction Alembic runs this revision in (env.py sets transactional_ddl=False: "
+           "none around all pending revisions, one per revision in recent Alembic versions)";
+  }
   const std::optional<bool>& per_migration = ctx.runner().transaction_per_migration;
-  if (!per_migration) return "the transaction Alembic runs this revision in";
+  if (!per_migration || !ctx.runner().transactional_ddl) {
+    return "the transaction Alembic runs this revision in";
+  }
   return *per_migration
              ? "the transaction Alembic runs each revision in (transaction_per_migration=True)"
              : "the one transaction Alembic runs all pending revisions in";

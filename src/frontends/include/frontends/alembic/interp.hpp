@@ -109,6 +109,9 @@ struct EnvironmentWalk {
   std::vector<Setting> settings;  // SETs that certainly run, and connection options
   // transaction_per_migration of each context.configure(...) call, as far as it is known.
   std::vector<std::optional<bool>> configures;
+  // transactional_ddl of each context.configure(...) call (true when not given: PostgreSQL's
+  // default), as far as it is known.
+  std::vector<std::optional<bool>> transactional_ddl;
   // SQL was executed on the connection and not committed since: with SQLAlchemy 2.0 the
   // connection is in a transaction (autobegin), which Alembic then takes for the caller's.
   bool connection_used = false;
