@@ -457,3 +457,16 @@ TEST_CASE("ban-drop-column: a key column's drop moves with what needs it") {
           "table keeps until the drop): ALTER TABLE pf DROP COLUMN id;");
   }
 }
+
+TEST_CASE(
+    "unsupported-operation: a library's helper is reported when given the connection, "
+    "with no lint from the root to suggest") {
+  LintResult r = alembic_project(
+      "    op.create_table(\"jobs\", sa.Column(\"id\", sa.BigInteger(), primary_key=True))",
+      "    from keylib.validation import validate_key\n"
+      "    from keylib.sync import sync_schema\n"
+      "    validate_key(\"jobs\")\n"
+      "    sync_schema(op.get_bind())");
+  CHECK(help_of(r, "unsupported-operation") ==
+        "check by hand what the helper does (in the library's documentation or source)");
+}
