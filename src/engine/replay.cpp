@@ -88,11 +88,56 @@ std::vector<Step> SchemaState::replay(const Migration& migration, Phase phase,
     if (const auto* truncate = op.as<Truncate>(); truncate != nullptr && step.in_transaction) {
       for (const QualifiedName& t : truncate->tables) emptied.push_back(t.key());
     }
+    step.key_index_name = key_index_name(ops, static_cast<std::size_t>(&op - ops.data()));
     relate(migration, op, step);
     apply(migration, op, step);
     steps.push_back(std::move(step));
   }
   return steps;
+}
+
+std::string SchemaState::key_index_name(const std::vector<Operation>& ops, std::size_t at) const {
+  const Operation& op = ops[at];
+  QualifiedName table;
+  std::string base;
+  if (const auto* o = op.as<AddConstraint>();
+      o != nullptr && o->kind == ConstraintKind::primary_key && !o->using_index) {
+    table = o->table;
+    base = o->name;
+  } else if (const auto* a = op.as<AddColumn>(); a != nullptr && a->column.primary_key) {
+    table = a->table;
+  } else {
+    return {};
+  }
+  if (table.name.empty()) return {};
+  if (base.empty()) base = names::primary_key(table.name);
+  auto it = tables_.find(table.key());
+  const Table* t = it == tables_.end() ? nullptr : &it->second;
+  // The table's old primary key, when it has one, holds its name until the statement drops it:
+  // a key replay knows, or one the statement's other sub-commands may drop (DROP COLUMN of a
+  // key column, DROP CONSTRAINT), before or after this one (PostgreSQL runs drops first).
+  bool old_key = t != nullptr && !t->primary_key.empty();
+  auto same_statement = [&](const Operation& other) {
+    return !op.shares_query && !other.shares_query && other.range.begin == op.range.begin &&
+           other.range.end == op.range.end;
+  };
+  std::size_t begin = at;
+  while (begin > 0 && same_statement(ops[begin - 1])) --begin;
+  for (std::size_t i = begin; i < ops.size() && same_statement(ops[i]); ++i) {
+    if (const auto* d = ops[i].as<DropColumn>(); d != nullptr && d->table.key() == table.key()) {
+      old_key = true;
+    }
+    if (const auto* d = ops[i].as<DropConstraint>();
+        d != nullptr && d->table.key() == table.key()) {
+      old_key = true;
+    }
+  }
+  auto taken = [&](const std::string& name) {
+    return (old_key && name == base) || tables_.contains(QualifiedName{table.schema, name}.key()) ||
+           indexes_.contains(index_key({{}, name}, table)) ||
+           (t != nullptr && t->constraints.contains(name));
+  };
+  return taken(base) ? names::choose(base, std::nullopt, "new", taken) : base;
 }
 
 std::vector<Step> SchemaState::replay_and_undo(const Migration& migration, Phase phase,
@@ -563,6 +608,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             t->columns.erase(o.column);
             if (std::find(t->primary_key.begin(), t->primary_key.end(), o.column) !=
                 t->primary_key.end()) {
+              step.column_in_primary_key = true;
               t->primary_key.clear();
             }
             t->sequences.erase(o.column);

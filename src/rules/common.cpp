@@ -4,8 +4,63 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace schemagate::rules {
+
+std::span<const Step> statement_of(std::span<const Step> steps, std::size_t at) {
+  const Step& step = steps[at];
+  auto same = [&](const Step& s) {
+    return s.phase == step.phase && !s.op->shares_query && !step.op->shares_query &&
+           s.op->range.begin == step.op->range.begin && s.op->range.end == step.op->range.end;
+  };
+  std::size_t begin = at;
+  while (begin > 0 && same(steps[begin - 1])) --begin;
+  std::size_t end = at + 1;
+  while (end < steps.size() && same(steps[end])) ++end;
+  return steps.subspan(begin, end - begin);
+}
+
+std::string subcommand_words(const Operation& op) {
+  auto list = [](const std::vector<std::string>& columns) {
+    std::string out;
+    for (const std::string& c : columns) out += (out.empty() ? "" : ", ") + sql_ident(c);
+    return " (" + out + ")";
+  };
+  if (const auto* o = op.as<DropColumn>()) return "DROP COLUMN " + sql_ident(o->column);
+  if (const auto* o = op.as<AddColumn>()) return "ADD COLUMN " + sql_ident(o->column.name);
+  if (const auto* o = op.as<DropConstraint>()) return "DROP CONSTRAINT " + sql_ident(o->name);
+  if (const auto* o = op.as<ValidateConstraint>()) {
+    return "VALIDATE CONSTRAINT " + sql_ident(o->name);
+  }
+  if (const auto* o = op.as<AddConstraint>()) {
+    std::string out = "ADD ";
+    if (!o->name.empty()) out += "CONSTRAINT " + sql_ident(o->name) + " ";
+    switch (o->kind) {
+      case ConstraintKind::primary_key:
+        return out + "PRIMARY KEY" + (o->using_index ? " USING INDEX" : list(o->columns));
+      case ConstraintKind::unique:
+        return out + "UNIQUE" + (o->using_index ? " USING INDEX" : list(o->columns));
+      case ConstraintKind::foreign_key:
+        return out + "FOREIGN KEY" + list(o->columns);
+      case ConstraintKind::check:
+        return out + "CHECK";
+      default:
+        return o->name.empty() ? "ADD CONSTRAINT" : "ADD CONSTRAINT " + sql_ident(o->name);
+    }
+  }
+  if (const auto* o = op.as<RenameColumn>()) {
+    return "RENAME COLUMN " + sql_ident(o->column) + " TO " + sql_ident(o->new_name);
+  }
+  std::string out = operation_name(op);
+  if (const auto* o = op.as<AlterColumnType>())
+    out = "ALTER COLUMN " + sql_ident(o->column) + " TYPE";
+  if (const auto* o = op.as<SetNotNull>())
+    out = "ALTER COLUMN " + sql_ident(o->column) + " SET NOT NULL";
+  if (const auto* o = op.as<DropNotNull>())
+    out = "ALTER COLUMN " + sql_ident(o->column) + " DROP NOT NULL";
+  return out;
+}
 
 const Step* column_name_given_back(std::span<const Step> steps, std::size_t at,
                                    const QualifiedName& table, const std::string& column,

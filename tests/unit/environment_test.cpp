@@ -138,6 +138,21 @@ TEST_CASE("env.py: SET on the connection or the context counts, offline mode doe
   }
 }
 
+TEST_CASE("env.py: transactional_ddl=False, as context.configure() passes it") {
+  CHECK(read_env(online("")).transactional_ddl == true);
+  CHECK(read_env(online("", ", transactional_ddl=False")).transactional_ddl == false);
+  CHECK(read_env(online("", ", transactional_ddl=True")).transactional_ddl == true);
+  CHECK(read_env(online("", ", **options")).transactional_ddl == std::nullopt);
+  // The offline function's configure (transactional_ddl=True there) is not what runs.
+  std::string env = online("", ", transactional_ddl=False");
+  env.replace(
+      env.find("context.configure(url=config.get_main_option(\"sqlalchemy.url\")"),
+      std::string("context.configure(url=config.get_main_option(\"sqlalchemy.url\")").size(),
+      "context.configure(url=config.get_main_option(\"sqlalchemy.url\"), "
+      "transactional_ddl=True");
+  CHECK(read_env(env).transactional_ddl == false);
+}
+
 TEST_CASE("env.py: SET LOCAL counts only in the one transaction that holds every revision") {
   const std::string inside = std::string(kHead) +
                              "def run_migrations_online():\n"
@@ -475,6 +490,20 @@ TEST_CASE("messages say how Alembic's transaction spans the revisions, as env.py
         Catch::StartsWith("COMMIT inside the transaction Alembic runs each revision in "
                           "(transaction_per_migration=True): it ends or confuses that "
                           "transaction, so a failure later leaves a half-applied migration"));
+    // No transaction around all pending revisions: the COMMIT releases the locks of what came
+    // before it for the work after it; removing it would make that work wait.
+    CHECK(message(online("", ", transactional_ddl=False"), "transaction-nesting",
+                  std::string(kAddColumn) + commit) ==
+          "COMMIT inside the transaction Alembic runs this revision in (env.py sets "
+          "transactional_ddl=False: none around all pending revisions, one per revision in recent "
+          "Alembic versions): it commits what the revision did so far behind Alembic's back, so a "
+          "failure after it leaves the revision half applied and not recorded as run | to commit "
+          "here (releasing the locks of what came before, for work after it such as queries on "
+          "another connection), use an autocommit block instead of this COMMIT rather than "
+          "removing it: it commits what is open and runs what it holds each committed on its "
+          "own:\n"
+          "with op.get_context().autocommit_block():\n"
+          "    op.add_column(\"users\", sa.Column(\"bio\", sa.Text()))");
   }
   SECTION("mixed-schema-and-data") {
     const std::string mixed =

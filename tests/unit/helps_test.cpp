@@ -401,3 +401,76 @@ TEST_CASE("unbatched-backfill: the batches run before the schema change that nee
   CHECK(has("from a script or job after this migration") == 1);
   CHECK(has("in the down migration before the SET NOT NULL that follows it") == 1);
 }
+
+TEST_CASE(
+    "adding-serial-primary-key-field: the index gets a name that is free, the ALTER keeps "
+    "its other sub-commands") {
+  SECTION("the key replaces a serial key in the same ALTER TABLE: its name is still taken") {
+    LintResult r = sql_project(
+        "CREATE TABLE ib (id serial PRIMARY KEY, person_id int NOT NULL, instance_id int NOT "
+        "NULL, UNIQUE (person_id, instance_id));\n",
+        "ALTER TABLE ib DROP COLUMN id, ADD PRIMARY KEY (person_id, instance_id), DROP "
+        "CONSTRAINT ib_person_id_instance_id_key;\n");
+    CHECK(help_of(r, "adding-serial-primary-key-field") ==
+          "CREATE UNIQUE INDEX CONCURRENTLY ib_pkey_new ON ib (person_id, instance_id); (outside "
+          "a transaction) then, in this ALTER TABLE, ADD CONSTRAINT ib_pkey PRIMARY KEY USING "
+          "INDEX ib_pkey_new in place of ADD PRIMARY KEY (person_id, instance_id): its other "
+          "sub-commands (DROP COLUMN id, DROP CONSTRAINT ib_person_id_instance_id_key) stay, in "
+          "their order");
+  }
+  SECTION("a table without a key: the key's own name") {
+    LintResult r =
+        sql_project("CREATE TABLE ev (a int NOT NULL);\n", "ALTER TABLE ev ADD PRIMARY KEY (a);\n");
+    CHECK(help_of(r, "adding-serial-primary-key-field") ==
+          "CREATE UNIQUE INDEX CONCURRENTLY ev_pkey ON ev (a); (outside a transaction) then ALTER "
+          "TABLE ev ADD CONSTRAINT ev_pkey PRIMARY KEY USING INDEX ev_pkey;");
+  }
+  SECTION("an index has the key's name, and the first free one") {
+    LintResult r = sql_project(
+        "CREATE TABLE ev (a int NOT NULL);\nCREATE INDEX ev_pkey ON ev (a);\n"
+        "CREATE INDEX ev_pkey_new ON ev (a);\n",
+        "ALTER TABLE ev ADD PRIMARY KEY (a);\n");
+    CHECK(help_of(r, "adding-serial-primary-key-field") ==
+          "CREATE UNIQUE INDEX CONCURRENTLY ev_pkey_new1 ON ev (a); (outside a transaction) then "
+          "ALTER TABLE ev ADD CONSTRAINT ev_pkey PRIMARY KEY USING INDEX ev_pkey_new1;");
+  }
+}
+
+TEST_CASE("ban-drop-column: a key column's drop moves with what needs it") {
+  SECTION("in an ALTER TABLE that adds the new key: the whole statement") {
+    LintResult r = sql_project(
+        "CREATE TABLE pf (id serial PRIMARY KEY, a int NOT NULL, b int NOT NULL, UNIQUE (a, "
+        "b));\n",
+        "ALTER TABLE pf DROP COLUMN id, ADD PRIMARY KEY (a, b), DROP CONSTRAINT pf_a_b_key;\n");
+    CHECK(help_of(r, "ban-drop-column") ==
+          "stop using the column in the application (and in its ORM models) and deploy, then "
+          "drop it in a later migration, moving there the whole ALTER TABLE pf statement, all its "
+          "sub-commands together (DROP COLUMN id, ADD PRIMARY KEY (a, b), DROP CONSTRAINT "
+          "pf_a_b_key), as they may depend on the drop: id is part of the table's primary key, "
+          "which the table keeps until the drop, so a new primary key can only be added after "
+          "it");
+  }
+  SECTION("a key added by a later statement moves too") {
+    LintResult r =
+        sql_project("CREATE TABLE pf (id serial PRIMARY KEY, a int NOT NULL, b int NOT NULL);\n",
+                    "ALTER TABLE pf DROP COLUMN id;\nALTER TABLE pf ADD PRIMARY KEY (a, b);\n");
+    CHECK(help_of(r, "ban-drop-column") ==
+          "stop using the column in the application (and in its ORM models) and deploy, then "
+          "drop it in a later migration, and the ADD PRIMARY KEY (a, b) after it in this "
+          "migration there too, after the drop (id is part of the table's primary key, which the "
+          "table keeps until the drop): ALTER TABLE pf DROP COLUMN id;");
+  }
+}
+
+TEST_CASE(
+    "unsupported-operation: a library's helper is reported when given the connection, "
+    "with no lint from the root to suggest") {
+  LintResult r = alembic_project(
+      "    op.create_table(\"jobs\", sa.Column(\"id\", sa.BigInteger(), primary_key=True))",
+      "    from keylib.validation import validate_key\n"
+      "    from keylib.sync import sync_schema\n"
+      "    validate_key(\"jobs\")\n"
+      "    sync_schema(op.get_bind())");
+  CHECK(help_of(r, "unsupported-operation") ==
+        "check by hand what the helper does (in the library's documentation or source)");
+}

@@ -101,10 +101,19 @@ RunnerEnvironment summarize(const EnvironmentWalk& walk, std::string path) {
     }
   }
   out.transaction_per_migration = per_migration;
+  for (std::size_t i = 0; i < walk.transactional_ddl.size(); ++i) {
+    if (i == 0 || walk.transactional_ddl[i] != out.transactional_ddl) {
+      out.transactional_ddl = i == 0 ? walk.transactional_ddl[i] : std::nullopt;
+    }
+  }
   for (const EnvironmentWalk::Setting& s : walk.settings) {
     // A SET LOCAL lasts until its transaction ends: it holds for the revisions only when they
     // all run in the transaction it was made in.
-    if (s.set.local && (!s.in_transaction || per_migration != false)) continue;
+    // transactional_ddl=False: no transaction holds them all.
+    if (s.set.local &&
+        (!s.in_transaction || per_migration != false || out.transactional_ddl != true)) {
+      continue;
+    }
     out.settings.push_back(s.set);
   }
   return out;
@@ -179,6 +188,17 @@ void Interp::environment_configure(py::Node call, const Args& args, Frame& f, in
   }
   if (f.uncertain && per_migration != false) per_migration = std::nullopt;
   env_->configures.push_back(per_migration);
+  // transactional_ddl=False: Alembic opens no transaction around all pending revisions.
+  std::optional<bool> transactional = true;
+  if (Arg a = args.keyword("transactional_ddl"); !a.null()) {
+    transactional = bool_value(arg(a, q, depth));
+  } else {
+    for (py::Node n : py::named_children(py::field(call, "arguments"))) {
+      if (py::is(n, "dictionary_splat")) transactional = std::nullopt;
+    }
+  }
+  if (f.uncertain && transactional != true) transactional = std::nullopt;
+  env_->transactional_ddl.push_back(transactional);
   arg_effects(args, f, depth);
 }
 

@@ -1,5 +1,7 @@
 // Statements: blocks, branches (dialect and offline-mode tests), loops, with blocks
 // (batch_alter_table, autocommit_block), assignments, imports and helper calls.
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <string>
@@ -535,18 +537,71 @@ Value Interp::call_imported(const Value& imp, py::Node call, const Args& args, F
     }
     return evaluate_args();
   }
+  // Neither the module nor its top-level package is found below the project root or the
+  // folders above the revision: an installed library, which linting from elsewhere would not
+  // find either. A package without __init__.py (a namespace package) is the project's when a
+  // folder of its name holds the revision or a module read from the project.
+  const std::string top = imp.text.substr(0, imp.text.find('.'));
+  auto in_folder_named = [&](const std::string& path) {
+    const std::string p = "/" + path;
+    return p.find("/" + top + "/") != std::string::npos;
+  };
+  const bool library =
+      !imp.text.starts_with(".") && resolve_module(top, *imp.file) == nullptr &&
+      !in_folder_named(revision_.path) &&
+      std::none_of(modules_.begin(), modules_.end(),
+                   [&](const std::unique_ptr<PyFile>& m) { return in_folder_named(m->path); });
+  if (library && !reaches_database(args, f, depth) && !migration_module(imp.text)) {
+    // Given nothing that reaches the database, and not from a package of migration helpers
+    // (which may use alembic.op itself): a validator called with a string, say, can't change
+    // the schema.
+    return evaluate_args();
+  }
   py::Node parent = ts_node_parent(call);
   if (py::is(parent, "await")) parent = ts_node_parent(parent);
   if (py::is(parent, "expression_statement")) {
     std::string callee(py::text(f.file->text, py::field(call, "function")));
-    issue("unsupported-operation", call, f,
-          "`" + callee + "(...)` calls a helper imported from `" + imp.text +
-              "`, which was not found in the project (a library, or a module outside the "
-              "folders linted); the schema changes it makes are not checked",
-          "lint the project from its root folder so that the helper's module can be read, or "
-          "check what the helper does by hand");
+    if (library) {
+      issue("unsupported-operation", call, f,
+            "`" + callee + "(...)` calls a helper of `" + imp.text +
+                "`, a package not found in the repository (an installed library); the schema "
+                "changes it makes are not checked",
+            "check by hand what the helper does (in the library's documentation or source)");
+    } else {
+      issue("unsupported-operation", call, f,
+            "`" + callee + "(...)` calls a helper imported from `" + imp.text +
+                "`, which was not found in the project (a module outside the folders linted); "
+                "the schema changes it makes are not checked",
+            "lint the project from its root folder so that the helper's module can be read, or "
+            "check what the helper does by hand");
+    }
   }
   return evaluate_args();
+}
+
+bool Interp::reaches_database(const Args& args, const Frame& f, int depth) {
+  Frame q = f;
+  q.quiet = true;
+  auto reaches = [](const Value& v) {
+    return v.kind == ValueKind::op || v.kind == ValueKind::batch || v.kind == ValueKind::bind ||
+           v.kind == ValueKind::context;
+  };
+  auto any = [&](const Value& v) {
+    return reaches(v) || std::any_of(v.items.begin(), v.items.end(), reaches);
+  };
+  for (const Arg& a : args.positional) {
+    if (any(arg(a, q, depth))) return true;
+  }
+  for (const auto& kw : args.keywords) {
+    if (any(arg(kw.second, q, depth))) return true;
+  }
+  return false;
+}
+
+bool Interp::migration_module(std::string_view module) {
+  std::string lower;
+  for (char c : module) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find("migrat") != std::string::npos || lower.find("alembic") != std::string::npos;
 }
 
 ByteRange Interp::where(py::Node n, const PyFile* file, const Frame& f) const {

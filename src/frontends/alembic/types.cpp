@@ -1,6 +1,7 @@
 // SQLAlchemy column types and server defaults → the PostgreSQL names the SQL frontend uses.
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <map>
 #include <string>
 
@@ -113,6 +114,38 @@ std::vector<py::Node> positional(py::Node call) {
   return out;
 }
 
+// The module a type's class is taken from, when the revision says: `app.db.types.JSON` through
+// `import app` (as autogenerate renders a project's TypeDecorator): "app.db.types"; `JSON`
+// imported by name (`from app.db.types import JSON`): "app.db.types". Nullopt otherwise (an
+// attribute of an imported object, such as Flask-SQLAlchemy's `db.JSON`, or a local name).
+std::optional<std::string> type_module(const TypeReader& r, py::Node callee,
+                                       const std::string& dotted) {
+  py::Node root = callee;
+  while (py::is(root, "attribute")) root = py::field(root, "object");
+  if (!py::is(root, "identifier")) return std::nullopt;
+  Value v = r.eval(root);
+  if (ts_node_eq(root, callee)) {
+    if (v.kind == ValueKind::imported && !v.text.empty()) return v.text;
+    return std::nullopt;
+  }
+  if (v.kind != ValueKind::module || v.text.empty()) return std::nullopt;
+  // The module, then the attributes between it and the class.
+  std::string out = v.text;
+  std::size_t first = dotted.find('.');
+  std::size_t last = dotted.rfind('.');
+  if (first != last) out += dotted.substr(first, last - first);
+  return out;
+}
+
+// SQLAlchemy and the packages whose types are SQLAlchemy's (or known to the table above).
+bool sqlalchemy_module(std::string_view module) {
+  static constexpr std::string_view kTypes[] = {"sqlalchemy",  "sqlmodel", "sqlalchemy_utils",
+                                                "geoalchemy2", "citext",   "sqlalchemy_utc",
+                                                "alembic"};
+  std::string_view top = module.substr(0, module.find('.'));
+  return std::find(std::begin(kTypes), std::end(kTypes), top) != std::end(kTypes);
+}
+
 }  // namespace
 
 std::optional<TypeName> sa_type(const TypeReader& r, py::Node n, int depth) {
@@ -155,6 +188,13 @@ std::optional<TypeName> sa_type(const TypeReader& r, py::Node n, int depth) {
   std::string cls(py::last_part(dotted));
   std::string key = lower(cls);
   TypeName t;
+  // A class of a module of the project (or of another library): not SQLAlchemy's class of the
+  // same name (prefect's JSON is a TypeDecorator over JSONB), so its SQL type is not known.
+  if (auto module = type_module(r, callee, dotted); module && !sqlalchemy_module(*module)) {
+    t.name = lower(*module + "." + cls);
+    t.text = dotted;
+    return t;
+  }
   auto arg = [&](std::size_t i, std::string_view kw) -> std::optional<long long> {
     if (py::null(call)) return std::nullopt;
     py::Node k = keyword(call, r.source, kw);

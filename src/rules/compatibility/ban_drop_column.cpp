@@ -31,6 +31,51 @@ static void ban_drop_column(RuleContext& ctx) {
                                           py_str(op->column) + py_schema(op->table) + ")"
                                     : "ALTER TABLE " + sql_table(op->table) + " DROP COLUMN " +
                                           sql_ident(op->column) + ";";
+    // The statement's other sub-commands (ALTER TABLE t DROP COLUMN id, ADD PRIMARY KEY (a, b),
+    // DROP CONSTRAINT ...) may need the drop, unless they are drops themselves: then they move
+    // with it, the statement whole. A primary
+    // key added later in the phase needs it too when the column is part of the table's key
+    // (the table keeps that key until the drop: "multiple primary keys").
+    const std::span<const Step> statement = statement_of(steps, i);
+    auto adds_primary_key = [&](const Step& s) {
+      const auto* c = s.as<AddConstraint>();
+      const auto* a = s.as<AddColumn>();
+      return (c != nullptr && c->kind == ConstraintKind::primary_key &&
+              c->table.key() == op->table.key()) ||
+             (a != nullptr && a->column.primary_key && a->table.key() == op->table.key());
+    };
+    std::string others;
+    bool adds_key = false;
+    bool depends = false;  // a sub-command that is not a drop of its own
+    for (const Step& s : statement) {
+      if (&s == &step) continue;
+      others += (others.empty() ? "" : ", ") + subcommand_words(*s.op);
+      adds_key = adds_key || adds_primary_key(s);
+      depends = depends || !(s.op->is<DropColumn>() || s.op->is<DropConstraint>());
+    }
+    std::string later_key;
+    if (step.column_in_primary_key) {
+      for (std::size_t j = i + 1; j < steps.size() && later_key.empty(); ++j) {
+        if (steps[j].phase != step.phase) break;
+        if (steps[j].op->range.begin == step.op->range.begin &&
+            steps[j].op->range.end == step.op->range.end) {
+          continue;  // the statement's own
+        }
+        if (adds_primary_key(steps[j])) later_key = subcommand_words(*steps[j].op);
+      }
+    }
+    const std::string key_reason =
+        step.column_in_primary_key
+            ? ": " + op->column +
+                  " is part of the table's primary key, which the table keeps until the drop, so "
+                  "a new primary key can only be added after it"
+            : "";
+    std::string whole;
+    if (depends) {
+      whole = "the whole ALTER TABLE " + sql_table(op->table) +
+              " statement, all its sub-commands together (" + subcommand_words(*step.op) + ", " +
+              others + "), as they may depend on the drop" + (adds_key ? key_reason : "");
+    }
     // NOT NULL without a default: code that no longer writes the column fails its inserts,
     // so the constraint goes first, in the release that stops using the column.
     const std::string stop =
@@ -43,18 +88,31 @@ static void ban_drop_column(RuleContext& ctx) {
               "then drop it in " +
                   later_migration(ctx, step);
     std::string help = stop;
-    if (!op->table.name.empty() && step.column_required) {
-      const std::string relax =
-          alembic(ctx) ? "op.alter_column(" + py_str(op->table.name) + ", " + py_str(op->column) +
-                             ", nullable=True" + py_schema(op->table) + ")"
-                       : "ALTER TABLE " + sql_table(op->table) + " ALTER COLUMN " +
-                             sql_ident(op->column) + " DROP NOT NULL;";
+    if (!op->table.name.empty() && !later_key.empty()) {
+      help += ", and the " + later_key + " after it in this migration there too, after the drop (" +
+              op->column +
+              " is part of the table's primary key, which the table keeps until the drop)";
+    }
+    const std::string relax =
+        alembic(ctx) ? "op.alter_column(" + py_str(op->table.name) + ", " + py_str(op->column) +
+                           ", nullable=True" + py_schema(op->table) + ")"
+                     : "ALTER TABLE " + sql_table(op->table) + " ALTER COLUMN " +
+                           sql_ident(op->column) + " DROP NOT NULL;";
+    if (op->table.name.empty()) {
+      // A table named at run time has no name to write in the statement.
+    } else if (!whole.empty() && step.column_required) {
+      // The drop moves with the statement's other sub-commands: said in words (their text is
+      // the migration's own).
+      help += ":\n" +
+              lines({relax, comment(ctx, "then, in " + later_migration(ctx, step) + ": " + whole)});
+    } else if (!whole.empty()) {
+      help += ", moving there " + whole;
+    } else if (step.column_required) {
       help += ":\n" +
               lines({relax, comment(ctx, "then, in " + later_migration(ctx, step) + ":"), drop});
-    } else if (!op->table.name.empty()) {
+    } else {
       help += ": " + drop;
     }
-    // A table named at run time has no name to write in the statement.
     ctx.report(step, message, help);
   }
 }

@@ -121,7 +121,39 @@ static void transaction_nesting(RuleContext& ctx) {
                (op->kind == TransactionKind::begin || op->kind == TransactionKind::commit ||
                 op->kind == TransactionKind::rollback)) {
       std::string help;
-      if (alembic(ctx)) {
+      std::string message;
+      if (alembic_no_transactional_ddl(ctx) && op->kind == TransactionKind::commit) {
+        // No transaction around all pending revisions: the COMMIT is there to release the
+        // locks of what came before it (for work after it, such as queries the application
+        // makes on another connection, which would wait on them). Removing it would make those
+        // wait; an autocommit block commits the same and keeps Alembic's transaction right.
+        std::vector<std::string> before;
+        for (const Step* prev = &step; prev > ctx.steps().data();) {
+          --prev;
+          if (prev->phase != step.phase || prev->op->is<TransactionControl>()) break;
+          if (prev->op->in_function || prev->op->autocommit) continue;
+          std::vector<std::string> code = written(ctx, *prev);
+          if (code.empty()) {  // not printable: say it in words
+            before.clear();
+            break;
+          }
+          before.insert(before.begin(), code.begin(), code.end());
+        }
+        message = "COMMIT inside " + alembic_transaction(ctx) +
+                  ": it commits what the revision did so far behind Alembic's back, so a failure "
+                  "after it leaves the revision half applied and not recorded as run";
+        help =
+            "to commit here (releasing the locks of what came before, for work after it such "
+            "as queries on another connection), use an autocommit block instead of this "
+            "COMMIT rather than removing it: ";
+        help += before.empty()
+                    ? "put the statements before it in a `with "
+                      "op.get_context().autocommit_block():` block, which commits what is open "
+                      "and runs them each committed on its own"
+                    : "it commits what is open and runs what it holds each committed on its "
+                      "own:\n" +
+                          autocommit_block(before);
+      } else if (alembic(ctx)) {
         // The statements after it that refuse to run in a transaction block (what the
         // COMMIT is usually there for), until the next transaction control.
         std::vector<std::string> outside;
@@ -147,18 +179,21 @@ static void transaction_nesting(RuleContext& ctx) {
         help = "remove the `" + name +
                ";`, or configure the runner not to wrap this migration in a transaction";
       }
-      std::string message =
-          !alembic(ctx) ? name +
-                              " inside the transaction the migration runner manages: it ends or "
-                              "confuses the runner's transaction, so a failure later leaves a "
-                              "half-applied migration"
-          : alembic_one_transaction(ctx)
-              ? name + " inside " + alembic_transaction(ctx) +
-                    ": it ends or confuses that transaction, which holds the revisions run "
-                    "before this one too, so a failure later leaves the run half applied"
-              : name + " inside " + alembic_transaction(ctx) +
-                    ": it ends or confuses that transaction, so a failure later leaves a "
-                    "half-applied migration";
+      if (!message.empty()) {
+        // said above
+      } else if (!alembic(ctx)) {
+        message = name +
+                  " inside the transaction the migration runner manages: it ends or confuses the "
+                  "runner's transaction, so a failure later leaves a half-applied migration";
+      } else if (alembic_one_transaction(ctx)) {
+        message = name + " inside " + alembic_transaction(ctx) +
+                  ": it ends or confuses that transaction, which holds the revisions run before "
+                  "this one too, so a failure later leaves the run half applied";
+      } else {
+        message = name + " inside " + alembic_transaction(ctx) +
+                  ": it ends or confuses that transaction, so a failure later leaves a "
+                  "half-applied migration";
+      }
       ctx.report(step, message, help);
       if (runner_ends && op->kind != TransactionKind::begin) runner = false;
     }

@@ -3,6 +3,7 @@
 // its context (a Step).
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -76,6 +77,8 @@ class SchemaState {
   };
 
   void apply(const Migration& migration, const Operation& op, Step& step);
+  // Step::key_index_name of ops[at], from the state before it runs.
+  [[nodiscard]] std::string key_index_name(const std::vector<Operation>& ops, std::size_t at) const;
   // The second relations `op` locks (Step::related), from the state before it runs.
   void relate(const Migration& migration, const Operation& op, Step& step) const;
   // Keys of the tables whose parent is `key`, at any depth (partitions only, or all

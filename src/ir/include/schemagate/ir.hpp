@@ -397,6 +397,11 @@ struct RunnerEnvironment {
   // rolls back the revisions before it too. Nullopt: env.py sets it in a way not known
   // statically.
   std::optional<bool> transaction_per_migration = false;
+  // Alembic: context.configure(transactional_ddl=False) opens no transaction around all pending
+  // revisions: recent Alembic versions run each revision in a transaction of its own, older ones
+  // none (each statement committing on its own). True when env.py does not set it (PostgreSQL's
+  // default); nullopt when it sets it in a way not known statically.
+  std::optional<bool> transactional_ddl = true;
 };
 
 // A problem the frontend found in the input itself (syntax error, dynamic SQL, ...).

@@ -83,6 +83,16 @@ struct Step {
   // DROP COLUMN: replay knows the column is NOT NULL without a default, so code that stops
   // writing it fails its inserts until NOT NULL is dropped (or a default given).
   bool column_required = false;
+  // DROP COLUMN: replay knows the column is (part of) the table's primary key, which goes with
+  // it: a primary key added after it (in the same ALTER TABLE or later) needs the drop first.
+  bool column_in_primary_key = false;
+  // ADD PRIMARY KEY without USING INDEX, ADD COLUMN ... PRIMARY KEY: a name replay knows is
+  // free for the key's unique index built beforehand (CREATE UNIQUE INDEX CONCURRENTLY, then
+  // ADD CONSTRAINT ... PRIMARY KEY USING INDEX, which gives the index the key's name): the
+  // key's own name (<table>_pkey when unnamed), unless an index, relation or constraint replay
+  // knows has it, or the table may still have its old primary key then (replay knows one, or
+  // the same statement drops a column or constraint); else that name with "_new" (numbered).
+  std::string key_index_name;
   // RENAME COLUMN: the column's type, when replay knows it.
   std::optional<TypeName> column_type;
   // ALTER TYPE ... RENAME VALUE: the table columns of that type (or arrays of it), as replay

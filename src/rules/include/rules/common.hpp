@@ -55,6 +55,16 @@ inline bool same_transaction(const Step& from, const Step& s) {
   return s.phase == from.phase && s.in_transaction && !s.op->is<TransactionControl>();
 }
 
+// The steps of the statement that steps[at] is a sub-command of (ALTER TABLE t DROP COLUMN id,
+// ADD PRIMARY KEY (a, b), ...), in their order, steps[at] among them: the steps of the same
+// phase written at the same place, not the statements of one query string
+// (Operation::shares_query). Just steps[at] for a statement of one sub-command.
+std::span<const Step> statement_of(std::span<const Step> steps, std::size_t at);
+
+// A sub-command in words, for helps that name the statement's others: "DROP COLUMN id",
+// "DROP CONSTRAINT t_a_key", "ADD PRIMARY KEY (a, b)", "ADD COLUMN c".
+std::string subcommand_words(const Operation& op);
+
 // The step, later in the same phase and transaction as steps[at], that gives the name
 // `column` of `table` back: another column renamed to it (copy into x_new, drop x, rename
 // x_new to x) or, with `added`, a column added under it (rename x to x_old, add a new x).
@@ -86,15 +96,28 @@ inline bool alembic(const RuleContext& ctx) {
 }
 
 // Alembic runs all pending revisions in one transaction (its default, env.py not saying
-// otherwise).
+// otherwise: neither transaction_per_migration=True nor transactional_ddl=False).
 inline bool alembic_one_transaction(const RuleContext& ctx) {
-  return alembic(ctx) && ctx.runner().transaction_per_migration == false;
+  return alembic(ctx) && ctx.runner().transaction_per_migration == false &&
+         ctx.runner().transactional_ddl == true;
+}
+
+// env.py configures Alembic with transactional_ddl=False: no transaction around all pending
+// revisions.
+inline bool alembic_no_transactional_ddl(const RuleContext& ctx) {
+  return alembic(ctx) && ctx.runner().transactional_ddl == false;
 }
 
 // The transaction Alembic runs the revision in, as env.py sets it up.
 inline std::string alembic_transaction(const RuleContext& ctx) {
+  if (alembic_no_transactional_ddl(ctx)) {
+    return "the transaction Alembic runs this revision in (env.py sets transactional_ddl=False: "
+           "none around all pending revisions, one per revision in recent Alembic versions)";
+  }
   const std::optional<bool>& per_migration = ctx.runner().transaction_per_migration;
-  if (!per_migration) return "the transaction Alembic runs this revision in";
+  if (!per_migration || !ctx.runner().transactional_ddl) {
+    return "the transaction Alembic runs this revision in";
+  }
   return *per_migration
              ? "the transaction Alembic runs each revision in (transaction_per_migration=True)"
              : "the one transaction Alembic runs all pending revisions in";

@@ -109,6 +109,9 @@ struct EnvironmentWalk {
   std::vector<Setting> settings;  // SETs that certainly run, and connection options
   // transaction_per_migration of each context.configure(...) call, as far as it is known.
   std::vector<std::optional<bool>> configures;
+  // transactional_ddl of each context.configure(...) call (true when not given: PostgreSQL's
+  // default), as far as it is known.
+  std::vector<std::optional<bool>> transactional_ddl;
   // SQL was executed on the connection and not committed since: with SQLAlchemy 2.0 the
   // connection is in a transaction (autobegin), which Alembic then takes for the caller's.
   bool connection_used = false;
@@ -195,6 +198,12 @@ class Interp {
   // Modules (modules.cpp).
   PyFile* resolve_module(const std::string& module, const PyFile& from);
   [[nodiscard]] static bool external_module(std::string_view module);
+  // Does a call's argument reach the database: op, a batch, the migration context, a
+  // connection or session, or something derived from them (read quietly)? A list of them too.
+  [[nodiscard]] bool reaches_database(const Args& args, const Frame& f, int depth);
+  // A module of migration helpers by its name ("billing.migrations.utils", "alembic_utils"),
+  // which may use alembic.op itself without being given it.
+  [[nodiscard]] static bool migration_module(std::string_view module);
 
   // Operations (ops.cpp, sql.cpp).
   void op_call(const Value& recv, std::string_view name, py::Node call, const Args& args, Frame& f,
