@@ -474,3 +474,24 @@ TEST_CASE(
   CHECK(help_of(r, "unsupported-operation") ==
         "check by hand what the helper does (in the library's documentation or source)");
 }
+
+// The drop the help moves to a later migration is the user's own statement.
+TEST_CASE("ban-drop-table: the help keeps the user's DROP TABLE as written") {
+  SECTION("SQL") {
+    const std::string help =
+        help_of(sql_project("CREATE TABLE legacy_tokens (id bigint PRIMARY KEY);\n",
+                            "DROP TABLE IF EXISTS legacy_tokens CASCADE;\n"),
+                "ban-drop-table");
+    CHECK(
+        help.ends_with("then drop it in a later migration: DROP TABLE IF EXISTS legacy_tokens "
+                       "CASCADE;"));
+  }
+  SECTION("Alembic") {
+    const std::string help = help_of(
+        alembic_project("    op.execute(\"CREATE TABLE tagmanifest (id bigint PRIMARY KEY)\")\n",
+                        "    op.execute(\"DROP TABLE IF EXISTS tagmanifest\")\n"),
+        "ban-drop-table");
+    CHECK(help.ends_with(
+        "then drop it in a later revision: op.execute(\"DROP TABLE IF EXISTS tagmanifest\")"));
+  }
+}

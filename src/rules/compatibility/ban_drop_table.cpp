@@ -1,5 +1,9 @@
 // ban-drop-table: DROP TABLE of an existing table.
+#include <string>
+#include <string_view>
+
 #include "rules/common.hpp"
+#include "rules/fixes.hpp"
 #include "rules/rules.hpp"
 
 namespace schemagate::rules {
@@ -13,9 +17,24 @@ static void ban_drop_table(RuleContext& ctx) {
         maybe_made_at_run_time(ctx.steps(), step)) {
       continue;
     }
+    // The user's own statement (IF EXISTS, CASCADE and every table it names kept), else one
+    // written from the operation.
     std::string drop = alembic(ctx)
                            ? "op.drop_table(" + py_str(op->table.name) + py_schema(op->table) + ")"
                            : "DROP TABLE " + sql_table(op->table) + ";";
+    const std::string_view text = text_of(ctx, step);
+    if (step.op->range.begin < step.op->range.end && step.op->range.end <= text.size()) {
+      std::string written(
+          text.substr(step.op->range.begin, step.op->range.end - step.op->range.begin));
+      const bool sql = written.size() >= 4 &&
+                       (written.compare(0, 4, "DROP") == 0 || written.compare(0, 4, "drop") == 0);
+      if (sql) {
+        drop =
+            execute(ctx, written.back() == ';' ? written.substr(0, written.size() - 1) : written);
+      } else if (alembic(ctx)) {
+        drop = written;
+      }
+    }
     // A table named at run time has no name to write in the commands.
     const bool named = !op->table.name.empty();
     const std::string message = "dropping table " + quoted(op->table) +
