@@ -397,3 +397,58 @@ TEST_CASE("unbatched-backfill: the batches run before the schema change that nee
   CHECK(has("from a script or job after this migration") == 1);
   CHECK(has("in the down migration before the SET NOT NULL that follows it") == 1);
 }
+
+namespace {
+
+// The one finding of `rule`.
+const Diagnostic& finding_of(const LintResult& r, const std::string& rule) {
+  std::vector<const Diagnostic*> found;
+  for (const Diagnostic& d : r.diagnostics) {
+    if (d.rule == rule) found.push_back(&d);
+  }
+  REQUIRE(found.size() == 1);
+  return *found[0];
+}
+
+}  // namespace
+
+// The parse tree has no parentheses: the deparsed default puts back those the operators
+// need; in Alembic the default and the type are the revision's own text.
+TEST_CASE("adding-field-with-default: the default keeps its parentheses, the type its spelling") {
+  SECTION("SQL") {
+    const Diagnostic& d = finding_of(
+        sql_project("CREATE TABLE forms (id bigint PRIMARY KEY);\n",
+                    "ALTER TABLE forms ADD COLUMN n int DEFAULT floor(random()*(11-8+1) + 8);\n"),
+        "adding-field-with-default");
+    CHECK(d.message.find("the volatile default floor(random() * (11 - 8 + 1) + 8) is") !=
+          std::string::npos);
+    CHECK(d.help.find("ALTER TABLE forms ALTER COLUMN n SET DEFAULT floor(random() * (11 - 8 + "
+                      "1) + 8);") != std::string::npos);
+  }
+  SECTION("SQL: unary minus, powers, casts and other operators") {
+    LintResult r = sql_project(
+        "CREATE TABLE forms (id bigint PRIMARY KEY);\n",
+        "ALTER TABLE forms ADD COLUMN m text DEFAULT -(random() - 1) * 2 ^ (3 ^ 2) - (4 - 5) "
+        "|| (6 < 7)::text;\n");
+    CHECK(finding_of(r, "adding-field-with-default")
+              .help.find("SET DEFAULT -(random() - 1) * 2 ^ (3 ^ 2) - (4 - 5) || (6 < "
+                         "7)::text;") != std::string::npos);
+  }
+  SECTION("Alembic") {
+    const Diagnostic& d = finding_of(
+        alembic_project("    op.create_table(\"forms\", sa.Column(\"id\", sa.BigInteger(), "
+                        "primary_key=True))\n",
+                        "    from sqlalchemy.dialects import postgresql\n"
+                        "    op.add_column(\"forms\", sa.Column(\"uuid\", postgresql.UUID(), "
+                        "nullable=False, server_default=sa.text('''\n"
+                        "        md5(random()::text)::cstring ||\n"
+                        "        to_hex(floor(random()*(11-8+1) + 8)::int)''')))\n"),
+        "adding-field-with-default");
+    CHECK(d.message.find("the volatile default md5(random()::text)::cstring || "
+                         "to_hex(floor(random()*(11-8+1) + 8)::int) is") != std::string::npos);
+    CHECK(d.help.find("op.add_column(\"forms\", sa.Column(\"uuid\", postgresql.UUID(), "
+                      "nullable=True))") != std::string::npos);
+    CHECK(d.help.find("server_default=sa.text(\"md5(random()::text)::cstring || "
+                      "to_hex(floor(random()*(11-8+1) + 8)::int)\")") != std::string::npos);
+  }
+}
