@@ -452,3 +452,19 @@ TEST_CASE("adding-field-with-default: the default keeps its parentheses, the typ
                       "to_hex(floor(random()*(11-8+1) + 8)::int)\")") != std::string::npos);
   }
 }
+
+// varchar to citext keeps the rows (a binary cast): only the column's indexes are rebuilt.
+TEST_CASE("changing-column-type: text, varchar and citext keep the rows, rebuild the indexes") {
+  const LintResult r = sql_project(
+      "CREATE TABLE users (id bigint PRIMARY KEY, username varchar(255));\n"
+      "CREATE UNIQUE INDEX users_username ON users (username);\n",
+      "CREATE EXTENSION IF NOT EXISTS citext;\n"
+      "ALTER TABLE users ALTER COLUMN username TYPE citext;\n");
+  const Diagnostic& d = finding_of(r, "changing-column-type");
+  CHECK(d.message ==
+        "changing the type of `users.username` from varchar(255) to citext: ACCESS EXCLUSIVE on "
+        "users blocks all reads and writes while the table is scanned: varchar(255) converts "
+        "to citext without a change to the stored values (a binary cast), so the rows are "
+        "kept, but every index on the column is rebuilt under the lock, in its new operator "
+        "class; a unique index on it fails if two values differ only in case");
+}
