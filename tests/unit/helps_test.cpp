@@ -468,3 +468,32 @@ TEST_CASE("changing-column-type: text, varchar and citext keep the rows, rebuild
         "kept, but every index on the column is rebuilt under the lock, in its new operator "
         "class; a unique index on it fails if two values differ only in case");
 }
+
+// Without CASCADE, every table with a foreign key to one truncated must be named too.
+TEST_CASE("ban-truncate-cascade: the help names the tables CASCADE reaches") {
+  SECTION("replay knows the foreign keys") {
+    const LintResult r = sql_project(
+        "CREATE TABLE versions (id bigint PRIMARY KEY);\n"
+        "CREATE TABLE inputs (id bigint PRIMARY KEY, version_id bigint REFERENCES versions "
+        "(id));\n"
+        "CREATE TABLE next_inputs (id bigint, input_id bigint, CONSTRAINT fk FOREIGN KEY "
+        "(input_id) REFERENCES inputs (id));\n"
+        "CREATE TABLE other (id bigint);\n",
+        "TRUNCATE TABLE versions CASCADE;\n");
+    CHECK(help_of(r, "ban-truncate-cascade") ==
+          "name every table you mean to empty, without CASCADE, with the tables CASCADE "
+          "reaches through their foreign keys (`inputs`, `next_inputs`) (PostgreSQL then "
+          "refuses the statement if another table still references one of them): TRUNCATE "
+          "versions, inputs, next_inputs;");
+  }
+  SECTION("a table the migrations don't show") {
+    const LintResult r =
+        sql_project("CREATE TABLE other (id bigint);\n", "TRUNCATE TABLE versions CASCADE;\n");
+    CHECK(help_of(r, "ban-truncate-cascade") ==
+          "name every table you mean to empty, without CASCADE; the migrations linted don't "
+          "show which tables have a foreign key to `versions`: add each of them to the list "
+          "(PostgreSQL refuses the statement while a table that references one it empties is "
+          "missing from it, \"cannot truncate a table referenced in a foreign key "
+          "constraint\"): TRUNCATE versions;");
+  }
+}
