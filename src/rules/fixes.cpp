@@ -370,6 +370,22 @@ std::string leave_transaction_words(const RuleContext& ctx, const Step& step) {
     case Layout::diesel:
       return "put it in a migration of its own with `run_in_transaction = false` in its "
              "metadata.toml";
+    // The runner sends the file as one query string, which PostgreSQL runs as one transaction
+    // when it holds several statements (one_query_string): alone in its file, it runs outside.
+    case Layout::golang_migrate:
+      return "move it into a migration of its own, alone in its file (golang-migrate sends a "
+             "file as one query string, which PostgreSQL runs as one transaction when it holds "
+             "several statements)";
+    case Layout::popx:
+      return std::string(
+                 "move it into a migration of its own, in a file whose name carries "
+                 "`.autocommit` before `") +
+             (step.phase == Phase::upgrade ? ".up.sql" : ".down.sql") +
+             "`, which popx runs outside a transaction";
+    case Layout::prisma:
+      return "move it into a migration of its own, alone in its migration.sql (Prisma Migrate "
+             "sends the file as one query string, which PostgreSQL runs as one transaction "
+             "when it holds several statements)";
     default:
       return "run it outside a transaction";
   }

@@ -497,3 +497,36 @@ TEST_CASE("ban-truncate-cascade: the help names the tables CASCADE reaches") {
           "constraint\"): TRUNCATE versions;");
   }
 }
+
+// golang-migrate sends a file of several statements as one query string: one transaction,
+// in which DROP INDEX CONCURRENTLY fails. The statement moves to a file of its own.
+TEST_CASE("require-concurrent-index-deletion: golang-migrate's statement moves to its own file") {
+  const LintResult r = sql_project(
+      "CREATE TABLE users (id bigint PRIMARY KEY, token text);\n"
+      "CREATE INDEX token_idx ON users (token);\n",
+      "DROP INDEX IF EXISTS token_idx;\n");
+  const Diagnostic& d = finding_of(r, "require-concurrent-index-deletion");
+  CHECK(d.help ==
+        "move it into a migration of its own, alone in its file (golang-migrate sends a file "
+        "as one query string, which PostgreSQL runs as one transaction when it holds several "
+        "statements):\n"
+        "DROP INDEX CONCURRENTLY IF EXISTS token_idx;");
+  CHECK_FALSE(d.fix.has_value());  // CONCURRENTLY can't be added where it stays in the file
+}
+
+// popx runs each migration in a transaction, but not the `.autocommit.` files.
+TEST_CASE("require-concurrent-index-deletion: popx's statement moves to an autocommit file") {
+  TempDir dir("helps-popx");
+  write(dir.path() / "20240101000000_create.postgres.up.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY, token text);\n"
+        "CREATE INDEX token_idx ON users (token);\n");
+  write(dir.path() / "20240102000000_change.up.sql",
+        "SET lock_timeout = '5s';\nDROP INDEX IF EXISTS token_idx;\n");
+  const LintResult r = lint_paths({dir.path().string()}, LintOptions{});
+  const Diagnostic& d = finding_of(r, "require-concurrent-index-deletion");
+  CHECK(d.help ==
+        "move it into a migration of its own, in a file whose name carries `.autocommit` "
+        "before `.up.sql`, which popx runs outside a transaction:\n"
+        "DROP INDEX CONCURRENTLY IF EXISTS token_idx;");
+  CHECK_FALSE(d.fix.has_value());
+}
