@@ -87,6 +87,11 @@ LockInfo alter_type(const AlterColumnType& op, const Step& step, int pg) {
   if (!before || op.has_using) return info;
   if (binary_coercible(*before, op.to)) {
     info.work = Work::catalog;
+  } else if (binary_coercible_rebuilding_indexes(*before, op.to)) {
+    // The rows are kept; an index on the column is rebuilt in its new operator class: a scan,
+    // unless the column has no index (not known here).
+    info.work = Work::scan;
+    info.version_note = "the rows are kept on every version; only the column's indexes are rebuilt";
   } else if (timestamp_zone_change(*before, op.to)) {
     // The rows are kept, but an index on the column changes operator class (timestamp_ops to
     // timestamptz_ops) and is rebuilt: a scan, unless the column has no index (not known here).
@@ -565,6 +570,14 @@ bool binary_coercible(const TypeName& from, const TypeName& to) {
   }
   if (to.name == "inet" && from.name == "cidr") return true;
   return from.name == to.name && from.modifiers == to.modifiers;
+}
+
+bool binary_coercible_rebuilding_indexes(const TypeName& from, const TypeName& to) {
+  if (from.array || to.array || from.name == to.name) return false;
+  if (to.name == "citext") return is_text_like(from);
+  if (from.name != "citext") return false;
+  return to.name == "text" ||
+         ((to.name == "varchar" || to.name == "bpchar") && to.modifiers.empty());
 }
 
 namespace {

@@ -359,10 +359,12 @@ void SchemaState::relate(const Migration& migration, const Operation& op, Step& 
               todo.pop_back();
               recurse(q, false, same);
               if (!o.cascade) continue;
+              if (find(q.key()) == nullptr) step.unknown_tables.push_back(q);
               for (const std::string& k : referencing(q.key())) {
                 if (std::find(done.begin(), done.end(), k) != done.end()) continue;
                 done.push_back(k);
                 add(k, same, "references " + q.display() + " (CASCADE)");
+                for (Related& r : out) r.cascade = r.cascade || r.table.key() == k;
                 todo.push_back(table_name_of(k));
               }
             }

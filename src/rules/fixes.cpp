@@ -358,6 +358,10 @@ std::string leave_transaction_words(const RuleContext& ctx, const Step& step) {
            "op.get_context().autocommit_block():` (PostgreSQL runs a string of several "
            "statements as one transaction)";
   }
+  // A down migration can't move part of itself to another migration: a rollback runs none.
+  const std::string rollback =
+      "run it outside a transaction: alone in the down migration if the runner allows, else by "
+      "hand once the rollback has committed (a rollback runs no other migration)";
   switch (ctx.migration().layout) {
     case Layout::alembic:
       return "run it in `with op.get_context().autocommit_block():`";
@@ -375,12 +379,23 @@ std::string leave_transaction_words(const RuleContext& ctx, const Step& step) {
                    "rollback runs no other migration)"
                  : "put it in a migration of its own with `run_in_transaction = false` in its "
                    "metadata.toml";
+    // The runner sends the file as one query string, which PostgreSQL runs as one transaction
+    // when it holds several statements (one_query_string): alone in its file, it runs outside.
+    case Layout::golang_migrate:
+      if (step.phase == Phase::downgrade) return rollback;
+      return "move it into a migration of its own, alone in its file (golang-migrate sends a "
+             "file as one query string, which PostgreSQL runs as one transaction when it holds "
+             "several statements)";
+    case Layout::popx:
+      if (step.phase == Phase::downgrade) return rollback;
+      return "move it into a migration of its own, in a file whose name carries "
+             "`.autocommit` before `.up.sql`, which popx runs outside a transaction";
+    case Layout::prisma:
+      return "move it into a migration of its own, alone in its migration.sql (Prisma Migrate "
+             "sends the file as one query string, which PostgreSQL runs as one transaction "
+             "when it holds several statements)";
     default:
-      return step.phase == Phase::downgrade
-                 ? "run it outside a transaction: alone in the down migration if the runner "
-                   "allows, else by hand once the rollback has committed (a rollback runs no "
-                   "other migration)"
-                 : "run it outside a transaction";
+      return step.phase == Phase::downgrade ? rollback : "run it outside a transaction";
   }
 }
 

@@ -118,6 +118,13 @@ const std::vector<Case> kCases = {
     {"ALTER TABLE t ALTER COLUMN created TYPE timestamptz", {}, "DROP VIEW t_view; DROP MATERIALIZED VIEW t_mv; SET TIME ZONE 'GMT'"},
     {"ALTER TABLE t ALTER COLUMN created TYPE timestamptz", {}, "DROP VIEW t_view; DROP MATERIALIZED VIEW t_mv; SET TIME ZONE 0"},
     {"ALTER TABLE t ALTER COLUMN created TYPE timestamptz", {}, "DROP VIEW t_view; DROP MATERIALIZED VIEW t_mv; SET TIME ZONE 'Europe/Paris'"},
+    // varchar or text to citext and back keeps the rows (pg_cast: a binary cast); the index on
+    // name is rebuilt in its new operator class. A length limit on the new type rewrites.
+    {"ALTER TABLE t ALTER COLUMN name TYPE citext", {}, "CREATE EXTENSION citext"},
+    {"ALTER TABLE t ALTER COLUMN note TYPE citext", {}, "CREATE EXTENSION citext; CREATE INDEX ON t (note)"},
+    {"ALTER TABLE t ALTER COLUMN name TYPE text", {}, "CREATE EXTENSION citext; ALTER TABLE t ALTER COLUMN name TYPE citext"},
+    {"ALTER TABLE t ALTER COLUMN name TYPE varchar", {}, "CREATE EXTENSION citext; ALTER TABLE t ALTER COLUMN name TYPE citext"},
+    {"ALTER TABLE t ALTER COLUMN name TYPE varchar(32)", {}, "CREATE EXTENSION citext; ALTER TABLE t ALTER COLUMN name TYPE citext"},
     {"ALTER TABLE t ALTER COLUMN n TYPE bigint"},
     {"ALTER TABLE t ALTER COLUMN note TYPE int USING length(note)"},
     {"ALTER TABLE t ALTER COLUMN note TYPE varchar(10)"},

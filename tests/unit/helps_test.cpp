@@ -495,3 +495,136 @@ TEST_CASE("ban-drop-table: the help keeps the user's DROP TABLE as written") {
         "then drop it in a later revision: op.execute(\"DROP TABLE IF EXISTS tagmanifest\")"));
   }
 }
+
+namespace {
+
+// The one finding of `rule`.
+const Diagnostic& finding_of(const LintResult& r, const std::string& rule) {
+  std::vector<const Diagnostic*> found;
+  for (const Diagnostic& d : r.diagnostics) {
+    if (d.rule == rule) found.push_back(&d);
+  }
+  REQUIRE(found.size() == 1);
+  return *found[0];
+}
+
+}  // namespace
+
+// The parse tree has no parentheses: the deparsed default puts back those the operators
+// need; in Alembic the default and the type are the revision's own text.
+TEST_CASE("adding-field-with-default: the default keeps its parentheses, the type its spelling") {
+  SECTION("SQL") {
+    const Diagnostic& d = finding_of(
+        sql_project("CREATE TABLE forms (id bigint PRIMARY KEY);\n",
+                    "ALTER TABLE forms ADD COLUMN n int DEFAULT floor(random()*(11-8+1) + 8);\n"),
+        "adding-field-with-default");
+    CHECK(d.message.find("the volatile default floor(random() * (11 - 8 + 1) + 8) is") !=
+          std::string::npos);
+    CHECK(d.help.find("ALTER TABLE forms ALTER COLUMN n SET DEFAULT floor(random() * (11 - 8 + "
+                      "1) + 8);") != std::string::npos);
+  }
+  SECTION("SQL: unary minus, powers, casts and other operators") {
+    LintResult r = sql_project(
+        "CREATE TABLE forms (id bigint PRIMARY KEY);\n",
+        "ALTER TABLE forms ADD COLUMN m text DEFAULT -(random() - 1) * 2 ^ (3 ^ 2) - (4 - 5) "
+        "|| (6 < 7)::text;\n");
+    CHECK(finding_of(r, "adding-field-with-default")
+              .help.find("SET DEFAULT -(random() - 1) * 2 ^ (3 ^ 2) - (4 - 5) || (6 < "
+                         "7)::text;") != std::string::npos);
+  }
+  SECTION("Alembic") {
+    const Diagnostic& d = finding_of(
+        alembic_project("    op.create_table(\"forms\", sa.Column(\"id\", sa.BigInteger(), "
+                        "primary_key=True))\n",
+                        "    from sqlalchemy.dialects import postgresql\n"
+                        "    op.add_column(\"forms\", sa.Column(\"uuid\", postgresql.UUID(), "
+                        "nullable=False, server_default=sa.text('''\n"
+                        "        md5(random()::text)::cstring ||\n"
+                        "        to_hex(floor(random()*(11-8+1) + 8)::int)''')))\n"),
+        "adding-field-with-default");
+    CHECK(d.message.find("the volatile default md5(random()::text)::cstring || "
+                         "to_hex(floor(random()*(11-8+1) + 8)::int) is") != std::string::npos);
+    CHECK(d.help.find("op.add_column(\"forms\", sa.Column(\"uuid\", postgresql.UUID(), "
+                      "nullable=True))") != std::string::npos);
+    CHECK(d.help.find("server_default=sa.text(\"md5(random()::text)::cstring || "
+                      "to_hex(floor(random()*(11-8+1) + 8)::int)\")") != std::string::npos);
+  }
+}
+
+// varchar to citext keeps the rows (a binary cast): only the column's indexes are rebuilt.
+TEST_CASE("changing-column-type: text, varchar and citext keep the rows, rebuild the indexes") {
+  const LintResult r = sql_project(
+      "CREATE TABLE users (id bigint PRIMARY KEY, username varchar(255));\n"
+      "CREATE UNIQUE INDEX users_username ON users (username);\n",
+      "CREATE EXTENSION IF NOT EXISTS citext;\n"
+      "ALTER TABLE users ALTER COLUMN username TYPE citext;\n");
+  const Diagnostic& d = finding_of(r, "changing-column-type");
+  CHECK(d.message ==
+        "changing the type of `users.username` from varchar(255) to citext: ACCESS EXCLUSIVE on "
+        "users blocks all reads and writes while the table is scanned: varchar(255) converts "
+        "to citext without a change to the stored values (a binary cast), so the rows are "
+        "kept, but every index on the column is rebuilt under the lock, in its new operator "
+        "class; a unique index on it fails if two values differ only in case");
+}
+
+// Without CASCADE, every table with a foreign key to one truncated must be named too.
+TEST_CASE("ban-truncate-cascade: the help names the tables CASCADE reaches") {
+  SECTION("replay knows the foreign keys") {
+    const LintResult r = sql_project(
+        "CREATE TABLE versions (id bigint PRIMARY KEY);\n"
+        "CREATE TABLE inputs (id bigint PRIMARY KEY, version_id bigint REFERENCES versions "
+        "(id));\n"
+        "CREATE TABLE next_inputs (id bigint, input_id bigint, CONSTRAINT fk FOREIGN KEY "
+        "(input_id) REFERENCES inputs (id));\n"
+        "CREATE TABLE other (id bigint);\n",
+        "TRUNCATE TABLE versions CASCADE;\n");
+    CHECK(help_of(r, "ban-truncate-cascade") ==
+          "name every table you mean to empty, without CASCADE, with the tables CASCADE "
+          "reaches through their foreign keys (`inputs`, `next_inputs`) (PostgreSQL then "
+          "refuses the statement if another table still references one of them): TRUNCATE "
+          "versions, inputs, next_inputs;");
+  }
+  SECTION("a table the migrations don't show") {
+    const LintResult r =
+        sql_project("CREATE TABLE other (id bigint);\n", "TRUNCATE TABLE versions CASCADE;\n");
+    CHECK(help_of(r, "ban-truncate-cascade") ==
+          "name every table you mean to empty, without CASCADE; the migrations linted don't "
+          "show which tables have a foreign key to `versions`: add each of them to the list "
+          "(PostgreSQL refuses the statement while a table that references one it empties is "
+          "missing from it, \"cannot truncate a table referenced in a foreign key "
+          "constraint\"): TRUNCATE versions;");
+  }
+}
+
+// golang-migrate sends a file of several statements as one query string: one transaction,
+// in which DROP INDEX CONCURRENTLY fails. The statement moves to a file of its own.
+TEST_CASE("require-concurrent-index-deletion: golang-migrate's statement moves to its own file") {
+  const LintResult r = sql_project(
+      "CREATE TABLE users (id bigint PRIMARY KEY, token text);\n"
+      "CREATE INDEX token_idx ON users (token);\n",
+      "DROP INDEX IF EXISTS token_idx;\n");
+  const Diagnostic& d = finding_of(r, "require-concurrent-index-deletion");
+  CHECK(d.help ==
+        "move it into a migration of its own, alone in its file (golang-migrate sends a file "
+        "as one query string, which PostgreSQL runs as one transaction when it holds several "
+        "statements):\n"
+        "DROP INDEX CONCURRENTLY IF EXISTS token_idx;");
+  CHECK_FALSE(d.fix.has_value());  // CONCURRENTLY can't be added where it stays in the file
+}
+
+// popx runs each migration in a transaction, but not the `.autocommit.` files.
+TEST_CASE("require-concurrent-index-deletion: popx's statement moves to an autocommit file") {
+  TempDir dir("helps-popx");
+  write(dir.path() / "20240101000000_create.postgres.up.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY, token text);\n"
+        "CREATE INDEX token_idx ON users (token);\n");
+  write(dir.path() / "20240102000000_change.up.sql",
+        "SET lock_timeout = '5s';\nDROP INDEX IF EXISTS token_idx;\n");
+  const LintResult r = lint_paths({dir.path().string()}, LintOptions{});
+  const Diagnostic& d = finding_of(r, "require-concurrent-index-deletion");
+  CHECK(d.help ==
+        "move it into a migration of its own, in a file whose name carries `.autocommit` "
+        "before `.up.sql`, which popx runs outside a transaction:\n"
+        "DROP INDEX CONCURRENTLY IF EXISTS token_idx;");
+  CHECK_FALSE(d.fix.has_value());
+}

@@ -209,6 +209,26 @@ TEST_CASE("lock model: timestamp to timestamptz keeps the rows in UTC from Postg
   CHECK(work("BEGIN;\nSET TIME ZONE 'UTC';\nCOMMIT;\n" + change, 15) == Work::scan);
 }
 
+TEST_CASE("lock model: text, varchar and citext convert without a rewrite, indexes rebuilt") {
+  // Observed on PostgreSQL 15 (relfilenode of the table and of an index on the column): the
+  // casts pg_cast marks binary keep the rows; the operator class changes (text_ops,
+  // citext_ops), so the column's indexes are rebuilt: a scan.
+  const std::string table =
+      "CREATE TABLE users (a varchar(255), b varchar, c text, d citext, e char(10));\n";
+  auto work = [&](const std::string& sql) { return last_lock(table + sql, 15).work; };
+  CHECK(work("ALTER TABLE users ALTER COLUMN a TYPE citext") == Work::scan);
+  CHECK(work("ALTER TABLE users ALTER COLUMN b TYPE citext") == Work::scan);
+  CHECK(work("ALTER TABLE users ALTER COLUMN c TYPE citext") == Work::scan);
+  CHECK(work("ALTER TABLE users ALTER COLUMN d TYPE text") == Work::scan);
+  CHECK(work("ALTER TABLE users ALTER COLUMN d TYPE varchar") == Work::scan);
+  CHECK(work("ALTER TABLE users ALTER COLUMN d TYPE citext") == Work::catalog);
+  // A length limit is checked on every row; char(n) to citext trims (a function cast).
+  CHECK(work("ALTER TABLE users ALTER COLUMN d TYPE varchar(100)") == Work::rewrite);
+  CHECK(work("ALTER TABLE users ALTER COLUMN d TYPE char(10)") == Work::rewrite);
+  CHECK(work("ALTER TABLE users ALTER COLUMN e TYPE citext") == Work::rewrite);
+  CHECK(work("ALTER TABLE users ALTER COLUMN a TYPE citext USING lower(a)") == Work::rewrite);
+}
+
 TEST_CASE("lock model: SET NOT NULL after a CHECK validated earlier in the same migration") {
   const std::string table = "CREATE TABLE people (email text);\n";
   const std::string check =

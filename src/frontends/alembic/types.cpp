@@ -103,6 +103,54 @@ py::Node keyword(py::Node call, std::string_view source, std::string_view name) 
   return py::Node{};
 }
 
+// A SQL expression as the revision wrote it, on one line: runs of blanks and line breaks
+// outside quotes become one space. Nullopt where that could change it (a comment, dollar
+// quoting).
+std::optional<std::string> one_line(std::string_view sql) {
+  if (sql.find("--") != std::string_view::npos || sql.find("/*") != std::string_view::npos ||
+      sql.find('$') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::string out;
+  char quote = 0;
+  bool blank = false;
+  for (char c : sql) {
+    const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+    if (quote == 0 && space) {
+      blank = true;
+      continue;
+    }
+    if (blank && !out.empty()) out += ' ';
+    blank = false;
+    out += c;
+    if (quote == 0 && (c == '\'' || c == '"')) {
+      quote = c;
+    } else if (c == quote) {
+      quote = 0;
+    }
+  }
+  return out;
+}
+
+// A type expression that reads the same anywhere in the revision: a dotted class, called with
+// literals or such expressions only (postgresql.UUID(as_uuid=True), sa.ARRAY(sa.String(64))),
+// on one line. A name bound elsewhere (sa.String(LENGTH)) is not.
+bool self_contained(std::string_view source, py::Node n, int depth) {
+  n = py::unparen(n);
+  if (py::null(n) || depth > 8) return false;
+  if (py::is(n, "integer") || py::is(n, "float") || py::is(n, "string") || py::is(n, "true") ||
+      py::is(n, "false") || py::is(n, "none")) {
+    return py::text(source, n).find('\n') == std::string_view::npos;
+  }
+  if (py::is(n, "attribute")) return !py::dotted(source, n).empty();
+  if (!py::is(n, "call") || py::dotted(source, py::field(n, "function")).empty()) return false;
+  for (py::Node a : py::named_children(py::field(n, "arguments"))) {
+    if (py::is(a, "keyword_argument")) a = py::field(a, "value");
+    if (!self_contained(source, a, depth + 1)) return false;
+  }
+  return py::text(source, n).find('\n') == std::string_view::npos;
+}
+
 std::vector<py::Node> positional(py::Node call) {
   std::vector<py::Node> out;
   for (py::Node n : py::named_children(py::field(call, "arguments"))) {
@@ -233,6 +281,9 @@ std::optional<TypeName> sa_type(const TypeReader& r, py::Node n, int depth) {
     if (!inner) return std::nullopt;
     inner->array = true;
     inner->text = inner->text.empty() ? "array" : inner->text + "[]";
+    inner->python = !inner->python.empty() && self_contained(r.source, n, 0)
+                        ? std::string(py::text(r.source, n))
+                        : std::string();
     return inner;
   } else if (auto it = type_names().find(key); it != type_names().end()) {
     t.name = std::string(it->second.pg);
@@ -255,6 +306,7 @@ std::optional<TypeName> sa_type(const TypeReader& r, py::Node n, int depth) {
     return t;
   }
   t.text = sql::type_text(t);
+  if (self_contained(r.source, n, 0)) t.python = std::string(py::text(r.source, n));
   return t;
 }
 
@@ -266,7 +318,11 @@ std::optional<DefaultValue> server_default(const TypeReader& r, py::Node n, bool
   if (depth > 16) return DefaultValue{std::string(py::text(r.source, n)), false};
   std::string_view src = r.source;
   auto from_sql = [](const std::string& expr) {
-    if (auto d = sql::default_expression(expr)) return *d;
+    if (auto d = sql::default_expression(expr)) {
+      // The user's own text, which keeps their parentheses and spelling.
+      if (auto written = one_line(expr)) d->text = std::move(*written);
+      return *d;
+    }
     // Not one SQL expression: keep the text; a call in it may be volatile.
     return DefaultValue{expr, expr.find('(') != std::string::npos};
   };

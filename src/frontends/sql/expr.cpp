@@ -166,6 +166,35 @@ constexpr std::array kFixedArity = {
     Arity{"transaction_timestamp", 0}, Arity{"uuid_nil", 0},
 };
 
+// How tightly an expression binds, as PostgreSQL's grammar orders its operators (gram.y): the
+// deparser puts back the parentheses the parse tree no longer shows where an operand binds less
+// tightly than its operator ("random() * (11 - 8 + 1)"). Anything but an operator is atomic.
+int binding(element e) {
+  auto [kind, v] = json::node(e);
+  if (kind != "A_Expr") return 100;
+  if (json::str(v, "kind") != "AEXPR_OP") return 2;  // IN, LIKE, BETWEEN, ANY, ...
+  if (!json::field(v, "lexpr")) return 7;            // a prefix operator: - x
+  std::vector<std::string> op = json::strings(v, "name");
+  const std::string name = op.size() == 1 ? op[0] : std::string();
+  if (name == "=" || name == "<" || name == ">" || name == "<=" || name == ">=" || name == "<>" ||
+      name == "!=") {
+    return 1;
+  }
+  if (name == "+" || name == "-") return 4;
+  if (name == "*" || name == "/" || name == "%") return 5;
+  if (name == "^") return 6;
+  return 3;  // any other operator (||, ->>, ~, ...)
+}
+
+void describe(element e, std::string& out, bool& is_volatile, int depth);
+
+// `e`, in parentheses when `parens`.
+void describe_operand(element e, bool parens, std::string& out, bool& is_volatile, int depth) {
+  if (parens) out += '(';
+  describe(e, out, is_volatile, depth);
+  if (parens) out += ')';
+}
+
 void describe(element e, std::string& out, bool& is_volatile, int depth) {
   if (depth > 64) {
     out += "...";
@@ -189,7 +218,10 @@ void describe(element e, std::string& out, bool& is_volatile, int depth) {
       out += "0";
     }
   } else if (kind == "TypeCast") {
-    if (auto arg = json::field(v, "arg")) describe(*arg, out, is_volatile, depth + 1);
+    // :: binds tighter than any operator: (a + b)::int.
+    if (auto arg = json::field(v, "arg")) {
+      describe_operand(*arg, binding(*arg) < 100, out, is_volatile, depth + 1);
+    }
     if (auto tn = json::field(v, "typeName")) {
       out += "::";
       out += type_name(*tn).text;
@@ -218,11 +250,21 @@ void describe(element e, std::string& out, bool& is_volatile, int depth) {
     out += names.empty() ? std::string("column") : names.back();
   } else if (kind == "A_Expr") {
     std::vector<std::string> op = json::strings(v, "name");
-    if (auto l = json::field(v, "lexpr")) describe(*l, out, is_volatile, depth + 1);
-    out += ' ';
+    // Left-associative: an operand of the same level keeps its place on the left only (the
+    // comparisons don't associate at all).
+    const int level = binding(e);
+    const auto l = json::field(v, "lexpr");
+    if (l) {
+      const int left = binding(*l);
+      describe_operand(*l, left < level || (left == level && level <= 2), out, is_volatile,
+                       depth + 1);
+      out += ' ';
+    }
     out += op.empty() ? std::string("op") : op.back();
-    out += ' ';
-    if (auto r = json::field(v, "rexpr")) describe(*r, out, is_volatile, depth + 1);
+    out += l ? " " : "";
+    if (auto r = json::field(v, "rexpr")) {
+      describe_operand(*r, binding(*r) <= level, out, is_volatile, depth + 1);
+    }
   } else if (kind == "NextValueExpr") {
     is_volatile = true;
     out += "nextval()";

@@ -20,6 +20,7 @@ TypeName copy_type(TypeName t) {
   auto plain = [&](const char* name, const char* text) {
     t.name = name;
     t.text = t.array ? std::string(text) + "[]" : text;
+    t.python.clear();  // the serial type's spelling
   };
   if (t.name == "serial" || t.name == "serial4") plain("int4", "integer");
   if (t.name == "bigserial" || t.name == "serial8") plain("int8", "bigint");
@@ -31,6 +32,7 @@ TypeName copy_type(TypeName t) {
 // of sqlalchemy.dialects.postgresql. Not an enum or a type the project defines, whose
 // SQLAlchemy spelling the rule cannot know.
 std::optional<std::string> known_sa_type(const TypeName& t) {
+  if (!t.python.empty()) return t.python;  // as the revisions write it
   if (t.name == "timetz") {
     return t.array ? "postgresql.ARRAY(sa.Time(timezone=True))" : "sa.Time(timezone=True)";
   }

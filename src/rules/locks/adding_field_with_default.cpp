@@ -31,6 +31,7 @@ TypeName plain_type(const TypeName& t) {
                                                               : "int4";
   out.text = out.name == "int8" ? "bigint" : out.name == "int2" ? "smallint" : "integer";
   out.modifiers.clear();
+  out.python.clear();  // the serial type's spelling
   return out;
 }
 

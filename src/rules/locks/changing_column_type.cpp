@@ -72,14 +72,27 @@ static void changing_column_type(RuleContext& ctx) {
                     help);
       continue;
     }
-    if (lock.work == Work::scan && step.utc_session) {
-      // timestamp <-> timestamptz in UTC: the rows are kept, the column's indexes rebuilt.
+    // The rows are kept, the column's indexes rebuilt: text, varchar and citext, whose casts
+    // are binary but whose operator classes differ; timestamp <-> timestamptz in UTC.
+    const bool relabelled =
+        lock.work == Work::scan && before && binary_coercible_rebuilding_indexes(*before, op->to);
+    if (lock.work == Work::scan && (relabelled || step.utc_session)) {
+      std::string why = relabelled ? before->text + " converts to " + op->to.text +
+                                         " without a change to the stored values (a binary "
+                                         "cast), so the rows are kept, but every index on the "
+                                         "column is rebuilt under the lock, in its new "
+                                         "operator class"
+                                   : "the session's TimeZone is UTC, so the rows are kept, but "
+                                     "every index on the column is rebuilt under the lock";
+      // A unique index of citext compares without case: values that differ only in case fail
+      // its rebuild.
+      if (relabelled && op->to.name == "citext") {
+        why += "; a unique index on it fails if two values differ only in case";
+      }
       ctx.report_at(
           step, op->range,
           "changing the type of " + quoted(op->table, op->column) + " " + change + ": " +
-              lock.describe() +
-              ": the session's TimeZone is UTC, so the rows are kept, but every index "
-              "on the column is rebuilt under the lock",
+              lock.describe() + ": " + why,
           step.phase == Phase::downgrade
               ? "if the column has no index, nothing is rebuilt; otherwise " + rollback_lock_help()
               : "if the column has no index, nothing is rebuilt; otherwise, for a large "

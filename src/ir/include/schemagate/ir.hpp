@@ -35,6 +35,10 @@ struct TypeName {
   std::vector<std::int64_t> modifiers;  // e.g. {64} for varchar(64), {10, 2} for numeric(10,2)
   bool array = false;
   std::string text;  // as the user wrote it, for messages ("varchar(64)")
+  // In an Alembic revision, the SQLAlchemy type as the revision wrote it ("postgresql.UUID()"),
+  // for helps that write the column again; empty in SQL, or when the type isn't one SQLAlchemy
+  // spells for PostgreSQL.
+  std::string python;
   [[nodiscard]] bool empty() const { return name.empty(); }
 };
 

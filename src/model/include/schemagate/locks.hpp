@@ -88,6 +88,14 @@ inline constexpr int kCheckedPgVersion = 15;
 // valid as they are (varchar(n) → varchar(m ≥ n) or text, numeric precision raised, ...).
 [[nodiscard]] bool binary_coercible(const TypeName& from, const TypeName& to);
 
+// ALTER COLUMN TYPE from → to keeps the rows, as binary_coercible does, but an index on the
+// column changes operator class (text_ops and citext_ops) and is rebuilt: the casts between
+// citext and text or varchar that pg_cast marks binary (castmethod 'b': varchar or text to
+// citext, citext to text, varchar or bpchar without a length). A length limit on the new type
+// (citext to varchar(n)) still rewrites. Checked on PostgreSQL 15 by relfilenode
+// (tests/pg/lock_model_differential.cpp).
+[[nodiscard]] bool binary_coercible_rebuilding_indexes(const TypeName& from, const TypeName& to);
+
 // ALTER COLUMN TYPE without USING converts the old values with the assignment cast from the
 // old type to the new one. Where there is none (varchar to integer, integer to boolean, text
 // to uuid, ...) PostgreSQL refuses the statement: "column ... cannot be cast automatically to

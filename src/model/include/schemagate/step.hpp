@@ -36,6 +36,8 @@ struct Related {
   // Created earlier in this same migration (in either phase), like Step::table_is_new: an
   // owned sequence of a new table is new too.
   bool is_new = false;
+  // TRUNCATE ... CASCADE empties it: it has a foreign key to a table the statement empties.
+  bool cascade = false;
 };
 
 // One operation in its context, as schema replay sees it when the operation runs.
@@ -108,6 +110,9 @@ struct Step {
   const Operation* reverses = nullptr;
   // Second relations the statement locks too, in a stable order.
   std::vector<Related> related;
+  // TRUNCATE ... CASCADE: the tables it empties that replay has not seen created, so which
+  // tables have a foreign key to them is not known.
+  std::vector<QualifiedName> unknown_tables;
   // IF [NOT] EXISTS finds the object as replay knows it and PostgreSQL skips the statement:
   // CREATE INDEX IF NOT EXISTS of an existing index (the table is still locked, nothing is
   // built), DROP TRIGGER IF EXISTS of a trigger the table does not have.

@@ -219,8 +219,10 @@ inline std::string sql_type(const TypeName& t) {
   return t.array ? t.name + "[]" : t.name;
 }
 
-// The SQLAlchemy spelling of a column type: "sa.Text()", "sa.String(64)", ...
+// The SQLAlchemy spelling of a column type: the revision's own when it wrote the type
+// (TypeName::python), otherwise "sa.Text()", "sa.String(64)", ...
 inline std::string sa_type(const TypeName& t) {
+  if (!t.python.empty()) return t.python;
   auto mod = [&](std::size_t i) { return std::to_string(t.modifiers[i]); };
   auto with_mods = [&](const std::string& cls) {
     std::string out = cls + "(";
