@@ -498,8 +498,8 @@ TEST_CASE("ban-drop-table: the help keeps the user's DROP TABLE as written") {
 
 namespace {
 
-// The one finding of `rule`.
-const Diagnostic& finding_of(const LintResult& r, const std::string& rule) {
+// The one finding of `rule`, copied: callers pass a LintResult that lives for the call only.
+Diagnostic finding_of(const LintResult& r, const std::string& rule) {
   std::vector<const Diagnostic*> found;
   for (const Diagnostic& d : r.diagnostics) {
     if (d.rule == rule) found.push_back(&d);
