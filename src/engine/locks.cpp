@@ -89,16 +89,18 @@ LockInfo alter_type(const AlterColumnType& op, const Step& step, int pg) {
     info.work = Work::catalog;
   } else if (binary_coercible_rebuilding_indexes(*before, op.to)) {
     // The rows are kept; an index on the column is rebuilt in its new operator class: a scan,
-    // unless the column has no index (not known here).
-    info.work = Work::scan;
+    // unless replay knows the column has no index (Step::column_indexed).
+    info.work = step.column_indexed == false ? Work::catalog : Work::scan;
     info.version_note = "the rows are kept on every version; only the column's indexes are rebuilt";
   } else if (timestamp_zone_change(*before, op.to)) {
     // The rows are kept, but an index on the column changes operator class (timestamp_ops to
-    // timestamptz_ops) and is rebuilt: a scan, unless the column has no index (not known here).
+    // timestamptz_ops) and is rebuilt: a scan, unless replay knows the column has no index.
     info.version_note =
         "from PostgreSQL 12, when the session's TimeZone is UTC (SET TIME ZONE 'UTC' first), "
         "the rows are kept and only the column's indexes are rebuilt";
-    if (step.utc_session && pg >= 12) info.work = Work::scan;
+    if (step.utc_session && pg >= 12) {
+      info.work = step.column_indexed == false ? Work::catalog : Work::scan;
+    }
   }
   return info;
 }

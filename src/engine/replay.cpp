@@ -54,6 +54,9 @@ std::vector<Step> SchemaState::replay(const Migration& migration, Phase phase,
   bool utc_local = false;  // by a SET LOCAL: until the transaction ends
   // Tables truncated earlier in the transaction still open (Step::table_emptied).
   std::vector<std::string> emptied;
+  // Tables given a NOT NULL column without a default earlier in the transaction still open
+  // (Step::table_must_be_empty).
+  std::vector<std::string> must_be_empty;
   for (const Operation& op : ops) {
     Step step;
     step.op = &op;
@@ -81,12 +84,26 @@ std::vector<Step> SchemaState::replay(const Migration& migration, Phase phase,
         if (runner_tx_ends && !op.in_function && !op.autocommit) runner_tx = false;
       }
     }
-    if (!step.in_transaction || op.is<TransactionControl>()) emptied.clear();
-    if (const QualifiedName* t = target_table(op); t != nullptr && !emptied.empty()) {
-      step.table_emptied = std::find(emptied.begin(), emptied.end(), t->key()) != emptied.end();
+    if (!step.in_transaction || op.is<TransactionControl>()) {
+      emptied.clear();
+      must_be_empty.clear();
+    }
+    if (const QualifiedName* t = target_table(op);
+        t != nullptr && (!emptied.empty() || !must_be_empty.empty())) {
+      const std::string key = t->key();
+      step.table_emptied = std::find(emptied.begin(), emptied.end(), key) != emptied.end();
+      step.table_must_be_empty =
+          std::find(must_be_empty.begin(), must_be_empty.end(), key) != must_be_empty.end();
     }
     if (const auto* truncate = op.as<Truncate>(); truncate != nullptr && step.in_transaction) {
       for (const QualifiedName& t : truncate->tables) emptied.push_back(t.key());
+    }
+    if (const auto* add = op.as<AddColumn>();
+        add != nullptr && step.in_transaction && !op.in_function && !add->if_not_exists) {
+      const ColumnDef& c = add->column;
+      if (c.not_null && !c.default_value && !c.generated && !c.identity && !c.serial) {
+        must_be_empty.push_back(add->table.key());
+      }
     }
     step.key_index_name = key_index_name(ops, static_cast<std::size_t>(&op - ops.data()));
     relate(migration, op, step);
@@ -474,6 +491,29 @@ void SchemaState::relate(const Migration& migration, const Operation& op, Step& 
       op.kind);
 }
 
+std::optional<bool> SchemaState::column_indexed(const std::string& key, const Table& table,
+                                                const std::string& column) const {
+  if (table.created_by == nullptr || !table.indexes_known || table.opaque_seen != opaque_count_ ||
+      !table.parent.empty() || !children(key, false).empty()) {
+    return std::nullopt;
+  }
+  // The columns an index reads: none listed means any (not known).
+  auto covers = [&](const std::vector<std::string>& columns) {
+    return columns.empty() || std::find(columns.begin(), columns.end(), column) != columns.end();
+  };
+  if (std::find(table.primary_key.begin(), table.primary_key.end(), column) !=
+      table.primary_key.end()) {
+    return true;
+  }
+  for (const CreateTable::Key& k : table.keys) {
+    if (covers(k.columns)) return true;
+  }
+  for (const auto& [name, index] : indexes_) {
+    if (index.table == key && covers(index.reads)) return true;
+  }
+  return false;
+}
+
 void SchemaState::apply(const Migration& migration, const Operation& op, Step& step) {
   if (const QualifiedName* t = target_table(op)) {
     if (auto it = tables_.find(t->key()); it != tables_.end()) {
@@ -509,8 +549,12 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             Table table;
             table.created_by = &migration;
             table.named_by = &migration;
+            table.indexes_known = !o.keys_unknown && !o.parent;
+            table.opaque_seen = opaque_count_;
+            table.keys = o.keys;
             for (const ColumnDef& c : o.columns) {
               if (c.primary_key) table.primary_key.push_back(c.name);
+              if (c.primary_key || c.unique) table.keys.push_back({{}, {c.name}});
               table.columns[c.name] = {
                   c.type, &migration, &migration, c.not_null || c.primary_key || c.identity,
                   c.default_value.has_value() || c.identity || c.serial || c.generated};
@@ -568,6 +612,11 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             tables_.erase(o.table.key());
             // What names the table by its key follows it.
             const std::string from = o.table.key();
+            for (auto& [k, index] : indexes_) {
+              if (index.table != from) continue;
+              touch_index(k);
+              index.table = to;
+            }
             for (auto& [k, t] : tables_) {
               bool names =
                   t.parent == from ||
@@ -592,6 +641,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
                 c.type, &migration, &migration, c.not_null || c.primary_key || c.identity,
                 c.default_value.has_value() || c.identity || c.serial || c.generated};
             if (c.primary_key) t.primary_key = {c.name};
+            if (c.primary_key || c.unique) t.keys.push_back({{}, {c.name}});
             if (o.column.identity || o.column.serial) {
               t.sequences[o.column.name] =
                   QualifiedName{o.table.schema, o.table.name + "_" + o.column.name + "_seq"}.key();
@@ -614,6 +664,10 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
               t->primary_key.clear();
             }
             t->sequences.erase(o.column);
+            // PostgreSQL drops the indexes and constraints that use the column.
+            std::erase_if(t->keys, [&](const CreateTable::Key& k) {
+              return std::find(k.columns.begin(), k.columns.end(), o.column) != k.columns.end();
+            });
             std::erase_if(t->foreign_keys, [&](const auto& fk) {
               const auto& cs = fk.second.columns;
               return std::find(cs.begin(), cs.end(), o.column) != cs.end();
@@ -637,6 +691,19 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             for (auto& [name, fk] : t->foreign_keys) {
               std::replace(fk.columns.begin(), fk.columns.end(), o.column, o.new_name);
             }
+            for (CreateTable::Key& k : t->keys) {
+              std::replace(k.columns.begin(), k.columns.end(), o.column, o.new_name);
+            }
+            const std::string key = o.table.key();
+            for (auto& [k, index] : indexes_) {
+              auto names = [&](const std::vector<std::string>& cs) {
+                return std::find(cs.begin(), cs.end(), o.column) != cs.end();
+              };
+              if (index.table != key || !(names(index.reads) || names(index.columns))) continue;
+              touch_index(k);
+              std::replace(index.columns.begin(), index.columns.end(), o.column, o.new_name);
+              std::replace(index.reads.begin(), index.reads.end(), o.column, o.new_name);
+            }
             if (auto s = t->sequences.extract(o.column)) {
               s.key() = o.new_name;
               t->sequences.insert(std::move(s));
@@ -649,6 +716,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             auto c = t->columns.find(o.column);
             if (c == t->columns.end()) return;
             if (!step.previous_type && !c->second.type.empty()) step.previous_type = c->second.type;
+            step.column_indexed = column_indexed(o.table.key(), *t, o.column);
             c->second.type = o.to;
           },
           [&](const SetDefault& o) {
@@ -704,6 +772,11 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
               add_foreign_key(t, o.table.name, o.name, o.columns, *o.references);
             }
             if (!o.name.empty()) t.constraints[o.name] = &migration;
+            if (o.kind == ConstraintKind::primary_key || o.kind == ConstraintKind::unique ||
+                o.kind == ConstraintKind::exclusion) {
+              if (o.columns.empty()) t.indexes_known = false;
+              t.keys.push_back({o.name, o.columns});
+            }
             if (o.kind == ConstraintKind::primary_key) {
               t.primary_key = o.columns;
               for (const std::string& name : o.columns) {
@@ -757,6 +830,9 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             }
             t->not_null_checks.erase(o.name);
             t->foreign_keys.erase(o.name);
+            if (!o.name.empty()) {
+              std::erase_if(t->keys, [&](const CreateTable::Key& k) { return k.name == o.name; });
+            }
             auto c = t->constraints.find(o.name);
             if (c == t->constraints.end()) return;
             step.object_is_new = c->second == &migration;
@@ -768,10 +844,28 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             if (it != indexes_.end()) step.index_table = table_name_of(it->second.table);
           },
           [&](const CreateIndex& o) {
-            if (o.name.empty()) return;
+            // The columns it reads, for Step::column_indexed (none: not known).
+            // PostgreSQL rebuilds an index when a column it compares changes operator class,
+            // and always one with expressions or a WHERE (CheckIndexCompatible); an INCLUDE
+            // column alone doesn't make it rebuild.
+            std::vector<std::string> reads;
+            if (!o.reads_unknown_columns) {
+              for (const std::string& c : o.columns) {
+                if (!c.starts_with("(")) reads.push_back(c);
+              }
+              reads.insert(reads.end(), o.other_columns.begin(), o.other_columns.end());
+              if (!o.other_columns.empty() || reads.size() != o.columns.size()) {
+                reads.insert(reads.end(), o.included_columns.begin(), o.included_columns.end());
+              }
+            }
+            if (o.name.empty()) {
+              // PostgreSQL picks the name: kept with the table.
+              if (Table* t = find_to_change(o.table)) t->keys.push_back({{}, std::move(reads)});
+              return;
+            }
             touch_index(index_key({{}, o.name}, o.table));
             indexes_[index_key({{}, o.name}, o.table)] =
-                Index{o.table.key(), &migration, o.columns};
+                Index{o.table.key(), &migration, o.columns, std::move(reads)};
           },
           [&](const DropIndex& o) {
             if (!o.table.empty()) step.index_table = o.table;
@@ -909,6 +1003,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             }
             for (const std::string& k : keys) erase_table(k);
           },
+          [&](const Unanalyzable&) { ++opaque_count_; },
           [](const auto&) {},
       },
       op.kind);

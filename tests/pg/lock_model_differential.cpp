@@ -118,10 +118,23 @@ const std::vector<Case> kCases = {
     {"ALTER TABLE t ALTER COLUMN created TYPE timestamptz", {}, "DROP VIEW t_view; DROP MATERIALIZED VIEW t_mv; SET TIME ZONE 'GMT'"},
     {"ALTER TABLE t ALTER COLUMN created TYPE timestamptz", {}, "DROP VIEW t_view; DROP MATERIALIZED VIEW t_mv; SET TIME ZONE 0"},
     {"ALTER TABLE t ALTER COLUMN created TYPE timestamptz", {}, "DROP VIEW t_view; DROP MATERIALIZED VIEW t_mv; SET TIME ZONE 'Europe/Paris'"},
+    // With no index on the column, nothing is rebuilt: the catalog alone changes. Back from
+    // timestamptz the same way; an index replay must follow (a unique constraint, an index
+    // whose column was renamed, one on an expression or with a WHERE) is rebuilt.
+    {"ALTER TABLE t ALTER COLUMN created TYPE timestamptz", {}, "DROP VIEW t_view; DROP MATERIALIZED VIEW t_mv; DROP INDEX t_created_idx; SET TIME ZONE 'UTC'"},
+    {"ALTER TABLE t ALTER COLUMN created TYPE timestamp", {}, "DROP VIEW t_view; DROP MATERIALIZED VIEW t_mv; DROP INDEX t_created_idx; SET TIME ZONE 'UTC'; ALTER TABLE t ALTER COLUMN created TYPE timestamptz"},
+    {"ALTER TABLE t ALTER COLUMN created TYPE timestamptz", {}, "DROP VIEW t_view; DROP MATERIALIZED VIEW t_mv; DROP INDEX t_created_idx; ALTER TABLE t ADD CONSTRAINT t_created_key UNIQUE (id, created); SET TIME ZONE 'UTC'"},
+    {"ALTER TABLE t ALTER COLUMN made TYPE timestamptz", {}, "DROP VIEW t_view; DROP MATERIALIZED VIEW t_mv; ALTER TABLE t RENAME COLUMN created TO made; SET TIME ZONE 'UTC'"},
+    {"ALTER TABLE t ALTER COLUMN created TYPE timestamptz", {}, "DROP VIEW t_view; DROP MATERIALIZED VIEW t_mv; DROP INDEX t_created_idx; CREATE INDEX ON t ((created IS NULL)); SET TIME ZONE 'UTC'"},
+    {"ALTER TABLE t ALTER COLUMN created TYPE timestamptz", {}, "DROP VIEW t_view; DROP MATERIALIZED VIEW t_mv; DROP INDEX t_created_idx; CREATE INDEX t_note_idx ON t (note) WHERE created IS NOT NULL; SET TIME ZONE 'UTC'"},
     // varchar or text to citext and back keeps the rows (pg_cast: a binary cast); the index on
     // name is rebuilt in its new operator class. A length limit on the new type rewrites.
     {"ALTER TABLE t ALTER COLUMN name TYPE citext", {}, "CREATE EXTENSION citext"},
     {"ALTER TABLE t ALTER COLUMN note TYPE citext", {}, "CREATE EXTENSION citext; CREATE INDEX ON t (note)"},
+    {"ALTER TABLE t ALTER COLUMN note TYPE citext", {}, "CREATE EXTENSION citext"},
+    // A column an index only INCLUDEs: the index is kept; with a WHERE, it is rebuilt.
+    {"ALTER TABLE t ALTER COLUMN note TYPE citext", {}, "CREATE EXTENSION citext; CREATE INDEX t_n_idx ON t (n) INCLUDE (note)"},
+    {"ALTER TABLE t ALTER COLUMN note TYPE citext", {}, "CREATE EXTENSION citext; CREATE INDEX t_n_idx ON t (n) INCLUDE (note) WHERE flag"},
     {"ALTER TABLE t ALTER COLUMN name TYPE text", {}, "CREATE EXTENSION citext; ALTER TABLE t ALTER COLUMN name TYPE citext"},
     {"ALTER TABLE t ALTER COLUMN name TYPE varchar", {}, "CREATE EXTENSION citext; ALTER TABLE t ALTER COLUMN name TYPE citext"},
     {"ALTER TABLE t ALTER COLUMN name TYPE varchar(32)", {}, "CREATE EXTENSION citext; ALTER TABLE t ALTER COLUMN name TYPE citext"},

@@ -184,12 +184,18 @@ TEST_CASE("lock model: a USING of the column itself converts as no USING does") 
 }
 
 TEST_CASE("lock model: timestamp to timestamptz keeps the rows in UTC from PostgreSQL 12") {
-  const std::string table = "CREATE TABLE logs (at timestamp, tz timestamptz);\n";
+  const std::string table =
+      "CREATE TABLE logs (at timestamp, tz timestamptz, bare timestamp);\n"
+      "CREATE INDEX logs_at_idx ON logs (at);\nCREATE INDEX logs_tz_idx ON logs (tz);\n";
   auto work = [&](const std::string& sql, int pg) { return last_lock(table + sql, pg).work; };
   const std::string change = "ALTER TABLE logs ALTER COLUMN at TYPE timestamptz";
   CHECK(work(change, 15) == Work::rewrite);
-  // The rows are kept; the column's indexes are rebuilt (a scan).
+  // The rows are kept; the column's indexes are rebuilt (a scan). Without an index on the
+  // column, only the catalog changes.
   CHECK(work("SET TIME ZONE 'UTC';\n" + change, 15) == Work::scan);
+  CHECK(work("SET TIME ZONE 'UTC';\nALTER TABLE logs ALTER COLUMN bare TYPE timestamptz", 15) ==
+        Work::catalog);
+  CHECK(work("ALTER TABLE logs ALTER COLUMN bare TYPE timestamptz", 15) == Work::rewrite);
   CHECK(work("SET TIME ZONE 'UTC';\n" + change, 11) == Work::rewrite);
   CHECK(work("SET timezone = 'Etc/UTC';\n" + change, 15) == Work::scan);
   CHECK(work("SET TIME ZONE 0;\n" + change, 15) == Work::scan);
@@ -214,8 +220,15 @@ TEST_CASE("lock model: text, varchar and citext convert without a rewrite, index
   // casts pg_cast marks binary keep the rows; the operator class changes (text_ops,
   // citext_ops), so the column's indexes are rebuilt: a scan.
   const std::string table =
-      "CREATE TABLE users (a varchar(255), b varchar, c text, d citext, e char(10));\n";
+      "CREATE TABLE users (a varchar(255), b varchar, c text, d citext, e char(10), f text);\n"
+      "CREATE INDEX ON users (a);\nCREATE INDEX users_b ON users (b);\n"
+      "CREATE UNIQUE INDEX ON users ((lower(c)));\nCREATE INDEX ON users (d);\nCREATE INDEX ON "
+      "users (e) INCLUDE (f);\n";
   auto work = [&](const std::string& sql) { return last_lock(table + sql, 15).work; };
+  // No index reads the column (f is only INCLUDEd, which keeps the index): nothing is rebuilt.
+  CHECK(work("ALTER TABLE users ALTER COLUMN f TYPE citext") == Work::catalog);
+  CHECK(work("CREATE INDEX ON users (b) WHERE f <> '';\nALTER TABLE users ALTER COLUMN f TYPE "
+             "citext") == Work::scan);
   CHECK(work("ALTER TABLE users ALTER COLUMN a TYPE citext") == Work::scan);
   CHECK(work("ALTER TABLE users ALTER COLUMN b TYPE citext") == Work::scan);
   CHECK(work("ALTER TABLE users ALTER COLUMN c TYPE citext") == Work::scan);

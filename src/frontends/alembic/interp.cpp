@@ -193,7 +193,26 @@ bool Interp::statement(py::Node s, Frame& f, int depth) {
     return false;
   }
   if (t == "try_statement") {
-    bool returns = block(py::field(s, "body"), f, depth + 1);
+    // The body, statement by statement: an op call that certainly raises (raised_call_) ends
+    // it there; the handlers run, the else clause doesn't.
+    bool returns = false;
+    bool raised = false;
+    py::Node body = py::field(s, "body");
+    if (depth + 1 > kMaxBlockDepth || too_deep(f, body)) return false;
+    for (py::Node st : py::named_children(body)) {
+      raised_call_ = {};
+      if (statement(st, f, depth + 1)) {
+        returns = true;
+        break;
+      }
+      const std::vector<py::Node> inner = py::named_children(st);
+      if (!py::null(raised_call_) && py::is(st, "expression_statement") && inner.size() == 1 &&
+          ts_node_eq(py::unparen(inner.front()), raised_call_)) {
+        raised = true;
+        break;
+      }
+    }
+    raised_call_ = {};
     bool all_handlers_return = true;
     Frame handler = f;
     handler.uncertain = true;
@@ -205,14 +224,14 @@ bool Interp::statement(py::Node s, Frame& f, int depth) {
             all_handlers_return = block(b, handler, depth + 1) && all_handlers_return;
         }
       } else if (ct == "else_clause") {
-        returns = block(py::field(c, "body"), f, depth + 1) || returns;
+        if (!raised) returns = block(py::field(c, "body"), f, depth + 1) || returns;
       } else if (ct == "finally_clause") {
         for (py::Node b : py::named_children(c)) {
           if (py::is(b, "block") && block(b, f, depth + 1)) return true;
         }
       }
     }
-    return returns && all_handlers_return;
+    return (returns || raised) && all_handlers_return;
   }
   if (t == "match_statement") {
     effects(py::field(s, "subject"), f, depth + 1);

@@ -109,6 +109,10 @@ class OpReader {
       i.unique = flag("unique");
       i.concurrently = flag("postgresql_concurrently");
       i.if_not_exists = flag("if_not_exists");
+      i.reads_unknown_columns =
+          !args_.keyword("postgresql_where").null() ||
+          !args_.keyword("postgresql_include").null() ||
+          std::find(i.columns.begin(), i.columns.end(), "(expression)") != i.columns.end();
       return emit(std::move(i));
     }
     if (name_ == "drop_index") {
@@ -140,6 +144,7 @@ class OpReader {
     }
     if (name_ == "create_check_constraint") return check_constraint();
     if (name_ == "drop_constraint") {
+      if (unnamed_drop()) return;
       return emit(DropConstraint{table("table_name"), str("constraint_name"), flag("if_exists")});
     }
     if (name_ == "execute") return in_.execute(param("sqltext"), call_, f_, depth_);
@@ -158,6 +163,33 @@ class OpReader {
 
  private:
   void emit(OperationKind k) { in_.emit(std::move(k), call_, f_); }
+
+  // op.drop_constraint(None, ...): SQLAlchemy refuses to compile DROP CONSTRAINT for a
+  // constraint without a name (CompileError, before anything reaches the database). A naming
+  // convention doesn't name it either: the constraint Alembic builds for the drop has no
+  // columns (a convention with %(column_0_name)s or %(constraint_name)s fails too), except a
+  // primary key's, whose usual convention (pk_%(table_name)s) needs none: left as it is.
+  bool unnamed_drop() {
+    Arg n = param("constraint_name");
+    if (n.null() || n.known || !py::is(py::unparen(n.node), "none")) return false;
+    if (str("type_") == "primary") return false;
+    if (f_.quiet) return true;
+    in_.raised_call_ = call_;
+    const std::string callee(py::text(f_.file->text, py::field(call_, "function")));
+    const QualifiedName t = table("table_name");
+    const std::string list = t.name.empty() ? std::string("psql's \\d on the table lists them")
+                                            : "`\\d " + t.display() + "` in psql lists them";
+    in_.issue("unsupported-operation", call_, f_,
+              "`" + callee +
+                  "()` with the name None can't run: SQLAlchemy raises CompileError (\"Can't "
+                  "emit DROP CONSTRAINT ...; it has no name\") before anything reaches the "
+                  "database. Inside a `try` block, the statements after it never run, and an "
+                  "`except` hides the error: schemagate doesn't check them",
+              "write the constraint's name (" + list +
+                  "; PostgreSQL names an unnamed foreign key after its table and column, "
+                  "ending in _fkey), and don't let an `except` swallow a migration's failures");
+    return true;
+  }
 
   void unsupported() {
     std::string callee(py::text(f_.file->text, py::field(call_, "function")));
@@ -345,6 +377,17 @@ class OpReader {
     def.default_value = DefaultValue{"nextval()", true};
   }
 
+  // The index of sa.Column(..., index=True), as SQLAlchemy names it.
+  static CreateIndex column_index(const QualifiedName& table, const std::string& column,
+                                  bool unique) {
+    CreateIndex i;
+    i.name = "ix_" + table.name + "_" + column;
+    i.table = table;
+    i.columns = {column};
+    i.unique = unique;
+    return i;
+  }
+
   void create_table() {
     CreateTable t;
     t.table = table("table_name");
@@ -359,7 +402,10 @@ class OpReader {
         continue;
       }
       py::Node call = py::unparen(v.node);
-      if (!py::is(call, "call") || v.file == nullptr) continue;
+      if (!py::is(call, "call") || v.file == nullptr) {
+        t.keys_unknown = true;  // a column or constraint not read (a variable, *columns)
+        continue;
+      }
       std::string_view src = v.file->text;
       std::string kind(py::last_part(py::dotted(src, py::field(call, "function"))));
       Frame q = f_;
@@ -373,6 +419,13 @@ class OpReader {
       std::vector<std::string> names;
       for (const Arg& p : a.positional) {
         for (const std::string& s : strings(p)) names.push_back(s);
+      }
+      if (kind == "PrimaryKeyConstraint" || kind == "UniqueConstraint") {
+        // Column names as strings; a Column object or an expression is not read.
+        if (names.size() != a.positional.size() || names.empty()) t.keys_unknown = true;
+        t.keys.push_back({name_value(value(a.keyword("name"))).value_or(""), names});
+      } else if (kind == "ExcludeConstraint") {
+        t.keys_unknown = true;
       }
       if (kind == "PrimaryKeyConstraint") {
         primary.insert(primary.end(), names.begin(), names.end());
@@ -393,6 +446,10 @@ class OpReader {
         i.table = t.table;
         i.columns.assign(names.begin() + 1, names.end());
         i.unique = bool_value(value(a.keyword("unique"))).value_or(false);
+        // An expression (sa.text(...), a column object) is not among the names.
+        i.reads_unknown_columns = names.size() != a.positional.size() ||
+                                  !a.keyword("postgresql_where").null() ||
+                                  !a.keyword("postgresql_include").null();
         indexes.push_back(std::move(i));
       }
     }
@@ -409,12 +466,7 @@ class OpReader {
     for (ColumnInfo& c : columns) {
       if (pk_count == 1) make_serial(c.def, c.autoincrement);
       if (c.index) {
-        indexes.insert(indexes.begin(), CreateIndex{"ix_" + t.table.name + "_" + c.def.name,
-                                                    t.table,
-                                                    {c.def.name},
-                                                    c.def.unique,
-                                                    false,
-                                                    false});
+        indexes.insert(indexes.begin(), column_index(t.table, c.def.name, c.def.unique));
         c.def.unique = false;
       }
       t.columns.push_back(c.def);
@@ -435,7 +487,7 @@ class OpReader {
     def.references.reset();
     emit(AddColumn{t, def, flag("if_not_exists")});
     if (c.index) {
-      emit(CreateIndex{"ix_" + t.name + "_" + def.name, t, {def.name}, c.def.unique, false, false});
+      emit(column_index(t, def.name, c.def.unique));
     } else if (c.def.unique) {
       AddConstraint u;
       u.table = t;

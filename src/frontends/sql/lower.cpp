@@ -227,14 +227,10 @@ class Lowerer {
     if (kind == "CreateTableAsStmt") return create_table_as(v);
     if (kind == "SelectStmt" && json::field(v, "intoClause")) {
       auto into = json::field(*json::field(v, "intoClause"), "rel");
-      return emit(CreateTable{into ? relation_name(*into) : QualifiedName{},
-                              {},
-                              false,
-                              true,
-                              {},
-                              std::nullopt,
-                              false,
-                              std::nullopt});
+      CreateTable t;
+      if (into) t.table = relation_name(*into);
+      t.as_select = true;
+      return emit(std::move(t));
     }
     if (kind == "CreateFunctionStmt") return create_function(v);
     if ((kind == "SelectStmt" || kind == "CallStmt") && calls_dynamic_function(v)) return;
@@ -511,6 +507,17 @@ class Lowerer {
       if (auto k = json::as(e, "Constraint"); k && json::str(*k, "contype") == "CONSTR_PRIMARY") {
         primary = json::strings(*k, "keys");
       }
+      if (auto k = json::as(e, "Constraint")) {
+        std::string_view type = json::str(*k, "contype");
+        if (type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE") {
+          std::vector<std::string> keys = json::strings(*k, "keys");
+          if (keys.empty()) t.keys_unknown = true;
+          t.keys.push_back({std::string(json::str(*k, "conname")), std::move(keys)});
+        } else if (type == "CONSTR_EXCLUSION") {
+          t.keys_unknown = true;  // its elements may be expressions
+        }
+      }
+      if (json::as(e, "TableLikeClause")) t.keys_unknown = true;
       if (auto k = json::as(e, "Constraint"); k && json::str(*k, "contype") == "CONSTR_FOREIGN") {
         if (auto pk = json::field(*k, "pktable")) {
           t.foreign_keys.push_back({std::string(json::str(*k, "conname")),
@@ -893,8 +900,17 @@ class Lowerer {
       if (auto e = json::as(p, "IndexElem")) {
         std::string_view n = json::str(*e, "name");
         i.columns.emplace_back(n.empty() ? std::string_view("(expression)") : n);
+        if (auto x = json::field(*e, "expr")) referenced_columns(*x, i.other_columns, 0);
       }
     }
+    for (element p : json::list(v, "indexIncludingParams")) {
+      if (auto e = json::as(p, "IndexElem")) {
+        if (std::string_view n = json::str(*e, "name"); !n.empty()) {
+          i.included_columns.emplace_back(n);
+        }
+      }
+    }
+    if (auto w = json::field(v, "whereClause")) referenced_columns(*w, i.other_columns, 0);
     i.unique = json::boolean(v, "unique");
     i.concurrently = json::boolean(v, "concurrent");
     i.if_not_exists = json::boolean(v, "if_not_exists");

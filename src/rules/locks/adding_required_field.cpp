@@ -33,7 +33,12 @@ static void adding_required_field(RuleContext& ctx) {
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const Step& step = steps[i];
     const auto* op = step.as<AddColumn>();
-    if (op == nullptr || !on_existing_table(step)) continue;
+    // Another required column added before it in the transaction (the table must be empty
+    // then, Step::table_must_be_empty) doesn't make this one safe: running code that inserts
+    // without it breaks all the same, and each column has its own help.
+    if (op == nullptr || step.table_is_new || reverses_upgrade(step) || step.table_emptied) {
+      continue;
+    }
     const ColumnDef& c = op->column;
     if (!c.not_null || c.default_value || c.generated || c.identity || c.serial) continue;
     // A downgrade putting a column back on a table it emptied first (lemmy's

@@ -69,12 +69,27 @@ class SchemaState {
     // The primary key's columns, when replay saw it made (a column's PRIMARY KEY, ADD
     // PRIMARY KEY) and not dropped since; empty when unknown.
     std::vector<std::string> primary_key;
+    // Indexes that are not in indexes_: those of PRIMARY KEY, UNIQUE and EXCLUDE constraints
+    // (by constraint name, empty when PostgreSQL picks it) and unnamed CREATE INDEXes (no
+    // name); the columns they read (none: not known, any).
+    std::vector<CreateTable::Key> keys;
+    // replay saw every index of the table made (Step::column_indexed): the table's CREATE
+    // TABLE was read whole, and no statement since made one it can't see; opaque_seen is
+    // opaque_count_ when the table was created.
+    bool indexes_known = false;
+    std::size_t opaque_seen = 0;
   };
   struct Index {
     std::string table;  // table key
     const Migration* created_by = nullptr;
     std::vector<std::string> columns;  // as CreateIndex has them ("(expression)" for one)
+    // The columns it reads (plain ones, and those of its expressions, INCLUDE and WHERE);
+    // empty: not known, any.
+    std::vector<std::string> reads;
   };
+  // Step::column_indexed of `column` of table `key`.
+  [[nodiscard]] std::optional<bool> column_indexed(const std::string& key, const Table& table,
+                                                   const std::string& column) const;
 
   void apply(const Migration& migration, const Operation& op, Step& step);
   // Step::key_index_name of ops[at], from the state before it runs.
@@ -99,6 +114,9 @@ class SchemaState {
   // Some table has been given a parent (PARTITION OF, INHERITS, ATTACH PARTITION, INHERIT);
   // never reset, so it also covers the tables an undo restores.
   bool any_parent_ = false;
+  // Statements replay could not read (Unanalyzable) so far: any of them may have made an
+  // index on any table.
+  std::size_t opaque_count_ = 0;
   // While journaling: the value each touched key had before (nullopt: it did not exist).
   bool journaling_ = false;
   std::unordered_map<std::string, std::optional<Table>> saved_tables_;

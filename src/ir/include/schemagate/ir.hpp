@@ -89,6 +89,16 @@ struct CreateTable {
   bool partition = false;  // PARTITION OF
   // CREATE TABLE name OF type: the composite type of a typed table.
   std::optional<QualifiedName> of_type;
+  // Table-level PRIMARY KEY, UNIQUE and EXCLUDE constraints: their names (empty when
+  // PostgreSQL picks it) and columns. Column-level ones are on the ColumnDefs.
+  struct Key {
+    std::string name;
+    std::vector<std::string> columns;
+  };
+  std::vector<Key> keys;
+  // The statement may make indexes `keys` doesn't list: LIKE ... INCLUDING INDEXES, an
+  // EXCLUDE over an expression, a constraint or argument the frontend could not read.
+  bool keys_unknown = false;
 };
 struct DropTable {
   QualifiedName table;
@@ -151,6 +161,15 @@ struct CreateIndex {
   bool unique = false;
   bool concurrently = false;
   bool if_not_exists = false;
+  // The columns the index reads besides the plain ones of `columns`: those its expressions
+  // and WHERE clause name (a type change of any of them rebuilds the index), and, apart, its
+  // INCLUDE (...) columns (stored, not compared: PostgreSQL keeps the index when one of
+  // them changes type without a rewrite, unless the index has expressions or a WHERE).
+  std::vector<std::string> other_columns;
+  std::vector<std::string> included_columns;
+  // It may read columns that neither lists (an expression or a WHERE the frontend did not
+  // read: Alembic's sa.text(...), postgresql_where=).
+  bool reads_unknown_columns = false;
 };
 struct DropIndex {
   QualifiedName index;

@@ -58,6 +58,12 @@ struct Step {
   // reach it until the commit. Lock rules report the TRUNCATE's lock, not the statements
   // after it (an index or constraint built on the empty table blocks no one further).
   bool table_emptied = false;
+  // A NOT NULL column without a default (nor identity, serial or generation) was added to the
+  // table earlier in the same transaction: PostgreSQL refuses that on a table with rows, so if
+  // the migration gets here the table is empty, and ACCESS EXCLUSIVE on it is held until the
+  // commit. adding-required-field reports that column; the statements after it build on an
+  // empty table (an index, a constraint, a type change) and block no one further.
+  bool table_must_be_empty = false;
   // The column, index or constraint the operation drops, renames or changes was created
   // earlier in this same migration (e.g. a downgrade undoing its own upgrade).
   bool object_is_new = false;
@@ -82,6 +88,12 @@ struct Step {
   bool utc_session = false;
   // ALTER COLUMN TYPE: the column's type before, when replay knows it.
   std::optional<TypeName> previous_type;
+  // ALTER COLUMN TYPE: whether an index covers the column (its own, a primary key, unique or
+  // exclusion constraint, or an index on an expression of the table); nullopt when replay
+  // can't know every index of the table (made outside the linted migrations, CREATE TABLE
+  // ... LIKE, a partition or inheritance child, a statement replay could not read since).
+  // A type change that keeps the rows rebuilds only the column's indexes: none, no scan.
+  std::optional<bool> column_indexed;
   // DROP COLUMN: replay knows the column is NOT NULL without a default, so code that stops
   // writing it fails its inserts until NOT NULL is dropped (or a default given).
   bool column_required = false;

@@ -33,10 +33,12 @@ inline std::string quoted(const QualifiedName& table, const std::string& column)
 inline bool reverses_upgrade(const Step& step) { return step.reverses != nullptr; }
 
 // Lock and rewrite rules: the table existed before this migration, the operation is not a
-// downgrade undoing its upgrade, and the table was not truncated earlier in the same
-// transaction (then it is empty and already locked: Step::table_emptied).
+// downgrade undoing its upgrade, and the table was not emptied earlier in the same
+// transaction (then it is empty and already locked: Step::table_emptied, a TRUNCATE, and
+// Step::table_must_be_empty, a NOT NULL column added without a default).
 inline bool on_existing_table(const Step& step) {
-  return !step.table_is_new && !reverses_upgrade(step) && !step.table_emptied;
+  return !step.table_is_new && !reverses_upgrade(step) && !step.table_emptied &&
+         !step.table_must_be_empty;
 }
 
 // Destructive and compatibility rules: the table, column, index or constraint existed

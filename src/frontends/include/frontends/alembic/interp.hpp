@@ -244,6 +244,9 @@ class Interp {
   long budget_ = 200000;                                    // statements left to walk
   long unroll_budget_ = 20000;  // comprehension items left to compute one by one
   bool budget_reported_ = false;
+  // An op.* call that certainly raises before reaching the database (OpReader: a
+  // drop_constraint without a name): a `try` body stops at the statement that is this call.
+  py::Node raised_call_{};
   EnvironmentWalk* env_ = nullptr;  // reading env.py, not a revision
   // Last: gone before the trees of modules_ are.
   py::NodeMemo memo_;
