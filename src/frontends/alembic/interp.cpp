@@ -201,7 +201,10 @@ bool Interp::statement(py::Node s, Frame& f, int depth) {
     if (depth + 1 > kMaxBlockDepth || too_deep(f, body)) return false;
     for (py::Node st : py::named_children(body)) {
       raised_call_ = {};
-      if (statement(st, f, depth + 1)) {
+      ++try_depth_;
+      const bool stops = statement(st, f, depth + 1);
+      --try_depth_;
+      if (stops) {
         returns = true;
         break;
       }

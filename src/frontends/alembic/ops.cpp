@@ -144,7 +144,9 @@ class OpReader {
     }
     if (name_ == "create_check_constraint") return check_constraint();
     if (name_ == "drop_constraint") {
-      if (unnamed_drop()) return;
+      // Emitted even when it raises: replay and reversal pairing see the drop it was meant to
+      // be (a downgrade's drop_constraint(None, ...) of its upgrade's unnamed constraint).
+      unnamed_drop();
       return emit(DropConstraint{table("table_name"), str("constraint_name"), flag("if_exists")});
     }
     if (name_ == "execute") return in_.execute(param("sqltext"), call_, f_, depth_);
@@ -169,26 +171,28 @@ class OpReader {
   // convention doesn't name it either: the constraint Alembic builds for the drop has no
   // columns (a convention with %(column_0_name)s or %(constraint_name)s fails too), except a
   // primary key's, whose usual convention (pk_%(table_name)s) needs none: left as it is.
-  bool unnamed_drop() {
+  void unnamed_drop() {
     Arg n = param("constraint_name");
-    if (n.null() || n.known || !py::is(py::unparen(n.node), "none")) return false;
-    if (str("type_") == "primary") return false;
-    if (f_.quiet) return true;
+    if (n.null() || n.known || !py::is(py::unparen(n.node), "none")) return;
+    if (str("type_") == "primary" || f_.quiet) return;
     in_.raised_call_ = call_;
     const std::string callee(py::text(f_.file->text, py::field(call_, "function")));
     const QualifiedName t = table("table_name");
     const std::string list = t.name.empty() ? std::string("psql's \\d on the table lists them")
                                             : "`\\d " + t.display() + "` in psql lists them";
+    const bool in_try = in_.try_depth_ > 0;
     in_.issue("unsupported-operation", call_, f_,
               "`" + callee +
                   "()` with the name None can't run: SQLAlchemy raises CompileError (\"Can't "
                   "emit DROP CONSTRAINT ...; it has no name\") before anything reaches the "
-                  "database. Inside a `try` block, the statements after it never run, and an "
-                  "`except` hides the error: schemagate doesn't check them",
+                  "database" +
+                  (in_try ? ". The statements after it in the `try` block never run, and an "
+                            "`except` may hide the error: schemagate doesn't check them"
+                          : ": the migration fails here"),
               "write the constraint's name (" + list +
                   "; PostgreSQL names an unnamed foreign key after its table and column, "
-                  "ending in _fkey), and don't let an `except` swallow a migration's failures");
-    return true;
+                  "ending in _fkey)" +
+                  (in_try ? ", and don't let an `except` swallow a migration's failures" : ""));
   }
 
   void unsupported() {

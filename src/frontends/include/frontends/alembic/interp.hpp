@@ -247,6 +247,7 @@ class Interp {
   // An op.* call that certainly raises before reaching the database (OpReader: a
   // drop_constraint without a name): a `try` body stops at the statement that is this call.
   py::Node raised_call_{};
+  int try_depth_ = 0;               // try bodies being walked
   EnvironmentWalk* env_ = nullptr;  // reading env.py, not a revision
   // Last: gone before the trees of modules_ are.
   py::NodeMemo memo_;
