@@ -99,9 +99,17 @@ std::vector<Step> SchemaState::replay(const Migration& migration, Phase phase,
       for (const QualifiedName& t : truncate->tables) emptied.push_back(t.key());
     }
     if (const auto* add = op.as<AddColumn>();
-        add != nullptr && step.in_transaction && !op.in_function && !add->if_not_exists) {
+        add != nullptr && step.in_transaction && !op.in_function) {
       const ColumnDef& c = add->column;
-      if (c.not_null && !c.default_value && !c.generated && !c.identity && !c.serial) {
+      // IF NOT EXISTS adds it only when the table has no such column, as replay may know (a
+      // table it saw created, the column not among those it knows).
+      auto absent = [&] {
+        auto t = tables_.find(add->table.key());
+        return t != tables_.end() && t->second.columns_known &&
+               t->second.opaque_seen == opaque_count_ && !t->second.columns.contains(c.name);
+      };
+      if (c.not_null && !c.default_value && !c.generated && !c.identity && !c.serial &&
+          (!add->if_not_exists || absent())) {
         must_be_empty.push_back(add->table.key());
       }
     }
@@ -550,6 +558,7 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             table.created_by = &migration;
             table.named_by = &migration;
             table.indexes_known = !o.keys_unknown && !o.parent;
+            table.columns_known = !o.keys_unknown && !o.parent && !o.as_select;
             table.opaque_seen = opaque_count_;
             table.keys = o.keys;
             for (const ColumnDef& c : o.columns) {
@@ -582,6 +591,10 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             if (find(o.table) == nullptr) {
               step.never_seen = o.if_exists;
               return;
+            }
+            if (const Table* t = find(o.table)) {
+              step.rows_moved_earlier =
+                  t->rows_copied_by != nullptr && t->rows_copied_by != &migration;
             }
             std::vector<std::string> gone = children(key, !o.cascade);
             gone.push_back(key);
@@ -986,6 +999,10 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             }
           },
           [&](const DataChange& o) {
+            for (const QualifiedName& source : o.sources) {
+              if (source.key() == o.table.key()) continue;
+              if (Table* from = find_to_change(source)) from->rows_copied_by = &migration;
+            }
             const Table* t = find(o.table);
             if (t == nullptr || t->primary_key.size() != 1) return;
             auto c = t->columns.find(t->primary_key.front());

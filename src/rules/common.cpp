@@ -111,4 +111,38 @@ bool already_locked(std::span<const Step> steps, std::size_t at, const Qualified
   return false;
 }
 
+bool busy_under_lock(std::span<const Step> steps, const Step& step, const QualifiedName& table,
+                     int pg_version) {
+  // Outside a transaction, or in the implicit one of a query string sent in an autocommit
+  // block (Alembic's autocommit_block(): each string is a transaction of its own).
+  if (!step.in_transaction || step.op->autocommit || &step < steps.data() ||
+      &step >= steps.data() + steps.size()) {
+    return false;
+  }
+  const std::size_t at = static_cast<std::size_t>(&step - steps.data());
+  // The sub-commands of one ALTER TABLE run in one pass (one scan checks all its
+  // constraints): the statement's own work is the step's, reported with it.
+  const std::span<const Step> statement = statement_of(steps, at);
+  bool busy = false;  // heavy work on the table after the step being looked at
+  for (std::size_t i = at; i-- > 0;) {
+    const Step& s = steps[i];
+    if (&s >= statement.data() && &s < statement.data() + statement.size()) continue;
+    if (!same_transaction(step, s) || s.op->autocommit) break;
+    const QualifiedName* t = target_table(*s.op);
+    if (t == nullptr || t->key() != table.key() || s.op->in_function) continue;
+    const LockInfo lock = lock_of(s, pg_version);
+    const auto* change = s.as<DataChange>();
+    // Work of the step's own kind (another index build before an index build, another CHECK
+    // before a CHECK) doesn't count: each has its own finding and fix, and fixing one would
+    // leave the other without its finding.
+    const bool same_kind = s.op->kind.index() == step.op->kind.index();
+    busy = busy ||
+           (!same_kind &&
+            (lock.work == Work::rewrite || lock.work == Work::scan ||
+             (change != nullptr && change->kind != DataChangeKind::insert && !change->has_where)));
+    if (busy && lock.mode == LockMode::access_exclusive) return true;
+  }
+  return false;
+}
+
 }  // namespace schemagate::rules

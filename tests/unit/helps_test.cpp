@@ -275,13 +275,14 @@ TEST_CASE("helps in a downgrade don't send the change to a later migration") {
           "ALTER TABLE jobs ALTER COLUMN seen TYPE timestamptz;\n");
     write(dir.path() / "000002_change.down.sql",
           "SET lock_timeout = '5s';\n"
+          // First: built after the scans below, it would be under their lock (busy_under_lock).
+          "CREATE INDEX jobs_team_idx ON jobs (team_id);\n"
           "ALTER TABLE jobs ALTER COLUMN config SET NOT NULL;\n"
           "ALTER TABLE jobs ALTER COLUMN seen TYPE timestamp;\n"
           "ALTER TABLE jobs ADD CONSTRAINT jobs_team_fkey FOREIGN KEY (team_id) "
           "REFERENCES teams (id);\n"
           "ALTER TABLE jobs DROP COLUMN legacy;\n"
           "ALTER TABLE teams RENAME TO squads;\n"
-          "CREATE INDEX jobs_team_idx ON jobs (team_id);\n"
           // Last: past it, the table is empty (Step::table_must_be_empty).
           "ALTER TABLE jobs ADD COLUMN owner bigint NOT NULL;\n");
     const LintResult r = lint_paths({dir.path().string()}, LintOptions{});

@@ -954,6 +954,9 @@ class Lowerer {
     // Only an UPDATE's or DELETE's clauses are read (unbatched-backfill's help): an INSERT of
     // seed rows is not scanned token by token.
     if (kind == DataChangeKind::update || kind == DataChangeKind::delete_) clauses(d);
+    if (kind == DataChangeKind::insert) {
+      if (auto q = json::field(v, "selectStmt")) d.sources = range_vars(*q);
+    }
     emit(std::move(d));
   }
 
@@ -1068,6 +1071,7 @@ class Lowerer {
     a.new_value = std::string(json::str(v, "newVal"));
     a.old_value = std::string(json::str(v, "oldVal"));
     a.rename = !a.old_value.empty();
+    a.if_not_exists = json::boolean(v, "skipIfNewValExists");
     emit(std::move(a));
   }
 

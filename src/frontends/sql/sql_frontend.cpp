@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -182,6 +183,37 @@ class FileLowerer {
     }
   }
 
+  // A token of a statement: keywords and bare names lower-cased; a quoted identifier as
+  // written, or, with `unquote`, its name (empty for U&"...", not read).
+  struct Word {
+    ByteRange range;
+    std::string text;
+    TokenKind kind;
+  };
+  // The tokens of `text`, comments left out, at most `limit` of them.
+  static std::vector<Word> words_of(std::string_view text, bool unquote,
+                                    std::size_t limit = std::numeric_limits<std::size_t>::max()) {
+    std::vector<Word> words;
+    (void)scan_tokens(text, [&](const Token& t) {
+      if (t.kind == TokenKind::comment || words.size() >= limit) return;
+      std::string w(text.substr(t.range.begin, t.range.end - t.range.begin));
+      if (t.kind != TokenKind::quoted_identifier) {
+        for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      } else if (unquote) {
+        std::string name;
+        if (w.size() >= 2 && w.front() == '"') {
+          for (std::size_t i = 1; i + 1 < w.size(); ++i) {
+            name += w[i];
+            if (w[i] == '"') ++i;  // "" stands for one "
+          }
+        }
+        w = std::move(name);
+      }
+      words.push_back({t.range, std::move(w), t.kind});
+    });
+    return words;
+  }
+
   // PostgreSQL 18's named NOT NULL constraints (`CONSTRAINT c NOT NULL col` in a CREATE
   // TABLE, `ADD CONSTRAINT c NOT NULL col` in an ALTER TABLE), which the PostgreSQL 15 parser
   // rejects: with those elements (and a comma next to each) blanked out, the rest of the
@@ -191,23 +223,10 @@ class FileLowerer {
   // still does not parse.
   bool lower_without_named_not_null(ByteRange r) {
     std::string text(sql_.substr(r.begin, r.end - r.begin));
-    struct Word {
-      ByteRange range;
-      std::string lower;
-      TokenKind kind;
-    };
-    std::vector<Word> words;
-    (void)scan_tokens(text, [&](const Token& t) {
-      if (t.kind == TokenKind::comment) return;
-      std::string w = text.substr(t.range.begin, t.range.end - t.range.begin);
-      if (t.kind != TokenKind::quoted_identifier) {
-        for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      }
-      words.push_back({t.range, std::move(w), t.kind});
-    });
+    const std::vector<Word> words = words_of(text, false);
     auto is = [&](std::size_t i, std::string_view keyword) {
       return i < words.size() && words[i].kind != TokenKind::quoted_identifier &&
-             words[i].lower == keyword;
+             words[i].text == keyword;
     };
     auto identifier = [&](std::size_t i) {
       return i < words.size() &&
@@ -244,38 +263,14 @@ class FileLowerer {
   }
 
   // A CREATE TABLE the parser rejects (a newer release's syntax: PostgreSQL 18's
-  // `CONSTRAINT c NOT NULL col`) still creates its table when the migration runs: its name,
-  // read from the statement's head, tells replay that the table is new, so that the
-  // statements after it on that table are not taken for changes to an existing one (lemmy's
-  // post_read, built again and indexed in a downgrade). Its columns stay unknown.
+  // `CONSTRAINT c NOT NULL col`, 16's subquery without an alias in a CREATE TABLE AS) still
+  // creates its table when the migration runs: its name, read from the statement's head,
+  // tells replay that the table is new, so that the statements after it on that table are not
+  // taken for changes to an existing one (lemmy's post_read, built again and indexed in a
+  // downgrade; post_actions, made by a CREATE TABLE AS). Its columns stay unknown.
   void salvage_create_table(ByteRange r) {
-    std::string_view text = sql_.substr(r.begin, r.end - r.begin);
-    // The statement's first tokens, comments left out: keywords and bare names lower-cased,
-    // quoted identifiers as written.
-    struct Word {
-      std::string text;
-      TokenKind kind;
-    };
-    std::vector<Word> words;
-    (void)scan_tokens(text, [&](const Token& t) {
-      if (t.kind == TokenKind::comment || words.size() > 10) return;
-      std::string w(text.substr(t.range.begin, t.range.end - t.range.begin));
-      if (t.kind == TokenKind::quoted_identifier) {
-        if (w.size() < 2 || w.front() != '"') {
-          w.clear();  // U&"...": not read
-        } else {
-          std::string name;
-          for (std::size_t i = 1; i + 1 < w.size(); ++i) {
-            name += w[i];
-            if (w[i] == '"') ++i;  // "" stands for one "
-          }
-          w = std::move(name);
-        }
-      } else {
-        for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      }
-      words.push_back({std::move(w), t.kind});
-    });
+    // The statement's first tokens: the head of a CREATE TABLE.
+    const std::vector<Word> words = words_of(sql_.substr(r.begin, r.end - r.begin), true, 11);
     std::size_t at = 0;
     auto next = [&]() -> const Word* { return at < words.size() ? &words[at++] : nullptr; };
     auto is = [&](const Word* w, std::string_view keyword) {
@@ -308,7 +303,11 @@ class FileLowerer {
       create.table.name = w->text;
       w = next();
     }
-    if (!is(w, "(")) return;
+    // CREATE TABLE name AS SELECT ... (PostgreSQL 16's subquery without an alias, lemmy's
+    // post_actions): a new table with the query's rows.
+    create.as_select = is(w, "as");
+    if (!is(w, "(") && !create.as_select) return;
+    create.keys_unknown = true;  // its constraints are not read
     push(std::move(create), r);
   }
 

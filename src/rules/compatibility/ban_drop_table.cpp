@@ -1,4 +1,6 @@
 // ban-drop-table: DROP TABLE of an existing table.
+#include <algorithm>
+#include <cctype>
 #include <string>
 #include <string_view>
 
@@ -12,8 +14,10 @@ static void ban_drop_table(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<DropTable>();
     // A table truncated earlier in the transaction (Step::table_emptied) is still reported:
-    // running code loses it all the same.
-    if (op == nullptr || step.table_is_new || reverses_upgrade(step) ||
+    // running code loses it all the same. One whose rows an earlier migration copied into
+    // another table was retired then (Step::rows_moved_earlier): this is the later drop the
+    // help asks for.
+    if (op == nullptr || step.table_is_new || reverses_upgrade(step) || step.rows_moved_earlier ||
         maybe_made_at_run_time(ctx.steps(), step)) {
       continue;
     }
@@ -26,8 +30,12 @@ static void ban_drop_table(RuleContext& ctx) {
     if (step.op->range.begin < step.op->range.end && step.op->range.end <= text.size()) {
       std::string written(
           text.substr(step.op->range.begin, step.op->range.end - step.op->range.begin));
-      const bool sql = written.size() >= 4 &&
-                       (written.compare(0, 4, "DROP") == 0 || written.compare(0, 4, "drop") == 0);
+      // SQL (the statement itself, any case: Drop Table too), or an Alembic call.
+      constexpr std::string_view kDrop = "drop";
+      const bool sql = written.size() >= kDrop.size() &&
+                       std::equal(kDrop.begin(), kDrop.end(), written.begin(), [](char k, char c) {
+                         return k == static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                       });
       if (sql) {
         drop =
             execute(ctx, written.back() == ';' ? written.substr(0, written.size() - 1) : written);

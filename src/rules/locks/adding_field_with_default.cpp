@@ -1,4 +1,10 @@
 // adding-field-with-default: ADD COLUMN whose default makes PostgreSQL rewrite the table.
+#include <cstddef>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "rules/common.hpp"
 #include "rules/rules.hpp"
 
@@ -60,29 +66,61 @@ std::string attach_default(const RuleContext& ctx, const QualifiedName& table, c
 }  // namespace
 
 static void adding_field_with_default(RuleContext& ctx) {
-  for (const Step& step : ctx.steps()) {
+  const std::span<const Step> steps = ctx.steps();
+  const int pg = ctx.settings().pg_version;
+  // The column whose default makes the statement rewrite the table, with why.
+  auto rewriting = [&](const Step& step) -> std::pair<const AddColumn*, std::string> {
     const auto* op = step.as<AddColumn>();
-    if (op == nullptr || !on_existing_table(step)) continue;
+    if (op == nullptr || !on_existing_table(step)) return {nullptr, {}};
+    std::string reason = rewrite_reason(op->column, pg);
+    return {reason.empty() ? nullptr : op, std::move(reason)};
+  };
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const Step& step = steps[i];
+    auto [op, reason] = rewriting(step);
+    if (op == nullptr) continue;
+    // One ALTER TABLE rewrites the table once, whatever the number of such columns: reported
+    // once, at the first, naming the others; each gets its lines in the help.
+    const std::span<const Step> statement = statement_of(steps, i);
+    std::vector<const AddColumn*> columns;
+    bool first = true;
+    for (const Step& s : statement) {
+      const AddColumn* other = rewriting(s).first;
+      if (other == nullptr) continue;
+      if (&s < &step) first = false;
+      columns.push_back(other);
+    }
+    if (!first) continue;
     const ColumnDef& c = op->column;
-    std::string reason = rewrite_reason(c, ctx.settings().pg_version);
-    if (reason.empty()) continue;
     std::string help;
-    if (c.generated) {
+    if (c.generated && columns.size() == 1) {
       help =
           "add a plain column instead, computed by the application or a trigger, and fill "
           "it in batches: " +
           add_nullable_column(ctx, op->table, c.name, c.type);
     } else {
-      help =
-          "add the column without a default, set the default (it then applies to new rows "
-          "only), and fill the existing rows in batches in " +
-          later_migration(ctx, step) + ":\n" +
-          add_nullable_column(ctx, op->table, c.name, plain_type(c.type)) + "\n" +
-          attach_default(ctx, op->table, c);
+      std::vector<std::string> code;
+      for (const AddColumn* a : columns) {
+        code.push_back(
+            add_nullable_column(ctx, a->table, a->column.name,
+                                a->column.generated ? a->column.type : plain_type(a->column.type)));
+        if (!a->column.generated) code.push_back(attach_default(ctx, a->table, a->column));
+      }
+      help = std::string(columns.size() > 1 ? "add the columns" : "add the column") +
+             " without a default, set the default (it then applies to new rows only), and "
+             "fill the existing rows in batches in " +
+             later_migration(ctx, step) + ":\n" + lines(code);
+    }
+    std::string others;
+    for (std::size_t k = 1; k < columns.size(); ++k) {
+      others += (k > 1 ? ", " : "") + quoted(columns[k]->column.name);
     }
     ctx.report_at(step, c.range,
                   "adding column " + quoted(c.name) + " to " + quoted(op->table) + ": " +
-                      lock_description(ctx, step) + ", because " + reason,
+                      lock_description(ctx, step) + ", because " + reason +
+                      (others.empty() ? ""
+                                      : " (one rewrite for the whole statement, which also adds " +
+                                            others + ")"),
                   help);
   }
 }

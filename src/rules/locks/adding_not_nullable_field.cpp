@@ -41,7 +41,7 @@ static void adding_not_nullable_field(RuleContext& ctx) {
       if (o == nullptr || o->table.key() != op->table.key()) continue;
       last = j;
       const Step& s = steps[j];
-      if (!on_existing_table(s)) continue;
+      if (!on_existing_table(s) || busy_under_lock(steps, s, o->table, pg)) continue;
       // PostgreSQL 12+ skips the scan when a validated CHECK (col IS NOT NULL) proves it.
       if (s.not_null_proven && pg >= 12) continue;
       // The column is NOT NULL already: PostgreSQL skips the statement's check.

@@ -69,6 +69,10 @@ static void adding_serial_primary_key_field(RuleContext& ctx) {
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const Step& step = steps[i];
     if (!on_existing_table(step)) continue;
+    if (const QualifiedName* t = target_table(*step.op);
+        t != nullptr && busy_under_lock(steps, step, *t, ctx.settings().pg_version)) {
+      continue;
+    }
     const std::span<const Step> statement = statement_of(steps, i);
     if (const auto* op = step.as<AddConstraint>()) {
       if (op->kind != ConstraintKind::primary_key || op->using_index) continue;

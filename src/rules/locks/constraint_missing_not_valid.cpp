@@ -71,7 +71,10 @@ static void constraint_missing_not_valid(RuleContext& ctx) {
         if (!op->name.empty() && tx != 0) not_valid[key_of(op->table, op->name)] = tx;
         continue;
       }
-      if (!on_existing_table(step)) continue;
+      if (!on_existing_table(step) ||
+          busy_under_lock(ctx.steps(), step, op->table, ctx.settings().pg_version)) {
+        continue;
+      }
       // A foreign key is adding-foreign-key-constraint's finding (the same hazard, with the
       // locks of both tables): one hazard, one finding.
       if (op->kind == ConstraintKind::foreign_key) continue;

@@ -70,6 +70,10 @@ static void disallowed_unique_constraint(RuleContext& ctx) {
   std::vector<Found> found;
   for (const Step& step : ctx.steps()) {
     if (!on_existing_table(step)) continue;
+    if (const QualifiedName* t = target_table(*step.op);
+        t != nullptr && busy_under_lock(ctx.steps(), step, *t, ctx.settings().pg_version)) {
+      continue;
+    }
     QualifiedName table;
     std::string name;
     std::vector<std::string> columns;

@@ -9,6 +9,7 @@ static void require_concurrent_index_creation(RuleContext& ctx) {
   for (const Step& step : ctx.steps()) {
     const auto* op = step.as<CreateIndex>();
     if (op == nullptr || op->concurrently || !on_existing_table(step)) continue;
+    if (busy_under_lock(ctx.steps(), step, op->table, ctx.settings().pg_version)) continue;
     std::string index = op->name.empty() ? "CREATE INDEX" : "CREATE INDEX " + quoted(op->name);
     Proposal p = concurrently(ctx, step);
     ctx.report(step,

@@ -39,6 +39,26 @@ bool data_only(const Migration& m) {
   return data;
 }
 
+// Does the upgrade only add enum values (with its settings, transaction control and reads)?
+// PostgreSQL can't drop an enum value: a rollback leaves it, and the code it returns to never
+// writes it. `all_if_not_exists`: each ADD VALUE says IF NOT EXISTS, so upgrading again after
+// a rollback finds the value there and goes on.
+bool enum_values_only(const Migration& m, bool& all_if_not_exists) {
+  const std::string_view text = m.file != nullptr ? std::string_view(m.file->text) : "";
+  bool added = false;
+  all_if_not_exists = true;
+  for (const Operation& op : m.upgrade) {
+    const auto* e = op.as<AlterEnum>();
+    if (e != nullptr && !e->rename && !e->new_value.empty() && !op.in_function) {
+      added = true;
+      all_if_not_exists = all_if_not_exists && e->if_not_exists;
+    } else if (!changes_nothing(op, text)) {
+      return false;
+    }
+  }
+  return added;
+}
+
 // The help for a data-only migration: the downgrade to write, or, when the data change truly
 // can't be undone, how to accept that deliberately, with the reason, in the file's language.
 // Python: an ignore above `def downgrade` (or `def upgrade`, where the finding is). SQL: the
@@ -72,6 +92,12 @@ static void missing_downgrade(RuleContext& ctx) {
        (m.file != nullptr && changes_nothing(m.upgrade, std::string_view(m.file->text))))) {
     return;
   }
+  // Enum values added: there is nothing a downgrade could do (see enum_values_only).
+  bool all_if_not_exists = false;
+  const bool enum_values = m.downgrade_kind != DowngradeKind::real &&
+                           m.downgrade_kind != DowngradeKind::absent &&
+                           enum_values_only(m, all_if_not_exists);
+  if (enum_values && all_if_not_exists) return;
   std::string what;
   switch (m.downgrade_kind) {
     case DowngradeKind::real:
@@ -101,6 +127,16 @@ static void missing_downgrade(RuleContext& ctx) {
                 : "write in " + file +
                       " the statements that undo every change, in reverse order: "
                       "what it runs now changes nothing";
+  }
+  if (enum_values) {
+    ctx.report(m.downgrade_range,
+               name +
+                   " adds enum values, which its downgrade leaves in place (PostgreSQL can't "
+                   "drop one): after a rollback, upgrading again fails on ADD VALUE (\"enum "
+                   "label ... already exists\")",
+               "write ADD VALUE IF NOT EXISTS in the upgrade, so that it runs again after a "
+               "rollback; the downgrade can stay as it is");
+    return;
   }
   ctx.report(m.downgrade_range, name + " " + what + ": it can't be rolled back",
              data_only(m) ? data_only_help(layout, write) : write);

@@ -78,6 +78,10 @@ class SchemaState {
     // opaque_count_ when the table was created.
     bool indexes_known = false;
     std::size_t opaque_seen = 0;
+    // The same for its columns: not CREATE TABLE ... AS, LIKE or a child's inherited ones.
+    bool columns_known = false;
+    // The migration that last copied its rows into another table (INSERT ... SELECT).
+    const Migration* rows_copied_by = nullptr;
   };
   struct Index {
     std::string table;  // table key

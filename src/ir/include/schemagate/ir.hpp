@@ -220,6 +220,8 @@ struct DataChange {
   std::string target;  // the table as written, with ONLY and its alias
 
   bool joins = false;
+  // INSERT ... SELECT: the relations its query reads (rows copied out of them).
+  std::vector<QualifiedName> sources;
 };
 struct Truncate {
   std::vector<QualifiedName> tables;
@@ -245,6 +247,7 @@ struct AlterEnum {
   std::string new_value;  // ADD VALUE
   std::string old_value;  // RENAME VALUE old TO new
   bool rename = false;
+  bool if_not_exists = false;  // ADD VALUE IF NOT EXISTS
 };
 struct CreateDomain {
   QualifiedName name;

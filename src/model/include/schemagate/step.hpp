@@ -133,6 +133,10 @@ struct Step {
   // (a leftover of an older tool, a creation long since commented out): most likely there is
   // nothing to drop, and nothing for a downgrade to put back.
   bool never_seen = false;
+  // DROP TABLE: an earlier migration copied the table's rows into another one (INSERT ...
+  // SELECT ... FROM it): the table was retired then, its data moved, and the code of the
+  // releases since reads the new table.
+  bool rows_moved_earlier = false;
 
   template <typename T>
   [[nodiscard]] const T* as() const {

@@ -343,4 +343,18 @@ inline std::vector<std::string> not_null_plan(const RuleContext& ctx, const Step
 bool already_locked(std::span<const Step> steps, std::size_t at, const QualifiedName& table,
                     int pg_version);
 
+// Whether `step` (one of `steps`) works on a table that an earlier statement of its
+// transaction (not an earlier sub-command of its own ALTER TABLE) holds ACCESS EXCLUSIVE on,
+// and that has been rewritten, scanned, or had all its rows changed under that lock before
+// `step`: the table is blocked until the commit already, for as long as that work takes, and
+// one more scan or index build under the same lock is that hazard, reported there. A lock
+// held by a statement that only changed the catalog (DROP INDEX, a nullable ADD COLUMN) is no
+// such hazard: the work after it is. Nor is work of the step's own kind (an index build before
+// an index build, a CHECK before a CHECK): each has its own finding and fix. The lock rules
+// whose hazard is a scan or an index build stay quiet then; a rewrite (a type change, a
+// volatile default) is reported all the same: it copies the table again, and has its own way
+// out.
+bool busy_under_lock(std::span<const Step> steps, const Step& step, const QualifiedName& table,
+                     int pg_version);
+
 }  // namespace schemagate::rules
