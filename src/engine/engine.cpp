@@ -8,12 +8,14 @@
 #include "schemagate/engine.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <deque>
 #include <exception>
 #include <filesystem>
 #include <iterator>
 #include <memory>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 #include "engine/checklist.hpp"
@@ -44,6 +46,53 @@ bool same_effect(std::string_view path, std::string_view before, std::string_vie
 }
 
 namespace {
+
+// A help's Python names the revision doesn't import (`sa.` without `import sqlalchemy as sa`,
+// `postgresql.` without `from sqlalchemy.dialects import postgresql`): the line to add, so
+// that the code copied from the help runs.
+std::string imports_note(std::string_view help, std::string_view file) {
+  auto uses = [&](std::string_view prefix) {
+    for (std::size_t at = help.find(prefix); at != std::string_view::npos;
+         at = help.find(prefix, at + 1)) {
+      const bool word_start =
+          at == 0 || !(std::isalnum(static_cast<unsigned char>(help[at - 1])) != 0 ||
+                       help[at - 1] == '_' || help[at - 1] == '.');
+      const std::size_t after = at + prefix.size();
+      if (word_start && after < help.size() &&
+          (std::isalpha(static_cast<unsigned char>(help[after])) != 0)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  // An import line of the file that names `name` as a whole word.
+  auto imported = [&](std::string_view name) {
+    std::size_t start = 0;
+    while (start < file.size()) {
+      std::size_t end = file.find('\n', start);
+      if (end == std::string_view::npos) end = file.size();
+      std::string_view line = file.substr(start, end - start);
+      start = end + 1;
+      while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+      if (!line.starts_with("import ") && !line.starts_with("from ")) continue;
+      for (std::size_t at = line.find(name); at != std::string_view::npos;
+           at = line.find(name, at + 1)) {
+        const std::size_t after = at + name.size();
+        const bool before_ok = at == 0 || line[at - 1] == ' ' || line[at - 1] == ',';
+        const bool after_ok = after == line.size() || line[after] == ' ' || line[after] == ',' ||
+                              line[after] == '\r' || line[after] == ')';
+        if (before_ok && after_ok) return true;
+      }
+    }
+    return false;
+  };
+  std::string out;
+  if (uses("sa.") && !imported("sa")) out += "\nimport sqlalchemy as sa";
+  if (uses("postgresql.") && !imported("postgresql")) {
+    out += "\nfrom sqlalchemy.dialects import postgresql";
+  }
+  return out.empty() ? out : "\n(at the top of the file, which doesn't import it yet:" + out + ")";
+}
 
 constexpr const char* kBugHelp = "please report this as a bug; the other rules still ran";
 
@@ -804,6 +853,9 @@ class ProjectLinter {
       };
       as_written(r.message);
       as_written(r.help);
+      if (traits(m.layout).language == Language::python && m.file != nullptr) {
+        r.help += imports_note(r.help, m.file->text);
+      }
       if (r.fix) {
         for (Edit& e : r.fix->edits) as_written(e.text);
       }

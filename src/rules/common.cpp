@@ -111,6 +111,24 @@ bool already_locked(std::span<const Step> steps, std::size_t at, const Qualified
   return false;
 }
 
+std::string lock_description(const RuleContext& ctx, const Step& step) {
+  const int pg = ctx.settings().pg_version;
+  const LockInfo lock = lock_of(step, pg);
+  std::string out = lock.describe();
+  const std::span<const Step> steps = ctx.steps();
+  const QualifiedName* table = target_table(*step.op);
+  if (lock.mode != LockMode::none && lock.mode < LockMode::access_exclusive && table != nullptr &&
+      !step.op->autocommit && !table->name.empty() && &step >= steps.data() &&
+      &step < steps.data() + steps.size() &&
+      already_locked(steps, static_cast<std::size_t>(&step - steps.data()), *table, pg)) {
+    out +=
+        ", and reads too: an earlier statement of this transaction holds ACCESS EXCLUSIVE "
+        "on " +
+        table->display() + " until the commit";
+  }
+  return out;
+}
+
 bool busy_under_lock(std::span<const Step> steps, const Step& step, const QualifiedName& table,
                      int pg_version) {
   // Outside a transaction, or in the implicit one of a query string sent in an autocommit

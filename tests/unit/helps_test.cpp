@@ -630,3 +630,55 @@ TEST_CASE("require-concurrent-index-deletion: popx's statement moves to an autoc
         "DROP INDEX CONCURRENTLY IF EXISTS token_idx;");
   CHECK_FALSE(d.fix.has_value());
 }
+
+// A lock weaker than ACCESS EXCLUSIVE on a table an earlier statement of the transaction
+// holds ACCESS EXCLUSIVE on: reads wait too, and the message says so.
+TEST_CASE("lock messages: reads wait too under an earlier ACCESS EXCLUSIVE") {
+  const LintResult r = sql_project("CREATE TABLE items (id bigint PRIMARY KEY, note text);\n",
+                                   "ALTER TABLE items ADD COLUMN sku text;\n"
+                                   "CREATE INDEX items_sku_idx ON items (sku);\n");
+  const Diagnostic d = finding_of(r, "require-concurrent-index-creation");
+  CHECK(d.message.find("SHARE on items blocks writes while the table is scanned, and reads too: "
+                       "an earlier statement of this transaction holds ACCESS EXCLUSIVE on "
+                       "items until the commit") != std::string::npos);
+  const LintResult alone = sql_project("CREATE TABLE items (id bigint PRIMARY KEY, note text);\n",
+                                       "CREATE INDEX items_note_idx ON items (note);\n");
+  CHECK(finding_of(alone, "require-concurrent-index-creation").message.find("reads too") ==
+        std::string::npos);
+}
+
+// Code copied from a help runs: the names it uses that the revision doesn't import come with
+// the import to add; an enum is written as SQLAlchemy can name it.
+TEST_CASE("Alembic helps: the imports they need, and enum types by name") {
+  SECTION("postgresql. without the import") {
+    const Diagnostic d = finding_of(
+        alembic_project("    op.create_table(\"docs\", sa.Column(\"id\", sa.BigInteger(), "
+                        "primary_key=True))\n",
+                        "    op.add_column(\"docs\", sa.Column(\"body\", sa.JSON()))\n"),
+        "prefer-jsonb");
+    CHECK(d.help.find("postgresql.JSONB()") != std::string::npos);
+    CHECK(
+        d.help.ends_with("(at the top of the file, which doesn't import it yet:\n"
+                         "from sqlalchemy.dialects import postgresql)"));
+  }
+  SECTION("imported: nothing added") {
+    const Diagnostic d = finding_of(
+        alembic_project("    op.create_table(\"docs\", sa.Column(\"id\", sa.BigInteger(), "
+                        "primary_key=True))\n",
+                        "    from sqlalchemy.dialects import postgresql\n"
+                        "    op.add_column(\"docs\", sa.Column(\"body\", sa.JSON()))\n"),
+        "prefer-jsonb");
+    CHECK(d.help.find("at the top of the file") == std::string::npos);
+  }
+  SECTION("an enum type") {
+    const Diagnostic d = finding_of(
+        alembic_project("    op.execute(\"CREATE TYPE mood AS ENUM ('ok', 'bad')\")\n"
+                        "    op.create_table(\"people\", sa.Column(\"id\", sa.BigInteger(), "
+                        "primary_key=True), sa.Column(\"m\", sa.Text()))\n",
+                        "    op.execute(\"ALTER TABLE people ALTER COLUMN m TYPE mood USING "
+                        "m::mood\")\n"),
+        "changing-column-type");
+    CHECK(d.help.find("postgresql.ENUM(name=\"mood\", create_type=False)") != std::string::npos);
+    CHECK(d.help.find("postgresql.MOOD") == std::string::npos);
+  }
+}

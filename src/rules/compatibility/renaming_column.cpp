@@ -32,29 +32,11 @@ TypeName copy_type(TypeName t) {
 // of sqlalchemy.dialects.postgresql. Not an enum or a type the project defines, whose
 // SQLAlchemy spelling the rule cannot know.
 std::optional<std::string> known_sa_type(const TypeName& t) {
-  if (!t.python.empty()) return t.python;  // as the revisions write it
-  if (t.name == "timetz") {
-    return t.array ? "postgresql.ARRAY(sa.Time(timezone=True))" : "sa.Time(timezone=True)";
-  }
-  const std::string s = sa_type(t);
-  std::string_view inner = s;
-  if (inner.starts_with("postgresql.ARRAY(")) {
-    inner.remove_prefix(std::string_view("postgresql.ARRAY(").size());
-    inner.remove_suffix(1);
-  }
-  if (!inner.starts_with("postgresql.")) return s;
-  static constexpr std::array<std::string_view, 19> dialect = {
-      "postgresql.BIT()",       "postgresql.CIDR()",      "postgresql.CITEXT()",
-      "postgresql.DATERANGE()", "postgresql.HSTORE()",    "postgresql.INET()",
-      "postgresql.INT4RANGE()", "postgresql.INT8RANGE()", "postgresql.JSONB()",
-      "postgresql.MACADDR()",   "postgresql.MACADDR8()",  "postgresql.MONEY()",
-      "postgresql.NUMRANGE()",  "postgresql.OID()",       "postgresql.REGCLASS()",
-      "postgresql.TSQUERY()",   "postgresql.TSRANGE()",   "postgresql.TSTZRANGE()",
-      "postgresql.TSVECTOR()"};
-  for (std::string_view d : dialect) {
-    if (inner == d) return s;
-  }
-  return std::nullopt;
+  if (!t.python.empty()) return t.python;                          // as the revisions write it
+  if (t.name.find('.') != std::string::npos) return std::nullopt;  // the project's class
+  std::string s = sa_type(t);
+  if (s.find("postgresql.ENUM(") != std::string::npos) return std::nullopt;
+  return s;
 }
 
 // Does SQL text name `identifier` as a whole word (any case, quoted or not)?

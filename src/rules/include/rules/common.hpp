@@ -1,6 +1,8 @@
 // Small helpers shared by rules.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -126,10 +128,9 @@ inline std::string alembic_transaction(const RuleContext& ctx) {
 }
 
 // The lock an operation takes, for messages: "ACCESS EXCLUSIVE on skills blocks all reads
-// and writes while the table is rewritten".
-inline std::string lock_description(const RuleContext& ctx, const Step& step) {
-  return lock_of(step, ctx.settings().pg_version).describe();
-}
+// and writes while the table is rewritten". A lock weaker than ACCESS EXCLUSIVE on a table an
+// earlier statement of the transaction holds ACCESS EXCLUSIVE on says so: reads wait too.
+std::string lock_description(const RuleContext& ctx, const Step& step);
 
 // A SQL identifier, double-quoted when it needs to be.
 inline std::string sql_ident(std::string_view name) {
@@ -223,6 +224,15 @@ inline std::string sql_type(const TypeName& t) {
 
 // The SQLAlchemy spelling of a column type: the revision's own when it wrote the type
 // (TypeName::python), otherwise "sa.Text()", "sa.String(64)", ...
+// A type of sqlalchemy.dialects.postgresql, by its PostgreSQL name ("citext" for CITEXT).
+inline bool postgresql_dialect_type(std::string_view n) {
+  static constexpr std::array<std::string_view, 19> kTypes = {
+      "bit",       "cidr",    "citext",    "daterange", "hstore",        "inet", "int4range",
+      "int8range", "macaddr", "macaddr8",  "money",     "numrange",      "oid",  "regclass",
+      "tsquery",   "tsrange", "tstzrange", "tsvector",  "int4multirange"};
+  return std::find(kTypes.begin(), kTypes.end(), n) != kTypes.end();
+}
+
 inline std::string sa_type(const TypeName& t) {
   if (!t.python.empty()) return t.python;
   auto mod = [&](std::size_t i) { return std::to_string(t.modifiers[i]); };
@@ -251,6 +261,8 @@ inline std::string sa_type(const TypeName& t) {
     out = "sa.Date()";
   } else if (n == "time") {
     out = "sa.Time()";
+  } else if (n == "timetz") {
+    out = "sa.Time(timezone=True)";
   } else if (n == "timestamp") {
     out = "sa.DateTime()";
   } else if (n == "timestamptz") {
@@ -271,12 +283,20 @@ inline std::string sa_type(const TypeName& t) {
     out = "sa.Uuid()";
   } else if (n == "bytea") {
     out = "sa.LargeBinary()";
-  } else {
+  } else if (n.find('.') != std::string::npos) {
+    // A class of the project (prefect's prefect.server.utilities.database.UUID), as written.
+    out = t.text.empty() ? n : t.text;
+    if (out.find('(') == std::string::npos) out += "()";
+  } else if (postgresql_dialect_type(n)) {
     std::string upper = n;
     for (char& c : upper) {
       if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     }
     out = "postgresql." + upper + "()";
+  } else {
+    // An enum (or another type the migrations made): SQLAlchemy writes its name in the DDL,
+    // and create_type=False leaves the type as it is.
+    out = "postgresql.ENUM(name=" + py_str(n) + ", create_type=False)";
   }
   return t.array ? "postgresql.ARRAY(" + out + ")" : out;
 }
