@@ -792,8 +792,14 @@ void SchemaState::apply(const Migration& migration, const Operation& op, Step& s
             }
             if (o.kind == ConstraintKind::primary_key) {
               t.primary_key = o.columns;
+              // A key's columns are NOT NULL, also those of a table made outside the
+              // migrations (mlflow's metrics, created by the ORM): their type stays unknown.
               for (const std::string& name : o.columns) {
-                if (auto c = t.columns.find(name); c != t.columns.end()) c->second.not_null = true;
+                if (auto c = t.columns.find(name); c != t.columns.end()) {
+                  c->second.not_null = true;
+                } else {
+                  t.columns[name] = Column{{}, nullptr, nullptr, true, std::nullopt};
+                }
               }
             }
             if (o.not_null_column) {

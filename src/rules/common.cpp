@@ -111,6 +111,17 @@ bool already_locked(std::span<const Step> steps, std::size_t at, const Qualified
   return false;
 }
 
+bool table_dropped_before(std::span<const Step> steps, const Step& step,
+                          const QualifiedName& table) {
+  if (table.name.empty()) return false;
+  for (const Step& s : steps) {
+    if (&s == &step) return false;
+    const auto* drop = s.as<DropTable>();
+    if (drop != nullptr && s.phase == step.phase && drop->table.key() == table.key()) return true;
+  }
+  return false;
+}
+
 std::string lock_description(const RuleContext& ctx, const Step& step) {
   const int pg = ctx.settings().pg_version;
   const LockInfo lock = lock_of(step, pg);

@@ -59,6 +59,18 @@ static void require_concurrent_index_deletion(RuleContext& ctx) {
     const auto* op = step.as<DropIndex>();
     if (op == nullptr || op->concurrently || !on_existing_table(step)) continue;
     if (table_dropped_in_same_transaction(ctx, step)) continue;
+    // Its table was dropped before it in the phase (a downgrade's op.drop_table, then the
+    // drop of an index that went with it): no table to lock.
+    if (step.index_table && table_dropped_before(ctx.steps(), step, *step.index_table)) continue;
+    // The table is under ACCESS EXCLUSIVE already, from an earlier statement of the
+    // transaction (lemmy drops an index for a bulk UPDATE of a table it has altered): the
+    // drop waits for no one more, and CONCURRENTLY (outside the transaction) would spare
+    // nothing.
+    if (step.index_table && !step.index_table->name.empty() &&
+        already_locked(ctx.steps(), static_cast<std::size_t>(&step - ctx.steps().data()),
+                       *step.index_table, ctx.settings().pg_version)) {
+      continue;
+    }
     Proposal p = concurrently(ctx, step);
     ctx.report(step,
                "DROP INDEX " + quoted(op->index) +

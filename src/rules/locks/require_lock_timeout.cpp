@@ -1,6 +1,7 @@
 // require-lock-timeout: a statement that queues for ACCESS EXCLUSIVE or SHARE (or stronger)
 // on an existing table with no SET lock_timeout before it in the migration.
 #include <array>
+#include <cctype>
 #include <variant>
 
 #include "rules/fixes.hpp"
@@ -61,6 +62,34 @@ static void require_lock_timeout(RuleContext& ctx) {
         made = &c->table;
       }
       if (made != nullptr && made->key() == key) return true;
+      // CREATE SEQUENCE [IF NOT EXISTS] name (a statement replay doesn't model): its name
+      // read from the statement as written.
+      if (const auto* o = s.as<Other>(); o != nullptr && o->statement_kind == "CreateSeqStmt") {
+        const std::string_view text = text_of(ctx, s);
+        if (s.op->range.end > text.size() || s.op->range.begin >= s.op->range.end) continue;
+        std::string stmt(text.substr(s.op->range.begin, s.op->range.end - s.op->range.begin));
+        for (char& ch : stmt) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        std::size_t at = stmt.find("sequence");
+        if (at == std::string::npos) continue;
+        at += 8;
+        auto skip = [&] {
+          while (at < stmt.size() && std::isspace(static_cast<unsigned char>(stmt[at])) != 0) ++at;
+        };
+        skip();
+        if (stmt.compare(at, 13, "if not exists") == 0) {
+          at += 13;
+          skip();
+        }
+        std::string seq;
+        while (at < stmt.size() && (std::isalnum(static_cast<unsigned char>(stmt[at])) != 0 ||
+                                    stmt[at] == '_' || stmt[at] == '.' || stmt[at] == '"')) {
+          if (stmt[at] != '"') seq += stmt[at];
+          ++at;
+        }
+        if (!seq.empty() && (seq.find('.') == std::string::npos ? "public." + seq : seq) == key) {
+          return true;
+        }
+      }
     }
     return false;
   };
@@ -69,8 +98,18 @@ static void require_lock_timeout(RuleContext& ctx) {
     std::string what;
     LockMode mode = LockMode::none;
     if (maybe_made_at_run_time(ctx.steps(), step)) return false;
+    if (step.index_table && step.op->is<DropIndex>() &&
+        table_dropped_before(ctx.steps(), step, *step.index_table)) {
+      return false;  // the index went with its table: nothing to lock
+    }
+    const std::string target = !lock.table.empty()    ? lock.table
+                               : !lock.target.empty() ? lock.target
+                                                      : "the table";
     if (on_existing_table(step) && lock.mode >= LockMode::share) {
-      what = !lock.table.empty() ? lock.table : !lock.target.empty() ? lock.target : "the table";
+      // A sequence made earlier in the phase (CREATE SEQUENCE, then ALTER SEQUENCE ... OWNED
+      // BY): nobody else sees it yet.
+      if (step.op->is<TableCommand>() && created_before(step, target)) return false;
+      what = target;
       mode = lock.mode;
     } else if ((step.op->is<DropTable>() && step.table_is_new) || reverses_upgrade(step)) {
       // Dropping a table this migration created, or any downgrade operation that only undoes

@@ -374,6 +374,10 @@ bool already_locked(std::span<const Step> steps, std::size_t at, const Qualified
 // whose hazard is a scan or an index build stay quiet then; a rewrite (a type change, a
 // volatile default) is reported all the same: it copies the table again, and has its own way
 // out.
+// Was `table` dropped (DROP TABLE) by a step before `step` (one of `steps`), in its phase?
+bool table_dropped_before(std::span<const Step> steps, const Step& step,
+                          const QualifiedName& table);
+
 bool busy_under_lock(std::span<const Step> steps, const Step& step, const QualifiedName& table,
                      int pg_version);
 
