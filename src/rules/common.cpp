@@ -95,6 +95,13 @@ bool maybe_made_at_run_time(std::span<const Step> steps, const Step& step) {
   return false;
 }
 
+// The table a step's lock is on: its target table, or, for DROP INDEX and REINDEX INDEX,
+// the index's table when known.
+static const QualifiedName* locked_table(const Step& s) {
+  if ((s.op->is<DropIndex>() || s.op->is<Reindex>()) && s.index_table) return &*s.index_table;
+  return target_table(*s.op);
+}
+
 bool already_locked(std::span<const Step> steps, std::size_t at, const QualifiedName& table,
                     int pg_version) {
   const Step& step = steps[at];
@@ -102,7 +109,7 @@ bool already_locked(std::span<const Step> steps, std::size_t at, const Qualified
   for (std::size_t i = at; i-- > 0;) {
     const Step& s = steps[i];
     if (!same_transaction(step, s)) break;
-    const QualifiedName* t = target_table(*s.op);
+    const QualifiedName* t = locked_table(s);
     if (t != nullptr && t->key() == table.key() && !s.op->in_function &&
         lock_of(s, pg_version).mode == LockMode::access_exclusive) {
       return true;
@@ -157,7 +164,7 @@ bool busy_under_lock(std::span<const Step> steps, const Step& step, const Qualif
     const Step& s = steps[i];
     if (&s >= statement.data() && &s < statement.data() + statement.size()) continue;
     if (!same_transaction(step, s) || s.op->autocommit) break;
-    const QualifiedName* t = target_table(*s.op);
+    const QualifiedName* t = locked_table(s);
     if (t == nullptr || t->key() != table.key() || s.op->in_function) continue;
     const LockInfo lock = lock_of(s, pg_version);
     const auto* change = s.as<DataChange>();
