@@ -1,6 +1,7 @@
 // Helpers shared by rules that need more than a line.
 #include "rules/common.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <span>
 #include <string>
@@ -116,6 +117,15 @@ bool already_locked(std::span<const Step> steps, std::size_t at, const Qualified
     }
   }
   return false;
+}
+
+bool unnamed_table_of_upgrade(std::span<const Step> steps, const Step& step,
+                              const QualifiedName& table) {
+  if (step.phase != Phase::downgrade || !table.name.empty()) return false;
+  return std::any_of(steps.begin(), steps.end(), [](const Step& s) {
+    const auto* c = s.as<CreateTable>();
+    return c != nullptr && s.phase == Phase::upgrade && c->table.name.empty();
+  });
 }
 
 bool table_dropped_before(std::span<const Step> steps, const Step& step,

@@ -18,7 +18,8 @@ static void ban_drop_table(RuleContext& ctx) {
     // another table was retired then (Step::rows_moved_earlier): this is the later drop the
     // help asks for.
     if (op == nullptr || step.table_is_new || reverses_upgrade(step) || step.rows_moved_earlier ||
-        maybe_made_at_run_time(ctx.steps(), step)) {
+        maybe_made_at_run_time(ctx.steps(), step) ||
+        unnamed_table_of_upgrade(ctx.steps(), step, op->table)) {
       continue;
     }
     // The user's own statement (IF EXISTS, CASCADE and every table it names kept), else one

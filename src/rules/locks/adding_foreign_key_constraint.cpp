@@ -122,10 +122,19 @@ static void adding_foreign_key_constraint(RuleContext& ctx) {
     found.push_back({&step, std::move(message), {}});
     found.back().proposals.push_back(std::move(p));
   };
+  const int pg = ctx.settings().pg_version;
+  // Both tables locked, and rewritten or scanned, earlier in the transaction (prefect's
+  // downgrade renames both and builds their indexes, then adds the key): the check adds to
+  // that lock, reported there (busy_under_lock).
+  auto both_busy = [&](const Step& step, const QualifiedName& table, const QualifiedName& other) {
+    return busy_under_lock(ctx.steps(), step, table, pg) &&
+           (other.key() == table.key() || busy_under_lock(ctx.steps(), step, other, pg));
+  };
   for (const Step& step : ctx.steps()) {
     if (!on_existing_table(step)) continue;
     if (const auto* op = step.as<AddConstraint>()) {
       if (op->kind != ConstraintKind::foreign_key || op->not_valid || !op->references) continue;
+      if (both_busy(step, op->table, *op->references)) continue;
       add_found(step, message_for(op->table, *op->references), not_valid(ctx, step, *op));
     } else if (const auto* add = step.as<AddColumn>()) {
       // A new column with no default in its statement is NULL in every row: PostgreSQL adds

@@ -48,6 +48,14 @@ bool table_dropped_in_same_transaction(const RuleContext& ctx, const Step& drop)
         std::find(columns.begin(), columns.end(), c->column) != columns.end()) {
       return true;
     }
+    // Any later statement that takes ACCESS EXCLUSIVE on the table in the same transaction
+    // (indico's ALTER TABLEs right after the drop): the table is locked until the commit all
+    // the same.
+    if (const QualifiedName* t = target_table(*step.op);
+        t != nullptr && t->key() == table && !step.op->in_function &&
+        lock_of(step, ctx.settings().pg_version).mode == LockMode::access_exclusive) {
+      return true;
+    }
   }
   return false;
 }
@@ -61,7 +69,10 @@ static void require_concurrent_index_deletion(RuleContext& ctx) {
     if (table_dropped_in_same_transaction(ctx, step)) continue;
     // Its table was dropped before it in the phase (a downgrade's op.drop_table, then the
     // drop of an index that went with it): no table to lock.
-    if (step.index_table && table_dropped_before(ctx.steps(), step, *step.index_table)) continue;
+    if (step.index_table && (table_dropped_before(ctx.steps(), step, *step.index_table) ||
+                             unnamed_table_of_upgrade(ctx.steps(), step, *step.index_table))) {
+      continue;
+    }
     // The table is under ACCESS EXCLUSIVE already, from an earlier statement of the
     // transaction (lemmy drops an index for a bulk UPDATE of a table it has altered): the
     // drop waits for no one more, and CONCURRENTLY (outside the transaction) would spare

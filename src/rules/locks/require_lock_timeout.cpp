@@ -102,6 +102,14 @@ static void require_lock_timeout(RuleContext& ctx) {
         table_dropped_before(ctx.steps(), step, *step.index_table)) {
       return false;  // the index went with its table: nothing to lock
     }
+    if (const auto* drop = step.as<DropTable>();
+        drop != nullptr && unnamed_table_of_upgrade(ctx.steps(), step, drop->table)) {
+      return false;
+    }
+    if (step.op->is<DropIndex>() && step.index_table &&
+        unnamed_table_of_upgrade(ctx.steps(), step, *step.index_table)) {
+      return false;
+    }
     const std::string target = !lock.table.empty()    ? lock.table
                                : !lock.target.empty() ? lock.target
                                                       : "the table";

@@ -374,6 +374,12 @@ bool already_locked(std::span<const Step> steps, std::size_t at, const Qualified
 // whose hazard is a scan or an index build stay quiet then; a rewrite (a type change, a
 // volatile default) is reported all the same: it copies the table again, and has its own way
 // out.
+// A downgrade step on a table named at run time (a model's __tablename__ the revision can't
+// resolve), in a migration whose upgrade creates a table named at run time too: most likely
+// the upgrade's own table, which the downgrade undoes; the rules stay quiet rather than guess.
+bool unnamed_table_of_upgrade(std::span<const Step> steps, const Step& step,
+                              const QualifiedName& table);
+
 // Was `table` dropped (DROP TABLE) by a step before `step` (one of `steps`), in its phase?
 bool table_dropped_before(std::span<const Step> steps, const Step& step,
                           const QualifiedName& table);
