@@ -74,6 +74,15 @@ static void disallowed_unique_constraint(RuleContext& ctx) {
         t != nullptr && busy_under_lock(ctx.steps(), step, *t, ctx.settings().pg_version)) {
       continue;
     }
+    // The same ALTER TABLE rewrites the table (a serial or volatile-default column): the new
+    // index is built with the rewrite, one hazard, which the rewrite's finding reports.
+    const std::span<const Step> statement =
+        statement_of(ctx.steps(), static_cast<std::size_t>(&step - ctx.steps().data()));
+    if (std::any_of(statement.begin(), statement.end(), [&](const Step& s) {
+          return &s != &step && lock_of(s, ctx.settings().pg_version).work == Work::rewrite;
+        })) {
+      continue;
+    }
     QualifiedName table;
     std::string name;
     std::vector<std::string> columns;
