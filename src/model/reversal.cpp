@@ -195,7 +195,8 @@ enum class Kind {
   default_value,
   table_name,
   column_name,
-  enum_value
+  enum_value,
+  trigger  // `column` holds its name
 };
 
 // Something the upgrade made (the downgrade should take it away) or took away (the downgrade
@@ -278,9 +279,10 @@ class Finder {
       downgrade(i, m_.downgrade[i]);
     }
     for (Change& c : changes_) {
-      // NOT NULL, defaults and enum values: reversible, but incomplete-downgrade doesn't ask.
+      // NOT NULL, defaults, enum values and triggers: reversible, but incomplete-downgrade
+      // doesn't ask.
       if (!c.live || c.maybe_gone || c.kind == Kind::not_null || c.kind == Kind::default_value ||
-          c.kind == Kind::enum_value) {
+          c.kind == Kind::enum_value || c.kind == Kind::trigger) {
         continue;
       }
       Undo& u = out_.undo[c.up];
@@ -576,6 +578,13 @@ class Finder {
             [&](const TableCommand& o) {
               note_view(o);
               settle_on(view_drop(o));
+              // A trigger the upgrade makes: the downgrade's DROP TRIGGER of it is its undo.
+              if (o.what == "CREATE TRIGGER" && !o.name.empty()) {
+                changes_.push_back(Change{.kind = Kind::trigger,
+                                          .up = i,
+                                          .table = ids_.table(o.table),
+                                          .column = o.name});
+              }
             },
             [&](const AlterEnum& o) {
               if (!o.rename) return;
@@ -720,6 +729,13 @@ class Finder {
             },
             [&](const TableCommand& o) {
               note_view(o);
+              if (o.what == "DROP TRIGGER" && !o.name.empty()) {
+                const std::string t = ids_.table(o.table);
+                undo_all(i, true, [&](const Change& c) {
+                  return c.made && c.kind == Kind::trigger && c.table == t && c.column == o.name;
+                });
+                return;
+              }
               // A materialized view's indexes go with it.
               std::set<std::string> gone = view_drop(o);
               if (gone.empty()) return;

@@ -703,6 +703,9 @@ Proposal set_first(const RuleContext& ctx, const Step& step, const std::string& 
     return out;
   }
   std::string code = execute(ctx, sql);
+  // A project that also runs on other databases (env.py names them): PostgreSQL only.
+  const bool guard = alembic(ctx) && ctx.runner().other_databases;
+  const std::string if_postgresql = "if op.get_bind().dialect.name == \"postgresql\":";
   std::optional<Edit> edit;
   if (alembic(ctx)) {
     // The first line of upgrade()/downgrade() (after its docstring), where `op` is Alembic's.
@@ -773,7 +776,10 @@ Proposal set_first(const RuleContext& ctx, const Step& step, const std::string& 
         }
         bool indented = !indent.empty() && indent.find_first_not_of(" \t") == std::string::npos;
         if (insert != std::string_view::npos && indented) {
-          edit = Edit{insert, insert, indent + code + std::string(eol)};
+          edit = Edit{insert, insert,
+                      guard ? indent + if_postgresql + std::string(eol) + indent + "    " + code +
+                                  std::string(eol)
+                            : indent + code + std::string(eol)};
         }
       }
     }
@@ -804,7 +810,7 @@ Proposal set_first(const RuleContext& ctx, const Step& step, const std::string& 
   out.fix = Fix{"Set " + sql.substr(4, sql.find(' ', 4) - 4) + " first",
                 one_transaction ? Applicability::safe : Applicability::unsafe,
                 {*edit}};
-  out.help = words + ":\n" + code;
+  out.help = words + ":\n" + (guard ? if_postgresql + "\n    " + code : code);
   return out;
 }
 

@@ -682,3 +682,20 @@ TEST_CASE("Alembic helps: the imports they need, and enum types by name") {
     CHECK(d.help.find("postgresql.MOOD") == std::string::npos);
   }
 }
+
+// A project whose env.py names another database runs its revisions there too: the SET that
+// only PostgreSQL takes is put behind a dialect check.
+TEST_CASE("require-lock-timeout: behind a dialect check in a project that runs elsewhere too") {
+  TempDir dir("helps-dialects");
+  write(dir.path() / "alembic.ini", "[alembic]\nscript_location = %(here)s/migrations\n");
+  write(dir.path() / "migrations" / "env.py",
+        "from alembic import context\n\nif 'sqlite' in context.config.get_main_option("
+        "'sqlalchemy.url'):\n    pass\n");
+  write(dir.path() / "migrations" / "versions" / "a1_change.py",
+        revision("a1", "", "    op.add_column(\"users\", sa.Column(\"bio\", sa.Text()))\n"));
+  const Diagnostic d =
+      finding_of(lint_paths({dir.path().string()}, LintOptions{}), "require-lock-timeout");
+  CHECK(d.help.find("if op.get_bind().dialect.name == \"postgresql\":\n    "
+                    "op.execute(\"SET lock_timeout = '5s'\")") != std::string::npos);
+  CHECK(d.help.find("when it is PostgreSQL's") != std::string::npos);
+}

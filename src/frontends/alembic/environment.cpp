@@ -269,7 +269,13 @@ RunnerEnvironment read_environment(const SourceFile& file, const AlembicOptions&
     interp.load_module(env);
     EnvironmentWalk walk;
     interp.run_environment(walk);
-    return summarize(walk, file.path);
+    RunnerEnvironment out = summarize(walk, file.path);
+    std::string lower = file.text;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.other_databases =
+        lower.find("sqlite") != std::string::npos || lower.find("mysql") != std::string::npos ||
+        lower.find("mssql") != std::string::npos || lower.find("oracle") != std::string::npos;
+    return out;
   } catch (const std::exception&) {
     return none;  // out of memory: as if there were no env.py
   }

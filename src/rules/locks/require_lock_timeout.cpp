@@ -140,10 +140,15 @@ static void require_lock_timeout(RuleContext& ctx) {
     // Or once for every migration: in env.py, or wherever the deploy sets it.
     const std::string everywhere =
         alembic
-            ? "; or set it for every revision in env.py (e.g. "
-              "connect_args={\"options\": \"-c lock_timeout=5s\"} on its engine), or, when "
-              "the deploy sets it, `rules.require-lock-timeout.set_by_runner: true` in "
-              ".schemagate.yaml"
+            ? std::string(ctx.runner().other_databases
+                              ? "; or set it for every revision in env.py (e.g. "
+                                "connect_args={\"options\": \"-c lock_timeout=5s\"} on the "
+                                "engine, when it is PostgreSQL's), or, when "
+                              : "; or set it for every revision in env.py (e.g. "
+                                "connect_args={\"options\": \"-c lock_timeout=5s\"} on its "
+                                "engine), or, when ") +
+                  "the deploy sets it, `rules.require-lock-timeout.set_by_runner: true` in "
+                  ".schemagate.yaml"
             : "; or, when the migration runner sets it, `rules.require-lock-timeout.set_by_runner: "
               "true` in .schemagate.yaml";
     // The SET itself, before the phase's first statement (rules/fixes.hpp says when that is

@@ -428,6 +428,9 @@ struct RunnerEnvironment {
   // none (each statement committing on its own). True when env.py does not set it (PostgreSQL's
   // default); nullopt when it sets it in a way not known statically.
   std::optional<bool> transactional_ddl = true;
+  // Alembic: env.py names another database (SQLite, MySQL, SQL Server, Oracle): the revisions
+  // run there too, and SQL only PostgreSQL takes (SET lock_timeout) needs a dialect check.
+  bool other_databases = false;
 };
 
 // A problem the frontend found in the input itself (syntax error, dynamic SQL, ...).

@@ -110,7 +110,12 @@ inline std::string phase_start(const RuleContext& ctx, const Step& step) {
 // "put ... at the start of ...", in the migration's language.
 inline std::string set_at_start(const RuleContext& ctx, const Step& step, const std::string& sql) {
   if (traits(ctx.migration().layout).language == Language::python) {
-    return "put op.execute(" + py_str(sql) + ") at the start of " + phase_start(ctx, step);
+    const std::string call = "op.execute(" + py_str(sql) + ")";
+    return "put " +
+           (ctx.runner().other_databases
+                ? "`if op.get_bind().dialect.name == \"postgresql\": " + call + "`"
+                : call) +
+           " at the start of " + phase_start(ctx, step);
   }
   return "put `" + sql + ";` at the start of " + phase_start(ctx, step);
 }
